@@ -1,0 +1,61 @@
+# Partline: `make run` sets everything up and serves the app; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install migrate demo lint format fuzz e2e faults bench ci worker beat clean
+
+$(STAMP): requirements/base.txt requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST)
+
+test: install
+	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+fuzz: install
+	FUZZ_EXAMPLES=200 $(BIN)/pytest -q tests/quality/test_api_fuzz.py -p no:xdist
+
+e2e: install
+	$(BIN)/pytest -q -m e2e -p no:xdist
+
+bench: install
+	$(PY) bench/bom.py
+	$(PY) bench/posting.py
+	$(PY) bench/racks.py
+
+ci:
+	bash .ci/run
+
+worker: install
+	$(BIN)/celery -A config worker -l info
+
+beat: install
+	$(BIN)/celery -A config beat -l info
+
+clean:
+	rm -rf var/partline.sqlite3 var/staticfiles

@@ -1,0 +1,6 @@
+"""Partline project configuration: settings, URLs, the Celery app and operations endpoints."""
+
+from config.celery import app as celery_app
+
+__version__ = "0.1.0"
+__all__ = ["celery_app", "__version__"]

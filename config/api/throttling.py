@@ -1,0 +1,38 @@
+"""Rate limits counted in the shared cache, so every web worker agrees.
+
+When the cache is down the history cannot be read. THROTTLE_FAIL_MODE decides:
+"open" (default) lets the request through, "closed" refuses it with 429.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+
+def cache_is_up() -> bool:
+    from config.ops.health import check_cache
+
+    return check_cache()["ok"]
+
+
+class _FailModeMixin:
+    def allow_request(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+        if getattr(settings, "THROTTLE_FAIL_MODE", "open") == "closed" and not cache_is_up():
+            self.history = []  # type: ignore[attr-defined]
+            self.now = self.timer()  # type: ignore[attr-defined]
+            self.wait_seconds = 60.0
+            return False
+        return super().allow_request(request, view)  # type: ignore[misc]
+
+    def wait(self) -> float | None:
+        if getattr(self, "wait_seconds", None):
+            return self.wait_seconds
+        return super().wait()  # type: ignore[misc]
+
+
+class SharedCacheAnonRateThrottle(_FailModeMixin, AnonRateThrottle):
+    cache = cache
+
+
+class SharedCacheUserRateThrottle(_FailModeMixin, UserRateThrottle):
+    cache = cache

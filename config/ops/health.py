@@ -1,0 +1,159 @@
+"""Health endpoints: liveness, readiness, startup, a summary and a detailed report for operators."""
+
+import shutil
+import time
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from config.ops.access import ops_token_valid
+
+
+def check_database() -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "not reachable"
+        connections[DEFAULT_DB_ALIAS].close_if_unusable_or_obsolete()
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}".strip()[:300]}
+    return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+def check_cache() -> dict[str, Any]:
+    """Write and read back a random value: errors are swallowed by the cache, so compare."""
+    key = f"health:{uuid.uuid4().hex}"
+    value = uuid.uuid4().hex
+    started = time.perf_counter()
+    try:
+        cache.set(key, value, timeout=10)
+        ok = cache.get(key) == value
+        cache.delete(key)
+    except Exception as exc:
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    if not ok:
+        return {"ok": False, "error": "cache did not return the value written"}
+    return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+def pending_migrations() -> list[str]:
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+
+
+def check_broker() -> dict[str, Any]:
+    from config.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"ok": True, "mode": "eager (tasks run in-process)"}
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"ok": True, "mode": "broker"}
+
+
+def celery_workers() -> dict[str, Any]:
+    from config.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"mode": "eager", "workers": []}
+    try:
+        replies = app.control.inspect(timeout=1.0).ping() or {}
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"[:300], "workers": []}
+    return {"workers": sorted(replies)}
+
+
+def data_refreshes() -> dict[str, Any]:
+    """Ask each app that registered a provider how old its scheduled data is."""
+    result: dict[str, Any] = {}
+    for dotted in getattr(settings, "HEALTH_REFRESH_PROVIDERS", []):
+        try:
+            result.update(import_string(dotted)())
+        except Exception as exc:
+            result[dotted] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    return result
+
+
+@never_cache
+@require_GET
+def live(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "alive"})
+
+
+@never_cache
+@require_GET
+def ready(request: HttpRequest) -> JsonResponse:
+    checks = {"database": check_database(), "cache": check_cache()}
+    failed = [name for name, check in checks.items() if not check["ok"]]
+    body = {"status": "ready" if not failed else "unavailable", "failed": failed, "checks": checks}
+    return JsonResponse(body, status=503 if failed else 200)
+
+
+@never_cache
+@require_GET
+def startup(request: HttpRequest) -> JsonResponse:
+    try:
+        pending = pending_migrations()
+    except Exception as exc:
+        return JsonResponse({"status": "starting", "error": str(exc)[:300]}, status=503)
+    if pending:
+        return JsonResponse({"status": "starting", "pending_migrations": pending}, status=503)
+    return JsonResponse({"status": "started"})
+
+
+@never_cache
+@require_GET
+def summary(request: HttpRequest) -> JsonResponse:
+    database = check_database()
+    body = {
+        "status": "healthy" if database["ok"] else "unhealthy",
+        "database": "connected" if database["ok"] else "unreachable",
+        "version": settings.VERSION,
+    }
+    return JsonResponse(body, status=200 if database["ok"] else 503)
+
+
+@never_cache
+@require_GET
+def detailed(request: HttpRequest) -> JsonResponse:
+    user = getattr(request, "user", None)
+    if not ((user is not None and user.is_staff) or ops_token_valid(request)):
+        return JsonResponse(
+            {"detail": "Staff login or an operations token is required."}, status=403
+        )
+    database = check_database()
+    try:
+        pending: list[str] | str = pending_migrations() if database["ok"] else "unknown"
+    except Exception as exc:
+        pending = f"unknown: {exc}"
+    disk = shutil.disk_usage(settings.BASE_DIR)
+    body = {
+        "status": "healthy" if database["ok"] else "unhealthy",
+        "version": settings.VERSION,
+        "database": {**database, "vendor": connections[DEFAULT_DB_ALIAS].vendor},
+        "cache": check_cache(),
+        "broker": check_broker(),
+        "celery": celery_workers(),
+        "pending_migrations": pending,
+        "disk": {
+            "free_bytes": disk.free,
+            "total_bytes": disk.total,
+            "free_percent": round(disk.free / disk.total * 100, 1),
+        },
+        "data_refreshes": data_refreshes(),
+    }
+    return JsonResponse(body, status=200 if database["ok"] else 503)

@@ -1,0 +1,26 @@
+"""Test settings: fast hashing, no lockout noise, same database choice as the environment."""
+
+from .base import *  # noqa: F403
+from .base import CACHES, REST_FRAMEWORK
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests that check throttling lower the rate themselves; the rest must not trip it.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
+}
+CACHES["default"]["KEY_PREFIX"] = "partline-test"
+
+import os  # noqa: E402
+
+from .base import env  # noqa: E402
+
+# Each xdist worker gets its own cache keys, so clearing one worker's keys spares the others.
+CACHES["default"]["KEY_PREFIX"] = f"partline-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+# Tasks run in-process in tests unless a test starts a real worker itself.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+AXES_ENABLED = True

@@ -1,0 +1,43 @@
+"""Top-level URLs: pages per app, the versioned API, admin, docs and operations endpoints."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from config import views
+from config.ops import health
+from config.ops.metrics import metrics
+
+admin.site.site_header = "Partline administration"
+admin.site.site_title = "Partline"
+admin.site.index_title = "Partline"
+
+api_patterns = [
+    path("", include("inventory.api.urls")),
+    path("", include("warehouse.api.urls")),
+    path("", include("analytics.api.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("inventory/", include("inventory.urls")),
+    path("warehouse/", include("warehouse.urls")),
+    path("analytics/", include("analytics.urls")),
+    path("api/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("health/", health.summary, name="health"),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
+    path("health/startup", health.startup, name="health-startup"),
+    path("health/detailed", health.detailed, name="health-detailed"),
+    path("metrics", metrics, name="metrics"),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,26 @@
+"""The home dashboard: a few live figures from each app."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.module_loading import import_string
+
+# Each app contributes dashboard figures through a selector returning a list of
+# {"label", "value", "url"} dicts; a missing selector simply contributes nothing.
+DASHBOARD_PROVIDERS = (
+    "inventory.selectors.dashboard_figures",
+    "warehouse.selectors.dashboard_figures",
+    "analytics.selectors.dashboard_figures",
+)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    figures: list[dict] = []
+    for dotted in DASHBOARD_PROVIDERS:
+        try:
+            provider = import_string(dotted)
+        except ImportError:
+            continue
+        figures.extend(provider(user=request.user))
+    return render(request, "home.html", {"figures": figures})

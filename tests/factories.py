@@ -1,0 +1,248 @@
+"""factory-boy factories: one per model, shared by every test."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
+from warehouse.choices import DocumentType, LocationKind, RackFace
+from warehouse.models import (
+    Asset,
+    Connection,
+    DocumentLine,
+    DocumentSequence,
+    IdempotencyRecord,
+    Location,
+    RackPlacement,
+    StockDocument,
+    StockLevel,
+    StockMove,
+    StockVerification,
+    Warehouse,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs) -> None:
+        """UserFactory(role="storekeeper") puts the user in that role group."""
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class ManufacturerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Manufacturer
+
+    name = factory.Sequence(lambda n: f"Manufacturer {n}")
+    website = "https://example.com"
+
+
+class PartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Part
+
+    sku = factory.Sequence(lambda n: f"PART-{n:05d}")
+    name = factory.Sequence(lambda n: f"Part {n}")
+    unit_cost = Decimal("1.00")
+
+
+class AssemblyFactory(PartFactory):
+    sku = factory.Sequence(lambda n: f"ASM-{n:05d}")
+    is_assembly = True
+    is_purchased = False
+    unit_cost = Decimal("0")
+
+
+class DevicePartFactory(PartFactory):
+    """A rack-mountable device model."""
+
+    sku = factory.Sequence(lambda n: f"DEV-{n:05d}")
+    device_type = "server"
+    height_u = 1
+    width_class = "full"
+    depth_mm = 700
+    is_full_depth = True
+    weight_kg = Decimal("15.00")
+    power_w = Decimal("300.0")
+    heat_btu_h = Decimal("1023.6")
+    airflow = "front_to_back"
+
+
+class SupplierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supplier
+
+    name = factory.Sequence(lambda n: f"Supplier {n}")
+    code = factory.Sequence(lambda n: f"SUP{n}")
+
+
+class SupplierPartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupplierPart
+
+    supplier = factory.SubFactory(SupplierFactory)
+    part = factory.SubFactory(PartFactory)
+    price = Decimal("1.00")
+    moq = Decimal("1")
+    pack_size = Decimal("1")
+    lead_time_days = 7
+
+
+class BomLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BomLine
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    component = factory.SubFactory(PartFactory)
+    quantity = Decimal("1")
+
+
+class WarehouseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Warehouse
+
+    code = factory.Sequence(lambda n: f"WH{n}")
+    name = factory.Sequence(lambda n: f"Warehouse {n}")
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    warehouse = factory.SubFactory(WarehouseFactory)
+    code = factory.Sequence(lambda n: f"BIN-{n:04d}")
+    kind = LocationKind.BIN
+
+
+class RackFactory(LocationFactory):
+    code = factory.Sequence(lambda n: f"RACK-{n:03d}")
+    kind = LocationKind.RACK
+    rack_height_u = 42
+    rack_width = 19
+    rack_depth_mm = 1000
+    max_weight_kg = Decimal("1000")
+    max_power_w = Decimal("10000")
+    cooling_capacity_btu_h = Decimal("40000")
+    max_inlet_temp_c = Decimal("27")
+    ambient_temp_c = Decimal("21")
+
+
+class StockLevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StockLevel
+
+    location = factory.SubFactory(LocationFactory)
+    part = factory.SubFactory(PartFactory)
+    quantity = Decimal("10")
+
+
+class DocumentSequenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentSequence
+
+    doc_type = DocumentType.RECEIPT
+    year = 2026
+    last_number = 0
+
+
+class StockDocumentFactory(factory.django.DjangoModelFactory):
+    """A bare DRAFT document row; tests that post use the services to create documents."""
+
+    class Meta:
+        model = StockDocument
+
+    number = factory.Sequence(lambda n: f"TST-2026-{n:05d}")
+    doc_type = DocumentType.RECEIPT
+
+
+class DocumentLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentLine
+
+    document = factory.SubFactory(StockDocumentFactory)
+    part = factory.SubFactory(PartFactory)
+    quantity = Decimal("1")
+
+
+class StockMoveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StockMove
+
+    document = factory.SubFactory(StockDocumentFactory)
+    location = factory.SubFactory(LocationFactory)
+    part = factory.SubFactory(PartFactory)
+    quantity = Decimal("1")
+    balance_after = Decimal("1")
+
+
+class IdempotencyRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IdempotencyRecord
+
+    key = factory.Sequence(lambda n: f"key-{n}")
+    scope = "documents.post"
+    request_hash = "0" * 64
+    response_status = 200
+    response_body = factory.LazyFunction(dict)
+
+
+class StockVerificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StockVerification
+
+    started_at = factory.Faker("date_time_this_year", tzinfo=__import__("datetime").timezone.utc)
+    finished_at = factory.LazyAttribute(lambda o: o.started_at)
+
+
+class AssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Asset
+
+    part = factory.SubFactory(DevicePartFactory)
+    name = factory.Sequence(lambda n: f"host{n:03d}")
+    serial_number = factory.Sequence(lambda n: f"SN{n:08d}")
+
+
+class RackPlacementFactory(factory.django.DjangoModelFactory):
+    """A bare placement row; tests of the rules use the placement service."""
+
+    class Meta:
+        model = RackPlacement
+
+    asset = factory.SubFactory(AssetFactory)
+    rack = factory.SubFactory(RackFactory)
+    start_u = 1
+    face = RackFace.FRONT
+    height_u = factory.LazyAttribute(lambda o: o.asset.part.height_u or 1)
+    is_full_depth = factory.LazyAttribute(lambda o: o.asset.part.is_full_depth)
+
+
+class ConnectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Connection
+
+    a_asset = factory.SubFactory(AssetFactory)
+    a_port = "eth0"
+    b_asset = factory.SubFactory(AssetFactory)
+    b_port = factory.Sequence(lambda n: f"port{n}")

@@ -1,0 +1,104 @@
+import copy
+import time
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.utils import load_backend
+from django.test import override_settings
+
+
+@pytest.fixture
+def unreachable_database(db):
+    """Swap the default connection for a real one to an address where nothing answers."""
+    original = connections[DEFAULT_DB_ALIAS]
+    settings_dict = copy.deepcopy(original.settings_dict)
+    if original.vendor == "postgresql":
+        settings_dict.update(HOST="127.0.0.1", PORT="1")  # nothing listens on port 1
+    else:
+        settings_dict["NAME"] = "/nonexistent-dir/partline.sqlite3"
+    broken = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
+    connections[DEFAULT_DB_ALIAS] = broken
+    yield
+    broken.close()
+    connections[DEFAULT_DB_ALIAS] = original
+
+
+def test_live_answers_without_touching_the_database(client):
+    # No django_db mark: any database access here would raise.
+    response = client.get("/health/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "alive"}
+
+
+@pytest.mark.django_db
+def test_ready_reports_database_and_cache_ok(client):
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ready"
+    assert body["checks"]["database"]["ok"] and body["checks"]["cache"]["ok"]
+
+
+def test_ready_answers_503_naming_the_database_when_it_is_unreachable(client, unreachable_database):
+    started = time.monotonic()
+    response = client.get("/health/ready")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["database"]
+    assert "error" in response.json()["checks"]["database"]
+    assert elapsed < 10  # the 2 s target is measured by the fault tests; this only guards hangs
+
+
+def test_live_stays_up_when_the_database_is_unreachable(client, unreachable_database):
+    assert client.get("/health/live").status_code == 200
+
+
+@pytest.mark.django_db
+def test_startup_is_ok_when_all_migrations_are_applied(client):
+    response = client.get("/health/startup")
+    assert response.status_code == 200
+    assert response.json() == {"status": "started"}
+
+
+@pytest.mark.django_db
+def test_summary_has_status_database_and_version(client, settings):
+    response = client.get("/health/")
+    assert response.json() == {
+        "status": "healthy",
+        "database": "connected",
+        "version": settings.VERSION,
+    }
+
+
+@pytest.mark.django_db
+def test_detailed_is_refused_to_anonymous_and_non_staff(client, user_in_role):
+    assert client.get("/health/detailed").status_code == 403
+    client.force_login(user_in_role("viewer"))
+    assert client.get("/health/detailed").status_code == 403
+
+
+@pytest.mark.django_db
+def test_detailed_for_staff_reports_every_check(client, user_in_role):
+    client.force_login(user_in_role("manager"))
+    body = client.get("/health/detailed").json()
+    for key in (
+        "database",
+        "cache",
+        "broker",
+        "celery",
+        "pending_migrations",
+        "disk",
+        "data_refreshes",
+    ):
+        assert key in body
+    assert body["pending_migrations"] == []
+    assert body["database"]["latency_ms"] >= 0
+    assert 0 < body["disk"]["free_percent"] <= 100
+
+
+@pytest.mark.django_db
+def test_detailed_accepts_the_operations_token(client):
+    with override_settings(OPS_TOKEN="s3cret-token"):
+        assert client.get("/health/detailed", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
+        response = client.get("/health/detailed", HTTP_AUTHORIZATION="Bearer s3cret-token")
+    assert response.status_code == 200

@@ -1,0 +1,53 @@
+"""Production settings are imported in a child process with a controlled environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = {
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "partline.example.com",
+    "DEBUG": "False",
+}
+
+
+def load_production(**overrides: str | None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
+    env.update(GOOD)
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_starts_with_a_complete_environment():
+    result = load_production()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "31536000"]
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
+        ({"DEBUG": "True"}, "DEBUG must be False"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
+    ],
+)
+def test_production_refuses_to_start(override, message):
+    result = load_production(**override)
+    assert result.returncode != 0
+    assert message in result.stderr

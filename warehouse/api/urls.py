@@ -1,0 +1,7 @@
+"""REST API routes of the warehouse app (mounted under /api/)."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter(trailing_slash=True)
+
+urlpatterns = router.urls

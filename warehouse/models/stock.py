@@ -1,0 +1,299 @@
+"""Warehouses, the location tree, stock levels, the stock ledger and stock documents."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from warehouse.choices import DocumentStatus, DocumentType, LocationKind, RackWidth
+
+ZERO = Decimal("0")
+
+
+class Warehouse(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Location(models.Model):
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="locations")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=16, choices=LocationKind.choices, default=LocationKind.BIN)
+    is_default_receiving = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    # Rack properties (kind == rack).
+    rack_height_u = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Rack height in units (1–60); units are numbered from the bottom.",
+    )
+    rack_width = models.PositiveSmallIntegerField(choices=RackWidth.choices, null=True, blank=True)
+    rack_depth_mm = models.PositiveIntegerField(null=True, blank=True)
+    max_weight_kg = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    max_power_w = models.DecimalField(max_digits=9, decimal_places=1, null=True, blank=True)
+    cooling_capacity_btu_h = models.DecimalField(
+        max_digits=10, decimal_places=1, null=True, blank=True
+    )
+    max_inlet_temp_c = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    ambient_temp_c = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        ordering = ["warehouse__code", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warehouse", "code"], name="warehouse_location_unique_code"
+            ),
+            models.UniqueConstraint(
+                fields=["warehouse"],
+                condition=Q(is_default_receiving=True),
+                name="warehouse_location_one_default_receiving",
+            ),
+            models.CheckConstraint(
+                condition=Q(rack_height_u__isnull=True)
+                | Q(rack_height_u__gte=1, rack_height_u__lte=60),
+                name="warehouse_location_rack_height_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=LocationKind.RACK) | Q(rack_height_u__isnull=False),
+                name="warehouse_location_rack_has_height",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="warehouse_location_not_own_parent"
+            ),
+        ]
+        indexes = [models.Index(fields=["warehouse", "kind"], name="warehouse_loc_wh_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse.code}/{self.code}" if self.warehouse_id else self.code
+
+
+class StockLevel(models.Model):
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="stock_levels")
+    part = models.ForeignKey(
+        "inventory.Part", on_delete=models.PROTECT, related_name="stock_levels"
+    )
+    quantity = models.DecimalField(max_digits=16, decimal_places=4, default=ZERO)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "part"], name="warehouse_stocklevel_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="warehouse_stocklevel_quantity_gte_0"
+            ),
+        ]
+        indexes = [models.Index(fields=["part", "location"], name="warehouse_stock_part_loc_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.location} · {self.part_id}: {self.quantity}"
+
+
+class DocumentSequence(models.Model):
+    """The last number used per document type and year; locked while a number is taken."""
+
+    doc_type = models.CharField(max_length=16, choices=DocumentType.choices)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["doc_type", "year"], name="warehouse_docseq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type} {self.year}: {self.last_number}"
+
+
+class StockDocument(models.Model):
+    number = models.CharField(max_length=32, unique=True)
+    doc_type = models.CharField(max_length=16, choices=DocumentType.choices)
+    status = models.CharField(
+        max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    source_warehouse = models.ForeignKey(
+        Warehouse, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    destination_warehouse = models.ForeignKey(
+        Warehouse, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    destination_location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # BUILD documents: the assembly and how many units.
+    build_part = models.ForeignKey(
+        "inventory.Part", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    build_quantity = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    partner = models.CharField(max_length=200, blank=True)
+    external_reference = models.CharField(max_length=100, blank=True)
+    note = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("post_stockdocument", "Can post stock documents"),
+            ("cancel_stockdocument", "Can cancel posted stock documents"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(build_quantity__isnull=True) | Q(build_quantity__gt=0),
+                name="warehouse_stockdocument_build_quantity_gt_0",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DocumentStatus.POSTED) | Q(posted_at__isnull=False),
+                name="warehouse_stockdocument_posted_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="warehouse_doc_status_created"),
+            models.Index(fields=["doc_type", "status"], name="warehouse_doc_type_status"),
+            models.Index(fields=["created_by", "created_at"], name="warehouse_doc_creator_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == DocumentStatus.DRAFT
+
+
+class DocumentLine(models.Model):
+    document = models.ForeignKey(StockDocument, on_delete=models.CASCADE, related_name="lines")
+    part = models.ForeignKey("inventory.Part", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        help_text="Quantity moved; for an ADJUSTMENT, the counted quantity (may be 0).",
+    )
+    from_location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit_cost = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["document_id", "position", "id"]
+        constraints = [
+            # Movement lines move a positive quantity; a count may find zero (is_count lines).
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="warehouse_documentline_quantity_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_cost__isnull=True) | Q(unit_cost__gte=0),
+                name="warehouse_documentline_unit_cost_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.quantity} × {self.part_id}"
+
+
+class StockMove(models.Model):
+    """Append-only ledger: one row per change of one stock level."""
+
+    document = models.ForeignKey(StockDocument, on_delete=models.PROTECT, related_name="moves")
+    line = models.ForeignKey(
+        DocumentLine, null=True, blank=True, on_delete=models.PROTECT, related_name="moves"
+    )
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="moves")
+    part = models.ForeignKey("inventory.Part", on_delete=models.PROTECT, related_name="stock_moves")
+    quantity = models.DecimalField(max_digits=16, decimal_places=4, help_text="Signed change.")
+    balance_after = models.DecimalField(max_digits=16, decimal_places=4)
+    unit_cost = models.DecimalField(max_digits=14, decimal_places=4, default=ZERO)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="warehouse_stockmove_nonzero"),
+            models.CheckConstraint(
+                condition=Q(balance_after__gte=0), name="warehouse_stockmove_balance_gte_0"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["part", "created_at"], name="warehouse_move_part_created"),
+            models.Index(fields=["location", "part"], name="warehouse_move_loc_part"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} · {self.part_id}: {self.quantity:+} → {self.balance_after}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a request that carried an Idempotency-Key."""
+
+    key = models.CharField(max_length=128)
+    scope = models.CharField(max_length=100, help_text="Endpoint and object the key was used on.")
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "scope"], name="warehouse_idempotency_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
+
+
+class StockVerification(models.Model):
+    """The result of one run of the ledger-against-balances check."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    levels_checked = models.PositiveIntegerField(default=0)
+    mismatch_count = models.PositiveIntegerField(default=0)
+    mismatches = models.JSONField(default=list, blank=True)
+    triggered_by = models.CharField(max_length=32, default="schedule")
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        return (
+            f"Stock verification {self.started_at:%Y-%m-%d %H:%M}: {self.mismatch_count} mismatches"
+        )
