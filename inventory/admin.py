@@ -1,0 +1,1 @@
+"""Admin for parts, BOMs, categories, manufacturers and suppliers."""

@@ -1,0 +1,1 @@
+"""Admin for racks, assets, placements and connections."""

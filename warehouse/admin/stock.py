@@ -1,0 +1,1 @@
+"""Admin for warehouses, locations, stock and documents."""

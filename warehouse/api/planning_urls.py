@@ -1,0 +1,3 @@
+"""Build planner API routes: buildable and shortages per warehouse (mounted under /api/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Racks: elevations, placement rules, thermal analysis and the placement optimiser."""
