@@ -12,7 +12,8 @@ ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production \
-    STATIC_ROOT=/app/staticfiles
+    STATIC_ROOT=/app/staticfiles \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
 RUN apt-get update && apt-get install -y --no-install-recommends curl libpq5 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system partline && useradd --system --gid partline --home /app partline
@@ -21,7 +22,8 @@ WORKDIR /app
 COPY --chown=partline:partline . .
 # collectstatic needs settings that import: a throwaway key and host for the build step only.
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
-    && mkdir -p /app/var && chown -R partline:partline /app/var /app/staticfiles
+    && mkdir -p /app/var /tmp/prometheus \
+    && chown -R partline:partline /app/var /app/staticfiles /tmp/prometheus
 USER partline
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \

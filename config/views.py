@@ -12,6 +12,8 @@ DASHBOARD_PROVIDERS = (
     "warehouse.selectors.dashboard_figures",
     "analytics.selectors.dashboard_figures",
 )
+# Charts: each provider returns a chart spec (see static/js/charts.js) or None.
+DASHBOARD_CHARTS = ("analytics.selectors.stock_movement_chart",)
 
 
 @login_required
@@ -23,4 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         except ImportError:
             continue
         figures.extend(provider(user=request.user))
-    return render(request, "home.html", {"figures": figures})
+    charts = [import_string(dotted)(user=request.user) for dotted in DASHBOARD_CHARTS]
+    charts = [chart for chart in charts if chart]
+    for number, chart in enumerate(charts, start=1):
+        chart["id"] = f"chart-{number}"
+    return render(request, "home.html", {"figures": figures, "charts": charts})

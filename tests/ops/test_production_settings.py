@@ -51,3 +51,18 @@ def test_production_refuses_to_start(override, message):
     result = load_production(**override)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_collectstatic_builds_the_hashed_manifest_under_production_settings(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
+    env.update(GOOD, DJANGO_SETTINGS_MODULE="config.settings.production", STATIC_ROOT=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").exists()

@@ -59,3 +59,10 @@ def test_home_shows_the_dashboard_and_nav(client, user_in_role):
 def test_admin_is_branded_partline(client, user_in_role):
     client.force_login(user_in_role("superuser"))
     assert b"Partline administration" in client.get("/admin/").content
+
+
+@pytest.mark.django_db
+def test_home_shows_an_empty_state_for_the_movement_chart_when_nothing_moved(client, user_in_role):
+    client.force_login(user_in_role("viewer"))
+    response = client.get("/")
+    assert b"No stock has moved in this period" in response.content
