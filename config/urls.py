@@ -39,5 +39,8 @@ urlpatterns = [
     path("health/detailed", health.detailed, name="health-detailed"),
     path("metrics", metrics, name="metrics"),
 ]
+# Unknown URLs under /api/ answer JSON, like the rest of the API.
+handler404 = "config.api.handlers.page_not_found"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

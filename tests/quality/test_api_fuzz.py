@@ -1,0 +1,126 @@
+"""Schemathesis fuzzes every operation of the project's own OpenAPI schema, in-process over WSGI.
+
+Each operation in /api/schema/ becomes one test per identity (manager with a token, anonymous).
+A new endpoint is fuzzed as soon as it appears in the schema: nothing to add here.
+
+Checks, chosen deliberately:
+- not_a_server_error: no 5xx, for anyone, whatever the input.
+- status_code_conformance: every status is one the schema documents.
+- content_type_conformance: the body's media type is the documented one.
+- response_schema_conformance: the body matches the documented schema.
+- anonymous: every answer is 401 or 403 and carries no data (our own check below).
+Left out, and why:
+- negative_data_rejection / positive_data_acceptance: they judge *validation* by the generator's
+  reading of the schema, and drf-spectacular cannot express every rule a serializer or a service
+  enforces (unique SKU, no BOM cycle, stock available), so they fail on correct refusals (a 400
+  for a duplicate SKU that the schema calls "valid") and on correct acceptances (DRF coerces
+  "1" to 1). The bad-input tables in test_bad_input.py cover rejection with named cases instead.
+- use_after_free / ensure_resource_availability: stateful-phase checks; the stateful phase is not
+  run here (each example runs in the test's transaction, with the factories' fixed data).
+- ignored_auth: the anonymous run below asserts the same thing directly for every operation.
+- response_headers_conformance, missing_required_header, unsupported_method: headers carry no
+  contract in this schema; unsupported methods are answered 405 by DRF and covered there.
+
+FUZZ_EXAMPLES bounds the generated examples per operation (default 5 for CI); `make fuzz` uses 200.
+"""
+
+import json
+import os
+from urllib.parse import urlsplit
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.urls import Resolver404, resolve
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.factories import (
+    BomLineFactory,
+    CategoryFactory,
+    PartFactory,
+    UserFactory,
+)
+
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+FUZZ_SETTINGS = settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    derandomize=os.environ.get("FUZZ_RANDOM") != "1",
+    suppress_health_check=list(HealthCheck),
+    print_blob=True,
+)
+
+# Operations with a known bug in code this suite does not own: marked xfail (not strict, so a fix
+# shows up as XPASS) with the bug named, never skipped. Key: "METHOD /path" as schemathesis labels
+# it; tests/quality/conftest.py applies the marks at collection.
+KNOWN_BUGS: dict[str, str] = {
+    "POST /api/categories/": (
+        "BUG inventory/api/serializers.py CategorySerializer: a second root category with an "
+        "existing name violates inventory_category_unique_root_name -> IntegrityError -> 500 "
+        "instead of 400 (the conditional UniqueConstraint is not validated by the serializer)"
+    ),
+}
+
+
+def _own_schema() -> dict:
+    """The schema exactly as /api/schema/ serves it (rendered and parsed back as JSON)."""
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(document, renderer_context={}))
+
+
+schema = schemathesis.openapi.from_dict(_own_schema())
+schema.app = get_wsgi_application()
+
+
+@pytest.fixture
+def fuzz_data(db):
+    """A little of every kind of object so that ids in paths sometimes hit real rows."""
+    category = CategoryFactory()
+    parts = PartFactory.create_batch(3, category=category)
+    BomLineFactory(component=parts[0])
+    return parts
+
+
+@pytest.fixture
+def manager_token(db) -> str:
+    from rest_framework.authtoken.models import Token
+
+    user = UserFactory(username="fuzz-manager", role="manager", is_staff=True)
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_manager_gets_no_server_error_and_schema_conformant_answers(case, fuzz_data, manager_token):
+    case.call_and_validate(headers={"Authorization": f"Token {manager_token}"}, checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_anonymous_is_refused_with_401_or_403_and_sees_no_data(case, fuzz_data):
+    response = case.call()
+    if response.status_code == 404:
+        # Only a URL that routes nowhere (say /api/parts/0.5/) may answer 404: no view ran.
+        with pytest.raises(Resolver404):
+            resolve(urlsplit(response.request.url).path)
+        return
+    assert response.status_code in (401, 403), (
+        f"{case.operation.label} answered {response.status_code} to an anonymous client: "
+        f"{response.text[:300]}"
+    )
+    body = response.json()
+    assert set(body) <= {"detail"}, f"{case.operation.label} leaked data to anonymous: {body}"
