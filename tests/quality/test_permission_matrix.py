@@ -1,0 +1,148 @@
+"""Who may do what: one table of (endpoint or page, method) × role → expected status.
+
+A new endpoint or page joins by adding a row to MATRIX (and, for writes, a payload builder to
+PAYLOADS). `{part}`-style placeholders in a URL are filled with objects made by OBJECTS, fresh for
+every test, so a DELETE in one cell never affects another.
+
+Roles and their rights are defined in config/roles.py: viewer reads; storekeeper also writes
+stock documents; planner also writes parts, BOMs, racks and analytics; manager does all domain
+writes and is staff (admin); superuser does everything. Anonymous API calls get 401 (token auth
+comes first and sends WWW-Authenticate); anonymous pages redirect (302) to the login.
+"""
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import CategoryFactory, PartFactory
+
+ROLES = ("anonymous", "viewer", "storekeeper", "planner", "manager", "superuser")
+
+# fmt: off
+MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
+    # path                              method     anon viewer store planner manager super
+    # --- API: inventory
+    ("/api/categories/",                "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/categories/",                "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/categories/{category}/",     "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/categories/{category}/",     "PUT",    (401, 403, 403, 200, 200, 200)),
+    ("/api/categories/{category}/",     "PATCH",  (401, 403, 403, 200, 200, 200)),
+    ("/api/categories/{category}/",     "DELETE", (401, 403, 403, 204, 204, 204)),
+    ("/api/parts/",                     "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/parts/",                     "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/parts/{part}/",              "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/parts/{part}/",              "PUT",    (401, 403, 403, 200, 200, 200)),
+    ("/api/parts/{part}/",              "PATCH",  (401, 403, 403, 200, 200, 200)),
+    ("/api/parts/{part}/",              "DELETE", (401, 403, 403, 204, 204, 204)),
+    # --- API: schema and docs are public (they describe, they hold no data)
+    ("/api/schema/",                    "GET",    (200, 200, 200, 200, 200, 200)),
+    ("/api/docs/",                      "GET",    (200, 200, 200, 200, 200, 200)),
+    # --- Pages
+    ("/",                               "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/warehouse/",                     "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/analytics/",                     "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/accounts/login/",                "GET",    (200, 200, 200, 200, 200, 200)),
+    # --- Admin: staff only (managers are staff), then model permissions
+    ("/admin/",                         "GET",    (302, 302, 302, 302, 200, 200)),
+    ("/admin/auth/user/",               "GET",    (302, 302, 302, 302, 403, 200)),
+    # --- Operations
+    ("/health/live",                    "GET",    (200, 200, 200, 200, 200, 200)),
+    ("/health/ready",                   "GET",    (200, 200, 200, 200, 200, 200)),
+    ("/health/detailed",                "GET",    (403, 403, 403, 403, 200, 200)),
+    ("/metrics",                        "GET",    (200, 200, 200, 200, 200, 200)),
+]
+# fmt: on
+
+_counter = itertools.count(1)
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}-{next(_counter):05d}"
+
+
+# Objects the URL placeholders refer to, made fresh for each test.
+OBJECTS: dict[str, Callable[[], Any]] = {
+    "category": lambda: CategoryFactory(),
+    "part": lambda: PartFactory(),
+}
+
+# Request bodies for writes, keyed by the URL pattern (placeholders unfilled).
+PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
+    "/api/categories/": lambda: {"name": _unique("Matrix category")},
+    "/api/categories/{category}/": lambda: {"name": _unique("Matrix category")},
+    "/api/parts/": lambda: {"sku": _unique("MTX"), "name": "Matrix part"},
+    "/api/parts/{part}/": lambda: {"sku": _unique("MTX"), "name": "Matrix part"},
+}
+
+CELLS = [
+    pytest.param(path, method, role, statuses[index], id=f"{method} {path} as {role}")
+    for path, method, statuses in MATRIX
+    for index, role in enumerate(ROLES)
+]
+
+
+def _fill(path: str) -> str:
+    filled = path
+    for name, make in OBJECTS.items():
+        placeholder = "{" + name + "}"
+        if placeholder in filled:
+            filled = filled.replace(placeholder, str(make().pk))
+    assert "{" not in filled, f"No OBJECTS builder for a placeholder in {path}"
+    return filled
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "method", "role", "expected"), CELLS)
+def test_each_role_gets_the_expected_status(path, method, role, expected, user_in_role):
+    client = APIClient()
+    if role != "anonymous":
+        client.force_login(user_in_role(role))
+    url = _fill(path)
+    kwargs: dict[str, Any] = {}
+    if method in ("POST", "PUT", "PATCH"):
+        assert path in PAYLOADS, f"No PAYLOADS builder for {method} {path}"
+        kwargs = {"data": PAYLOADS[path](), "format": "json"}
+    response = getattr(client, method.lower())(url, **kwargs)
+    assert response.status_code == expected, (
+        f"{method} {url} as {role}: expected {expected}, got {response.status_code}: "
+        f"{response.content[:200]!r}"
+    )
+
+
+def test_every_row_has_one_status_per_role_and_no_duplicates():
+    keys = [(path, method) for path, method, _ in MATRIX]
+    assert len(keys) == len(set(keys))
+    assert all(len(statuses) == len(ROLES) for _, _, statuses in MATRIX)
+
+
+def test_every_api_operation_in_the_schema_has_a_row():
+    """A new endpoint cannot ship without deciding who may call it."""
+    from tests.quality.test_api_fuzz import schema
+
+    rows = {(path, method) for path, method, _ in MATRIX}
+    missing = []
+    for operation in schema.get_all_operations():
+        operation = operation.ok()
+        if not _covered(operation, rows):
+            missing.append(f"{operation.method.upper()} {operation.path}")
+    assert not missing, "Add these to MATRIX: " + ", ".join(missing)
+
+
+def _covered(operation, rows) -> bool:
+    # Rows name the placeholder after the object ({part}); the schema says {id}.
+    method = operation.method.upper()
+    return any(
+        method == row_method and _same_shape(operation.path, row_path)
+        for row_path, row_method in rows
+    )
+
+
+def _same_shape(schema_path: str, row_path: str) -> bool:
+    a, b = schema_path.strip("/").split("/"), row_path.strip("/").split("/")
+    return len(a) == len(b) and all(
+        x == y or (x.startswith("{") and y.startswith("{")) for x, y in zip(a, b, strict=True)
+    )
