@@ -297,3 +297,30 @@ class StockVerification(models.Model):
         return (
             f"Stock verification {self.started_at:%Y-%m-%d %H:%M}: {self.mismatch_count} mismatches"
         )
+
+
+class PartValuation(models.Model):
+    """The moving-average unit cost of a part across the company.
+
+    Kept in its own row (not on inventory.Part) because it is warehouse state that changes with
+    every receipt: posting locks this row while it recomputes the average, and inventory must not
+    depend on warehouse. Part.unit_cost stays the planner's standard cost and is the fallback
+    until the first receipt is posted.
+    """
+
+    part = models.OneToOneField(
+        "inventory.Part", on_delete=models.CASCADE, related_name="valuation"
+    )
+    average_unit_cost = models.DecimalField(max_digits=14, decimal_places=4, default=ZERO)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(average_unit_cost__gte=0),
+                name="warehouse_partvaluation_average_unit_cost_gte_0",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id}: {self.average_unit_cost}"

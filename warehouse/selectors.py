@@ -1,0 +1,296 @@
+"""Stock reads that need care: totals, valuation, the ledger check and dashboard figures."""
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from inventory.models import Part
+from warehouse.choices import DocumentStatus
+from warehouse.models import (
+    Location,
+    PartValuation,
+    StockDocument,
+    StockLevel,
+    StockMove,
+    StockVerification,
+    Warehouse,
+)
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=20, decimal_places=4)
+VERIFICATION_MAX_AGE = timedelta(hours=26)
+
+
+def unit_cost_expression(part_path: str = "part") -> Coalesce:
+    """The moving-average cost of a part, or its standard cost before its first receipt."""
+    average = PartValuation.objects.filter(part_id=OuterRef(f"{part_path}_id")).values(
+        "average_unit_cost"
+    )[:1]
+    return Coalesce(Subquery(average), F(f"{part_path}__unit_cost"), output_field=MONEY)
+
+
+def stock_on_hand(
+    *, part_ids: list[int] | None = None, warehouse: Any = None
+) -> dict[int, Decimal]:
+    """Quantity on hand per part, in one warehouse or the whole company."""
+    levels = StockLevel.objects.all()
+    if part_ids is not None:
+        levels = levels.filter(part_id__in=part_ids)
+    if warehouse is not None:
+        levels = levels.filter(location__warehouse=warehouse)
+    return dict(
+        levels.values("part_id").annotate(total=Sum("quantity")).values_list("part_id", "total")
+    )
+
+
+def stock_levels_with_value(*, warehouse: Any = None, location: Any = None) -> QuerySet:
+    """Non-zero stock rows with part, location, unit cost, value and a below-reorder flag."""
+    levels = (
+        StockLevel.objects.filter(quantity__gt=0)
+        .select_related("part", "location__warehouse")
+        .annotate(unit_cost=unit_cost_expression())
+        .annotate(
+            value=ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY),
+        )
+        .order_by("location__warehouse__code", "location__code", "part__sku")
+    )
+    if warehouse is not None:
+        levels = levels.filter(location__warehouse=warehouse)
+    if location is not None:
+        levels = levels.filter(location=location)
+    return levels
+
+
+def parts_below_reorder(*, warehouse: Any = None) -> QuerySet:
+    """Parts with a reorder point whose stock (in the warehouse, or overall) is at or below it."""
+    stock_filter = Q(stock_levels__location__warehouse=warehouse) if warehouse else Q()
+    return (
+        Part.objects.filter(is_active=True, reorder_point__gt=0)
+        .annotate(
+            on_hand=Coalesce(
+                Sum("stock_levels__quantity", filter=stock_filter), Value(ZERO), output_field=MONEY
+            )
+        )
+        .filter(on_hand__lte=F("reorder_point"))
+        .order_by("sku")
+    )
+
+
+def warehouse_summaries() -> list[dict[str, Any]]:
+    """Per warehouse: number of parts in stock, units, value and parts below reorder point."""
+    values = {
+        row["location__warehouse"]: row
+        for row in StockLevel.objects.filter(quantity__gt=0)
+        .annotate(unit_cost=unit_cost_expression())
+        .values("location__warehouse")
+        .annotate(
+            value=Sum(ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY)),
+            units=Sum("quantity"),
+            parts=Count("id"),
+        )
+    }
+    result = []
+    for warehouse in Warehouse.objects.all():
+        row = values.get(warehouse.pk, {})
+        result.append(
+            {
+                "warehouse": warehouse,
+                "value": row.get("value") or ZERO,
+                "units": row.get("units") or ZERO,
+                "parts": row.get("parts") or 0,
+                "low": parts_below_reorder(warehouse=warehouse).count(),
+            }
+        )
+    return result
+
+
+def location_rows(*, warehouse: Warehouse) -> list[dict[str, Any]]:
+    """The warehouse's locations in tree order with their depth, units and value."""
+    locations = list(Location.objects.filter(warehouse=warehouse).order_by("code"))
+    totals = {
+        row["location"]: row
+        for row in StockLevel.objects.filter(location__warehouse=warehouse, quantity__gt=0)
+        .annotate(unit_cost=unit_cost_expression())
+        .values("location")
+        .annotate(
+            units=Sum("quantity"),
+            value=Sum(ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY)),
+        )
+    }
+    children: dict[int | None, list[Location]] = {}
+    for location in locations:
+        children.setdefault(location.parent_id, []).append(location)
+    rows: list[dict[str, Any]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for location in children.get(parent_id, []):
+            total = totals.get(location.pk, {})
+            rows.append(
+                {
+                    "location": location,
+                    "depth": min(depth, 5),
+                    "units": total.get("units") or ZERO,
+                    "value": total.get("value") or ZERO,
+                }
+            )
+            walk(location.pk, depth + 1)
+
+    walk(None, 0)
+    known = {row["location"].pk for row in rows}
+    for location in locations:  # parents in another warehouse would hide a branch; show it
+        if location.pk not in known:
+            rows.append({"location": location, "depth": 0, "units": ZERO, "value": ZERO})
+    return rows
+
+
+def part_stock_card(*, part: Part) -> dict[str, Any]:
+    """Balances per location and the total for one part; the ledger is paged by the view."""
+    levels = list(
+        StockLevel.objects.filter(part=part)
+        .exclude(quantity=0)
+        .select_related("location__warehouse")
+        .order_by("location__warehouse__code", "location__code")
+    )
+    valuation = PartValuation.objects.filter(part=part).first()
+    unit_cost = valuation.average_unit_cost if valuation else part.unit_cost
+    total = sum((level.quantity for level in levels), ZERO)
+    return {
+        "levels": levels,
+        "total": total,
+        "unit_cost": unit_cost,
+        "value": total * unit_cost,
+        "below_reorder": part.reorder_point > 0 and total <= part.reorder_point,
+    }
+
+
+def part_moves(*, part: Part) -> QuerySet:
+    return (
+        StockMove.objects.filter(part=part)
+        .select_related("document", "location__warehouse", "user")
+        .order_by("-created_at", "-id")
+    )
+
+
+def stock_ledger_mismatches() -> tuple[int, list[dict[str, Any]]]:
+    """Compare every stock level with the sum of its ledger moves.
+
+    Returns (levels checked, mismatches). The ledger side is one aggregate query; a level with
+    no moves must be zero and a ledger sum with no level row is a mismatch too.
+    """
+    ledger = {
+        (row["location_id"], row["part_id"]): row["total"]
+        for row in StockMove.objects.order_by()
+        .values("location_id", "part_id")
+        .annotate(total=Sum("quantity"))
+    }
+    levels = {
+        (location_id, part_id): quantity
+        for location_id, part_id, quantity in StockLevel.objects.values_list(
+            "location_id", "part_id", "quantity"
+        )
+    }
+    keys = set(ledger) | set(levels)
+    wrong = sorted(key for key in keys if (ledger.get(key) or ZERO) != (levels.get(key) or ZERO))
+    if not wrong:
+        return len(keys), []
+    locations = {
+        loc.pk: str(loc)
+        for loc in Location.objects.filter(pk__in={k[0] for k in wrong}).select_related("warehouse")
+    }
+    skus = dict(Part.objects.filter(pk__in={k[1] for k in wrong}).values_list("pk", "sku"))
+    mismatches = [
+        {
+            "location_id": location_id,
+            "location": locations.get(location_id, str(location_id)),
+            "part_id": part_id,
+            "part": skus.get(part_id, str(part_id)),
+            "level": str(levels.get((location_id, part_id), ZERO)),
+            "ledger": str(ledger.get((location_id, part_id), ZERO)),
+        }
+        for location_id, part_id in wrong
+    ]
+    return len(keys), mismatches
+
+
+def latest_verification() -> StockVerification | None:
+    return StockVerification.objects.order_by("-started_at").first()
+
+
+def verification_freshness() -> dict[str, Any]:
+    """For /health/detailed: when the ledger was last verified and what it found."""
+    latest = latest_verification()
+    if latest is None:
+        return {"stock_verification": {"ok": False, "last_run": None, "stale": True}}
+    age = timezone.now() - latest.finished_at
+    stale = age > VERIFICATION_MAX_AGE
+    return {
+        "stock_verification": {
+            "ok": latest.mismatch_count == 0 and not stale,
+            "last_run": latest.finished_at.isoformat(),
+            "age_seconds": int(age.total_seconds()),
+            "stale": stale,
+            "mismatch_count": latest.mismatch_count,
+        }
+    }
+
+
+def _url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def dashboard_figures(*, user: Any) -> list[dict[str, Any]]:
+    """Home page cards: stock value, parts below reorder point, drafts waiting, ledger check."""
+    if not user.has_perm("warehouse.view_stocklevel"):
+        return []
+    overview = _url("warehouse:stock-overview")
+    documents = _url("warehouse:document-list")
+    value = (
+        StockLevel.objects.filter(quantity__gt=0)
+        .annotate(unit_cost=unit_cost_expression())
+        .aggregate(
+            total=Sum(ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY))
+        )["total"]
+        or ZERO
+    )
+    low = parts_below_reorder().count()
+    drafts = StockDocument.objects.filter(status=DocumentStatus.DRAFT).count()
+    figures: list[dict[str, Any]] = [
+        {"label": "Stock value", "value": f"{value:,.0f}", "url": overview},
+        {
+            "label": "Parts at or below reorder point",
+            "value": low,
+            "url": f"{overview}?low=1",
+            "warn": low > 0,
+        },
+        {"label": "Draft stock documents", "value": drafts, "url": f"{documents}?status=DRAFT"},
+    ]
+    latest = latest_verification()
+    if latest is not None:
+        figures.append(
+            {
+                "label": "Ledger mismatches (last check)",
+                "value": latest.mismatch_count,
+                "url": overview,
+                "warn": latest.mismatch_count > 0,
+            }
+        )
+    return figures

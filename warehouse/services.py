@@ -1,0 +1,992 @@
+"""Stock writes: warehouses and locations, numbered documents, posting and cancelling them.
+
+Posting is the heart of the warehouse: every change of a stock level goes through
+``document_post`` (or ``document_cancel``), which runs in one transaction, locks the affected
+``StockLevel`` rows in (part id, location id) order so concurrent postings cannot deadlock,
+checks every line before writing anything and writes one ``StockMove`` per change.
+"""
+
+import csv
+import io
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from inventory.models import BomLine, Part
+from warehouse import metrics
+from warehouse.choices import (
+    DOCUMENT_NUMBER_PREFIX,
+    DocumentStatus,
+    DocumentType,
+    LocationKind,
+)
+from warehouse.models import (
+    DocumentLine,
+    DocumentSequence,
+    Location,
+    PartValuation,
+    StockDocument,
+    StockLevel,
+    StockMove,
+    StockVerification,
+    Warehouse,
+)
+
+logger = logging.getLogger("partline.warehouse")
+
+ZERO = Decimal("0")
+COST_PLACES = Decimal("0.0001")
+DEFAULT_RECEIVING_CODE = "RECEIVING"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class StockError(ValidationError):
+    """A stock operation that cannot be done; the message says why, for a person."""
+
+    http_status = 400
+    reason = "invalid"
+
+
+class DocumentStateError(StockError):
+    """The document's status does not allow the operation (posting twice, editing a posted one)."""
+
+    http_status = 409
+    reason = "state"
+
+
+class InsufficientStockError(StockError):
+    """Lines would drive a stock level below zero; ``shortages`` lists each short line."""
+
+    http_status = 409
+    reason = "insufficient_stock"
+
+    def __init__(self, messages: list[str], shortages: list[dict[str, str]]) -> None:
+        super().__init__(messages)
+        self.shortages = shortages
+
+
+class CancelRefusedError(InsufficientStockError):
+    """The stock a posted document brought in has since been used, so it cannot be reversed."""
+
+    reason = "cancel_refused"
+
+
+class StockImportError(StockError):
+    """An import file with row errors; ``messages`` holds one line per bad row."""
+
+    reason = "import"
+
+
+def format_quantity(value: Decimal) -> str:
+    """10.0000 -> "10", 2.5000 -> "2.5"."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+# --------------------------------------------------------------------------- warehouses
+
+
+@transaction.atomic
+def warehouse_create(*, code: str, name: str, address: str = "") -> Warehouse:
+    """Create a warehouse together with its default receiving location."""
+    warehouse = Warehouse(code=code.strip(), name=name.strip(), address=address)
+    warehouse.full_clean()
+    warehouse.save()
+    Location.objects.create(
+        warehouse=warehouse,
+        code=DEFAULT_RECEIVING_CODE,
+        name="Receiving",
+        kind=LocationKind.RECEIVING,
+        is_default_receiving=True,
+    )
+    return warehouse
+
+
+def default_receiving_location(*, warehouse: Warehouse) -> Location:
+    """The warehouse's receiving location (created if a warehouse was made without one)."""
+    location = Location.objects.filter(warehouse=warehouse, is_default_receiving=True).first()
+    if location is not None:
+        return location
+    with transaction.atomic():
+        location, _ = Location.objects.get_or_create(
+            warehouse=warehouse,
+            code=DEFAULT_RECEIVING_CODE,
+            defaults={
+                "name": "Receiving",
+                "kind": LocationKind.RECEIVING,
+                "is_default_receiving": True,
+            },
+        )
+    return location
+
+
+@transaction.atomic
+def location_create(
+    *,
+    warehouse: Warehouse,
+    code: str,
+    kind: str = LocationKind.BIN,
+    name: str = "",
+    parent: Location | None = None,
+) -> Location:
+    """Create a location in the tree of one warehouse; the parent must be in the same one."""
+    if parent is not None and parent.warehouse_id != warehouse.pk:
+        raise StockError(f"Parent location {parent} is in another warehouse than {warehouse.code}.")
+    location = Location(warehouse=warehouse, code=code.strip(), kind=kind, name=name, parent=parent)
+    location.full_clean()
+    location.save()
+    return location
+
+
+# --------------------------------------------------------------------------- numbering
+
+
+def _next_document_number(*, doc_type: str, year: int) -> str:
+    """Take the next number of the (type, year) series; the row lock makes the series gap-free.
+
+    The lock is held until the caller's transaction ends, so a rolled-back document gives its
+    number back. Creating the series row survives a race: insert-or-ignore, then select.
+    """
+    sequences = DocumentSequence.objects.select_for_update()
+    sequence = sequences.filter(doc_type=doc_type, year=year).first()
+    if sequence is None:
+        DocumentSequence.objects.bulk_create(
+            [DocumentSequence(doc_type=doc_type, year=year, last_number=0)],
+            ignore_conflicts=True,
+        )
+        sequence = sequences.get(doc_type=doc_type, year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{DOCUMENT_NUMBER_PREFIX[doc_type]}-{year}-{sequence.last_number:05d}"
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+@dataclass
+class _LineInput:
+    part: Part
+    quantity: Decimal
+    from_location: Location | None
+    to_location: Location | None
+    unit_cost: Decimal | None
+
+
+def _as_decimal(value: Any, label: str) -> Decimal:
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise StockError(f"{label}: '{value}' is not a number.")
+    if not number.is_finite():
+        raise StockError(f"{label}: '{value}' is not a number.")
+    return number
+
+
+def _as_instance(model: type, value: Any) -> Any:
+    if value is None or isinstance(value, model):
+        return value
+    return model.objects.get(pk=value)
+
+
+def _normalise_lines(
+    *,
+    doc_type: str,
+    lines: Iterable[dict[str, Any]],
+    source_location: Location | None,
+    destination_location: Location | None,
+) -> list[_LineInput]:
+    """Check the lines of a document of this type and fill in the header's locations."""
+    result: list[_LineInput] = []
+    errors: list[str] = []
+    counted: set[tuple[int, int]] = set()
+    for number, raw in enumerate(lines, start=1):
+        label = f"Line {number}"
+        part = _as_instance(Part, raw.get("part"))
+        if part is None:
+            errors.append(f"{label}: choose a part.")
+            continue
+        try:
+            quantity = _as_decimal(raw.get("quantity"), label)
+            unit_cost = raw.get("unit_cost")
+            unit_cost = None if unit_cost in (None, "") else _as_decimal(unit_cost, label)
+        except StockError as exc:
+            errors.extend(exc.messages)
+            continue
+        from_location = _as_instance(Location, raw.get("from_location")) or None
+        to_location = _as_instance(Location, raw.get("to_location")) or None
+        if doc_type == DocumentType.ADJUSTMENT:
+            to_location = to_location or from_location or destination_location or source_location
+            from_location = None
+            if quantity < 0:
+                errors.append(f"{label}: the counted quantity of {part.sku} cannot be negative.")
+            if to_location is None:
+                errors.append(f"{label}: say where {part.sku} was counted.")
+            elif (part.pk, to_location.pk) in counted:
+                errors.append(f"{label}: {part.sku} at {to_location} is counted twice.")
+            else:
+                counted.add((part.pk, to_location.pk))
+        else:
+            if quantity <= 0:
+                errors.append(f"{label}: the quantity of {part.sku} must be greater than 0.")
+            if doc_type in (DocumentType.ISSUE, DocumentType.TRANSFER):
+                from_location = from_location or source_location
+                if from_location is None:
+                    errors.append(f"{label}: say where {part.sku} comes from.")
+            if doc_type in (DocumentType.RECEIPT, DocumentType.TRANSFER):
+                to_location = to_location or destination_location
+                if to_location is None:
+                    errors.append(f"{label}: say where {part.sku} goes to.")
+            if doc_type == DocumentType.RECEIPT:
+                from_location = None
+            if doc_type == DocumentType.ISSUE:
+                to_location = None
+            if (
+                doc_type == DocumentType.TRANSFER
+                and from_location is not None
+                and from_location == to_location
+            ):
+                errors.append(
+                    f"{label}: {part.sku} cannot be moved from {from_location} to itself."
+                )
+        if unit_cost is not None and unit_cost < 0:
+            errors.append(f"{label}: the unit cost of {part.sku} cannot be negative.")
+        result.append(_LineInput(part, quantity, from_location, to_location, unit_cost))
+    if errors:
+        raise StockError(errors)
+    return result
+
+
+def _build_lines(
+    *,
+    build_part: Part | None,
+    build_quantity: Any,
+    source_location: Location | None,
+    destination_location: Location | None,
+) -> tuple[Decimal, list[_LineInput]]:
+    """The lines of a BUILD: each non-optional component × N out, N assemblies in."""
+    if build_part is None:
+        raise StockError("A build document needs the assembly to build.")
+    quantity = _as_decimal(build_quantity, "Build quantity")
+    if quantity <= 0:
+        raise StockError("The build quantity must be greater than 0.")
+    if source_location is None:
+        raise StockError("A build document needs the location the components come from.")
+    destination_location = destination_location or source_location
+    bom = list(
+        BomLine.objects.filter(assembly=build_part, optional=False)
+        .select_related("component")
+        .order_by("position", "id")
+    )
+    if not bom:
+        raise StockError(f"{build_part.sku} has no bill of materials to build from.")
+    lines = [
+        _LineInput(row.component, row.quantity * quantity, source_location, None, None)
+        for row in bom
+    ]
+    lines.append(_LineInput(build_part, quantity, None, destination_location, None))
+    return quantity, lines
+
+
+def _warehouse_of(locations: Iterable[Location | None]) -> Warehouse | None:
+    warehouses = {location.warehouse_id for location in locations if location is not None}
+    if len(warehouses) == 1:
+        return Warehouse.objects.get(pk=warehouses.pop())
+    return None
+
+
+def _line_rows(document: StockDocument, lines: list[_LineInput]) -> list[DocumentLine]:
+    return [
+        DocumentLine(
+            document=document,
+            part=line.part,
+            quantity=line.quantity,
+            from_location=line.from_location,
+            to_location=line.to_location,
+            unit_cost=line.unit_cost,
+            position=position,
+        )
+        for position, line in enumerate(lines, start=1)
+    ]
+
+
+def _set_header_warehouses(document: StockDocument, lines: list[_LineInput]) -> None:
+    document.source_warehouse = (
+        document.source_location.warehouse
+        if document.source_location
+        else _warehouse_of(line.from_location for line in lines)
+    )
+    document.destination_warehouse = (
+        document.destination_location.warehouse
+        if document.destination_location
+        else _warehouse_of(line.to_location for line in lines)
+    )
+
+
+@transaction.atomic
+def document_create(
+    *,
+    doc_type: str,
+    user: Any,
+    lines: list[dict[str, Any]],
+    source_location: Location | None = None,
+    destination_location: Location | None = None,
+    build_part: Part | None = None,
+    build_quantity: Any = None,
+    partner: str = "",
+    external_reference: str = "",
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> StockDocument:
+    """Create a DRAFT document with its lines and the next number of its yearly series.
+
+    With an ``idempotency_key`` that was used before, the existing document is returned.
+    A BUILD document's lines come from the assembly's bill of materials.
+    """
+    if doc_type not in DocumentType.values:
+        raise StockError(f"Unknown document type '{doc_type}'.")
+    idempotency_key = idempotency_key or None
+    if idempotency_key:
+        existing = StockDocument.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if doc_type == DocumentType.BUILD:
+        build_quantity, normalised = _build_lines(
+            build_part=build_part,
+            build_quantity=build_quantity,
+            source_location=source_location,
+            destination_location=destination_location,
+        )
+        destination_location = destination_location or source_location
+    else:
+        build_part, build_quantity = None, None
+        normalised = _normalise_lines(
+            doc_type=doc_type,
+            lines=lines,
+            source_location=source_location,
+            destination_location=destination_location,
+        )
+    document = StockDocument(
+        doc_type=doc_type,
+        source_location=source_location,
+        destination_location=destination_location,
+        build_part=build_part,
+        build_quantity=build_quantity,
+        partner=partner,
+        external_reference=external_reference,
+        note=note,
+        idempotency_key=idempotency_key,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    _set_header_warehouses(document, normalised)
+    try:
+        with transaction.atomic():
+            document.number = _next_document_number(doc_type=doc_type, year=timezone.now().year)
+            document.save()
+    except IntegrityError:
+        existing = (
+            StockDocument.objects.filter(idempotency_key=idempotency_key).first()
+            if idempotency_key
+            else None
+        )
+        if existing is None:
+            raise
+        return existing
+    DocumentLine.objects.bulk_create(_line_rows(document, normalised))
+    return document
+
+
+def _lock_draft(document: StockDocument, action: str) -> StockDocument:
+    locked = StockDocument.objects.select_for_update().get(pk=document.pk)
+    if locked.status != DocumentStatus.DRAFT:
+        raise DocumentStateError(
+            f"{locked.number} is {locked.get_status_display().lower()}; "
+            f"only drafts can be {action}."
+        )
+    return locked
+
+
+@transaction.atomic
+def document_update(
+    *,
+    document: StockDocument,
+    lines: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> StockDocument:
+    """Change a draft's header fields and, when ``lines`` is given, replace its lines."""
+    locked = _lock_draft(document, "edited")
+    allowed = {
+        "source_location",
+        "destination_location",
+        "partner",
+        "external_reference",
+        "note",
+        "build_part",
+        "build_quantity",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise StockError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    if locked.doc_type == DocumentType.BUILD and (
+        lines is not None or {"build_part", "build_quantity", "source_location"} & set(fields)
+    ):
+        locked.build_quantity, normalised = _build_lines(
+            build_part=locked.build_part,
+            build_quantity=locked.build_quantity,
+            source_location=locked.source_location,
+            destination_location=locked.destination_location,
+        )
+    elif lines is not None:
+        normalised = _normalise_lines(
+            doc_type=locked.doc_type,
+            lines=lines,
+            source_location=locked.source_location,
+            destination_location=locked.destination_location,
+        )
+    else:
+        normalised = None
+    if normalised is not None:
+        _set_header_warehouses(locked, normalised)
+        locked.lines.all().delete()
+        DocumentLine.objects.bulk_create(_line_rows(locked, normalised))
+    locked.save()
+    return locked
+
+
+def document_update_lines(*, document: StockDocument, lines: list[dict[str, Any]]) -> StockDocument:
+    """Replace the lines of a draft."""
+    return document_update(document=document, lines=lines)
+
+
+@transaction.atomic
+def document_delete(*, document: StockDocument) -> None:
+    """Delete a draft; posted and cancelled documents stay for the ledger."""
+    locked = _lock_draft(document, "deleted")
+    locked.delete()
+
+
+# --------------------------------------------------------------------------- posting
+
+
+@dataclass
+class _Change:
+    line: DocumentLine | None
+    location: Location
+    part: Part
+    quantity: Decimal  # signed; for a count: the counted quantity until resolved
+    is_count: bool = False
+    is_receipt: bool = False
+    unit_cost: Decimal | None = None
+
+
+_VERB = {
+    DocumentType.ISSUE: "issue",
+    DocumentType.TRANSFER: "transfer",
+    DocumentType.BUILD: "consume",
+    DocumentType.ADJUSTMENT: "adjust",
+    DocumentType.RECEIPT: "take back",
+}
+
+
+def _changes_for(document: StockDocument, lines: list[DocumentLine]) -> list[_Change]:
+    """Turn the lines into signed per-location changes, checking each line's shape again.
+
+    Drafts can be edited in the admin too, so posting re-checks what the services checked.
+    """
+    errors: list[str] = []
+    changes: list[_Change] = []
+    doc_type = document.doc_type
+    for line in lines:
+        label = f"Line {line.position or line.pk} ({line.part.sku})"
+        if doc_type == DocumentType.ADJUSTMENT:
+            location = line.to_location or line.from_location
+            if location is None:
+                errors.append(f"{label}: no location to count at.")
+                continue
+            changes.append(
+                _Change(
+                    line,
+                    location,
+                    line.part,
+                    line.quantity,
+                    is_count=True,
+                    unit_cost=line.unit_cost,
+                )
+            )
+            continue
+        if line.quantity <= 0:
+            errors.append(f"{label}: the quantity must be greater than 0.")
+            continue
+        wants_from = doc_type in (DocumentType.ISSUE, DocumentType.TRANSFER)
+        wants_to = doc_type in (DocumentType.RECEIPT, DocumentType.TRANSFER)
+        if doc_type == DocumentType.BUILD:
+            wants_from = line.part_id != document.build_part_id
+            wants_to = not wants_from
+        if wants_from and line.from_location is None:
+            errors.append(f"{label}: no location to take it from.")
+            continue
+        if wants_to and line.to_location is None:
+            errors.append(f"{label}: no location to put it in.")
+            continue
+        if wants_from:
+            changes.append(_Change(line, line.from_location, line.part, -line.quantity))
+        if wants_to:
+            changes.append(
+                _Change(
+                    line,
+                    line.to_location,
+                    line.part,
+                    line.quantity,
+                    is_receipt=doc_type in (DocumentType.RECEIPT, DocumentType.BUILD),
+                    unit_cost=line.unit_cost,
+                )
+            )
+    if not lines:
+        errors.append(f"{document.number} has no lines to post.")
+    if errors:
+        raise StockError(errors)
+    return changes
+
+
+def _lock_levels(keys: set[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
+    """Create missing stock rows, then lock all of them in (part, location) order.
+
+    Missing rows are inserted sorted and insert-or-ignore, before any row is locked, so two
+    postings that need the same new row wait for each other instead of failing or deadlocking.
+    """
+    if not keys:
+        return {}
+    ordered = sorted(keys)
+    match = Q()
+    for part_id, location_id in ordered:
+        match |= Q(part_id=part_id, location_id=location_id)
+    existing = set(StockLevel.objects.filter(match).values_list("part_id", "location_id"))
+    missing = [key for key in ordered if key not in existing]
+    if missing:
+        StockLevel.objects.bulk_create(
+            [StockLevel(part_id=p, location_id=loc, quantity=ZERO) for p, loc in missing],
+            ignore_conflicts=True,
+        )
+    levels = StockLevel.objects.select_for_update().filter(match).order_by("part_id", "location_id")
+    return {(level.part_id, level.location_id): level for level in levels}
+
+
+def _average_costs(
+    part_ids: set[int], parts: dict[int, Part], *, lock: set[int]
+) -> dict[int, Decimal]:
+    """Current moving-average unit costs; the rows of parts in ``lock`` are locked for update."""
+    if lock:
+        PartValuation.objects.bulk_create(
+            [
+                PartValuation(part_id=part_id, average_unit_cost=parts[part_id].unit_cost)
+                for part_id in sorted(lock)
+            ],
+            ignore_conflicts=True,
+        )
+        list(
+            PartValuation.objects.select_for_update()
+            .filter(part_id__in=lock)
+            .order_by("part_id")
+            .values_list("pk", flat=True)
+        )
+    costs = {part_id: parts[part_id].unit_cost for part_id in part_ids}
+    costs.update(
+        PartValuation.objects.filter(part_id__in=part_ids).values_list(
+            "part_id", "average_unit_cost"
+        )
+    )
+    return costs
+
+
+def _update_averages(
+    receipts: list[_Change], costs: dict[int, Decimal], levels_before: dict[int, Decimal]
+) -> None:
+    """Moving average per received part: (old qty × old cost + qty × cost) / (old qty + qty)."""
+    changed: dict[int, Decimal] = {}
+    on_hand = dict(levels_before)
+    for change in receipts:
+        part_id = change.part.pk
+        old_quantity = max(on_hand.get(part_id, ZERO), ZERO)
+        old_cost = costs[part_id]
+        total = old_quantity + change.quantity
+        if total > 0:
+            average = (old_quantity * old_cost + change.quantity * change.unit_cost) / total
+            costs[part_id] = average.quantize(COST_PLACES, rounding=ROUND_HALF_UP)
+        on_hand[part_id] = total
+        changed[part_id] = costs[part_id]
+    for part_id, cost in changed.items():
+        PartValuation.objects.filter(part_id=part_id).update(
+            average_unit_cost=cost, updated_at=timezone.now()
+        )
+
+
+def _apply(
+    *,
+    document: StockDocument,
+    user: Any,
+    changes: list[_Change],
+    verb_for: Any,
+    error_class: type[InsufficientStockError],
+) -> list[StockMove]:
+    """Lock, check every change, then write the new balances and one move per change."""
+    keys = {(change.part.pk, change.location.pk) for change in changes}
+    levels = _lock_levels(keys)
+    parts = {change.part.pk: change.part for change in changes}
+    # Counted stock found with a unit cost (opening balances) is valued like a receipt.
+    valued = {
+        c.part.pk for c in changes if c.is_receipt or (c.is_count and c.unit_cost is not None)
+    }
+    costs = _average_costs(set(parts), parts, lock=valued)
+
+    balances = {key: level.quantity for key, level in levels.items()}
+    messages: list[str] = []
+    shortages: list[dict[str, str]] = []
+    for change in changes:
+        key = (change.part.pk, change.location.pk)
+        before = balances[key]
+        if change.is_count:
+            change.quantity = change.quantity - before
+        after = before + change.quantity
+        if after < 0:
+            requested, available = -change.quantity, max(before, ZERO)
+            messages.append(verb_for(change, requested, available))
+            shortages.append(
+                {
+                    "part": change.part.sku,
+                    "location": str(change.location),
+                    "requested": format_quantity(requested),
+                    "available": format_quantity(available),
+                }
+            )
+        balances[key] = after
+    if messages:
+        raise error_class(messages, shortages)
+
+    for change in changes:
+        if change.is_count and change.quantity <= 0:
+            change.unit_cost = None  # a shortfall leaves at the average cost
+    receipts = [
+        c
+        for c in changes
+        if c.is_receipt or (c.is_count and c.unit_cost is not None and c.quantity > 0)
+    ]
+    if receipts:
+        # BUILD: the assemblies are valued at the average cost of what they consumed.
+        if document.doc_type == DocumentType.BUILD:
+            consumed = sum(
+                (-c.quantity * costs[c.part.pk] for c in changes if c.quantity < 0), ZERO
+            )
+            for change in receipts:
+                change.unit_cost = consumed / change.quantity
+        for change in receipts:
+            if change.unit_cost is None:
+                change.unit_cost = costs[change.part.pk]
+        on_hand = dict(
+            StockLevel.objects.filter(part_id__in={c.part.pk for c in receipts})
+            .values("part_id")
+            .annotate(total=Sum("quantity"))
+            .values_list("part_id", "total")
+        )
+        _update_averages(receipts, costs, on_hand)
+
+    now = timezone.now()
+    running = {key: level.quantity for key, level in levels.items()}
+    moves: list[StockMove] = []
+    for change in changes:
+        if change.quantity == 0:
+            continue
+        key = (change.part.pk, change.location.pk)
+        running[key] += change.quantity
+        cost = change.unit_cost if change.unit_cost is not None else costs[change.part.pk]
+        moves.append(
+            StockMove(
+                document=document,
+                line=change.line,
+                location=change.location,
+                part=change.part,
+                quantity=change.quantity,
+                balance_after=running[key],
+                unit_cost=cost.quantize(COST_PLACES, rounding=ROUND_HALF_UP),
+                user=user if getattr(user, "pk", None) else None,
+                created_at=now,
+            )
+        )
+    touched = [level for key, level in levels.items() if running[key] != level.quantity]
+    for level in touched:
+        level.quantity = running[(level.part_id, level.location_id)]
+        level.updated_at = now
+    try:
+        with transaction.atomic():
+            if touched:
+                StockLevel.objects.bulk_update(touched, ["quantity", "updated_at"])
+            StockMove.objects.bulk_create(moves)
+    except IntegrityError as exc:
+        # The CHECK constraint is the last line of defence; say it in words.
+        raise StockError(
+            f"{document.number} would leave a stock level below zero; nothing was posted."
+        ) from exc
+    return moves
+
+
+def _shortage_message(document: StockDocument) -> Any:
+    verb = _VERB.get(document.doc_type, "move")
+
+    def message(change: _Change, requested: Decimal, available: Decimal) -> str:
+        if change.is_count:
+            return f"Cannot count {change.part.sku} at {change.location}."
+        return (
+            f"Cannot {verb} {format_quantity(requested)} × {change.part.sku} "
+            f"from {change.location}: {format_quantity(available)} available."
+        )
+
+    return message
+
+
+def _cancel_message(document: StockDocument) -> Any:
+    def message(change: _Change, requested: Decimal, available: Decimal) -> str:
+        return (
+            f"Cannot cancel {document.number}: the {format_quantity(requested)} × "
+            f"{change.part.sku} it put into {change.location} have since been used "
+            f"({format_quantity(available)} left)."
+        )
+
+    return message
+
+
+def _record_failure(document: StockDocument, action: str, exc: StockError) -> None:
+    metrics.DOCUMENT_POST_FAILURES.labels(reason=exc.reason).inc()
+    logger.warning(
+        "stock document %s refused: %s",
+        action,
+        "; ".join(exc.messages),
+        extra={
+            "event": f"document_{action}_refused",
+            "document_id": document.pk,
+            "document_number": document.number,
+            "doc_type": document.doc_type,
+            "reason": exc.reason,
+        },
+    )
+
+
+def _document_lines(document: StockDocument) -> list[DocumentLine]:
+    return list(
+        document.lines.select_related(
+            "part", "from_location__warehouse", "to_location__warehouse"
+        ).order_by("position", "id")
+    )
+
+
+@transaction.atomic
+def document_post(*, document: StockDocument, user: Any) -> StockDocument:
+    """Post a draft: all its movements or none. Raises InsufficientStockError (409) on shortage."""
+    try:
+        locked = _lock_draft(document, "posted")
+        lines = _document_lines(locked)
+        changes = _changes_for(locked, lines)
+        moves = _apply(
+            document=locked,
+            user=user,
+            changes=changes,
+            verb_for=_shortage_message(locked),
+            error_class=InsufficientStockError,
+        )
+        locked.status = DocumentStatus.POSTED
+        locked.posted_by = user if getattr(user, "pk", None) else None
+        locked.posted_at = timezone.now()
+        locked.save(update_fields=["status", "posted_by", "posted_at"])
+    except StockError as exc:
+        _record_failure(document, "post", exc)
+        raise
+    metrics.DOCUMENTS_POSTED.labels(doc_type=locked.doc_type).inc()
+    metrics.DOCUMENT_LINES_POSTED.inc(len(lines))
+    logger.info(
+        "stock document posted",
+        extra={
+            "event": "document_posted",
+            "document_id": locked.pk,
+            "document_number": locked.number,
+            "doc_type": locked.doc_type,
+            "lines": len(lines),
+            "moves": len(moves),
+            "user": getattr(user, "pk", None),
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def document_cancel(*, document: StockDocument, user: Any) -> StockDocument:
+    """Cancel a posted document by posting the exact reverse of its moves.
+
+    Refused (CancelRefusedError, 409) when the stock it brought in has since been used.
+    The moving-average cost is not rewound: later receipts were valued against it.
+    """
+    try:
+        locked = StockDocument.objects.select_for_update().get(pk=document.pk)
+        if locked.status != DocumentStatus.POSTED:
+            raise DocumentStateError(
+                f"{locked.number} is {locked.get_status_display().lower()}; "
+                "only posted documents can be cancelled."
+            )
+        moves = list(
+            locked.moves.select_related("part", "location__warehouse", "line").order_by("-id")
+        )
+        changes = [
+            _Change(move.line, move.location, move.part, -move.quantity, unit_cost=move.unit_cost)
+            for move in moves
+        ]
+        reverse = _apply(
+            document=locked,
+            user=user,
+            changes=changes,
+            verb_for=_cancel_message(locked),
+            error_class=CancelRefusedError,
+        )
+        locked.status = DocumentStatus.CANCELLED
+        locked.cancelled_by = user if getattr(user, "pk", None) else None
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["status", "cancelled_by", "cancelled_at"])
+    except StockError as exc:
+        _record_failure(document, "cancel", exc)
+        raise
+    metrics.DOCUMENTS_CANCELLED.labels(doc_type=locked.doc_type).inc()
+    logger.info(
+        "stock document cancelled",
+        extra={
+            "event": "document_cancelled",
+            "document_id": locked.pk,
+            "document_number": locked.number,
+            "doc_type": locked.doc_type,
+            "moves": len(reverse),
+            "user": getattr(user, "pk", None),
+        },
+    )
+    return locked
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def stock_verify(*, triggered_by: str = "schedule") -> StockVerification:
+    """Recompute every balance from the ledger, record the result and export the gauge."""
+    from warehouse.selectors import stock_ledger_mismatches
+
+    started_at = timezone.now()
+    checked, mismatches = stock_ledger_mismatches()
+    verification = StockVerification.objects.create(
+        started_at=started_at,
+        finished_at=timezone.now(),
+        levels_checked=checked,
+        mismatch_count=len(mismatches),
+        mismatches=mismatches[:500],
+        triggered_by=triggered_by,
+    )
+    metrics.STOCK_VERIFY_MISMATCHES.set(len(mismatches))
+    return verification
+
+
+# --------------------------------------------------------------------------- import
+
+IMPORT_COLUMNS = ("warehouse", "location", "sku", "quantity", "unit_cost")
+
+
+def _read_rows(text: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in ("warehouse", "sku", "quantity") if name not in header]
+    if missing:
+        raise StockImportError(
+            f"The file needs the columns {', '.join(IMPORT_COLUMNS)}; "
+            f"missing: {', '.join(missing)}."
+        )
+    reader.fieldnames = header
+    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+
+
+@transaction.atomic
+def stock_import_csv(*, text: str, user: Any, note: str = "", post: bool = True) -> StockDocument:
+    """Opening balances from CSV as one ADJUSTMENT document: every row is right, or nothing.
+
+    Columns: warehouse (code), location (code; empty = the receiving location), sku,
+    quantity (the counted quantity), unit_cost (optional). Errors name each bad row.
+    """
+    rows = _read_rows(text)
+    if not rows:
+        raise StockImportError("The file has no rows.")
+    warehouses = {w.code.lower(): w for w in Warehouse.objects.all()}
+    skus = {row.get("sku", "").lower() for row in rows}
+    parts = {p.sku.lower(): p for p in Part.objects.filter(sku__in={r["sku"] for r in rows})}
+    if len(parts) < len(skus):
+        for part in Part.objects.all().only("pk", "sku", "unit_cost"):
+            if part.sku.lower() in skus:
+                parts.setdefault(part.sku.lower(), part)
+    locations = {
+        (loc.warehouse_id, loc.code.lower()): loc
+        for loc in Location.objects.filter(warehouse__in=warehouses.values())
+    }
+    errors: list[str] = []
+    lines: list[dict[str, Any]] = []
+    seen: dict[tuple[int, int], int] = {}
+    for number, row in enumerate(rows, start=2):
+        label = f"Row {number}"
+        warehouse = warehouses.get(row.get("warehouse", "").lower())
+        if warehouse is None:
+            errors.append(f"{label}: unknown warehouse '{row.get('warehouse', '')}'.")
+            continue
+        code = row.get("location", "")
+        if code:
+            location = locations.get((warehouse.pk, code.lower()))
+        else:
+            location = default_receiving_location(warehouse=warehouse)
+        if location is None:
+            errors.append(f"{label}: unknown location '{code}' in {warehouse.code}.")
+            continue
+        part = parts.get(row.get("sku", "").lower())
+        if part is None:
+            errors.append(f"{label}: unknown SKU '{row.get('sku', '')}'.")
+            continue
+        try:
+            quantity = _as_decimal(row.get("quantity", ""), label)
+            cost_text = row.get("unit_cost", "")
+            unit_cost = _as_decimal(cost_text, label) if cost_text else None
+        except StockError as exc:
+            errors.extend(exc.messages)
+            continue
+        if quantity < 0:
+            errors.append(f"{label}: the quantity of {part.sku} cannot be negative.")
+            continue
+        if unit_cost is not None and unit_cost < 0:
+            errors.append(f"{label}: the unit cost of {part.sku} cannot be negative.")
+            continue
+        key = (part.pk, location.pk)
+        if key in seen:
+            errors.append(f"{label}: {part.sku} at {location} is already on row {seen[key]}.")
+            continue
+        seen[key] = number
+        lines.append(
+            {"part": part, "quantity": quantity, "to_location": location, "unit_cost": unit_cost}
+        )
+    if errors:
+        raise StockImportError(errors)
+    document = document_create(
+        doc_type=DocumentType.ADJUSTMENT,
+        user=user,
+        lines=lines,
+        note=note or "Opening balances imported from CSV.",
+    )
+    if post:
+        document = document_post(document=document, user=user)
+    return document
