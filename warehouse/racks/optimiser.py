@@ -1,0 +1,457 @@
+"""Pure placement optimiser: greedy construction plus simulated annealing under the hard rules.
+
+Score: five objectives, each a cost in [0, 1] shown as a score 0–100 (higher is better), combined
+by the caller's weights into one weighted score:
+
+* thermal — heat low and spread out: 40 % heat-weighted mean height, 30 % imbalance of heat
+  between the bottom/middle/top thirds, 30 % share of devices in an airflow conflict;
+* weight — weight-weighted mean height (heavy devices low);
+* power — imbalance of power draw between the thirds;
+* cable — mean vertical distance between connected devices, as a fraction of the rack height;
+* access — access-frequency-weighted distance from waist height (U20 in a 42U rack, ~1 m up).
+
+Hard rules are never relaxed: a move is only considered when the device stays inside the rack
+and overlaps nobody (a full-depth device blocks both faces); weight, power and depth do not
+depend on positions. Devices keep their face (a rear-facing switch stays rear-facing) and locked
+devices do not move. The result is never worse than the current layout: when the search finds
+nothing better it proposes no moves.
+
+Determinism: every random choice comes from `random.Random(seed)` and the search stops after a
+fixed number of iterations, so a seed reproduces the proposal exactly. The time budget is only a
+safety net for very large racks (it would then cut the search short).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+
+from warehouse.racks.layout import (
+    BACK_TO_FRONT,
+    FRONT,
+    FRONT_TO_BACK,
+    REAR,
+    Layout,
+    Slot,
+    check_layout,
+)
+
+OBJECTIVES = ("thermal", "weight", "power", "cable", "access")
+DEFAULT_WEIGHTS = {name: 1.0 for name in OBJECTIVES}
+WAIST_HEIGHT_MM = 1000
+UNIT_MM = 44.45
+PLINTH_MM = 100
+DEFAULT_ITERATIONS = 30000
+DEFAULT_TIME_BUDGET_S = 1.5
+
+
+@dataclass
+class Move:
+    device_id: int
+    name: str
+    from_slot: Slot
+    to_slot: Slot
+
+    def to_dict(self) -> dict:
+        return {
+            "asset": self.device_id,
+            "name": self.name,
+            "from_u": self.from_slot.start_u,
+            "from_face": self.from_slot.face,
+            "to_u": self.to_slot.start_u,
+            "to_face": self.to_slot.face,
+        }
+
+
+@dataclass
+class Score:
+    total: float
+    breakdown: dict[str, float]
+
+    def to_dict(self) -> dict:
+        return {"total": self.total, **self.breakdown}
+
+
+@dataclass
+class Proposal:
+    before: Score
+    after: Score
+    moves: list[Move]
+    slots: dict[int, Slot]
+    weights: dict[str, float]
+    seed: int
+    iterations: int
+    elapsed_ms: float
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def improvement(self) -> float:
+        return round(self.after.total - self.before.total, 2)
+
+    def to_dict(self) -> dict:
+        return {
+            "score_before": self.before.to_dict(),
+            "score_after": self.after.to_dict(),
+            "improvement": self.improvement,
+            "moves": [m.to_dict() for m in self.moves],
+            "weights": self.weights,
+            "seed": self.seed,
+            "iterations": self.iterations,
+            "elapsed_ms": self.elapsed_ms,
+            "violations": self.violations,
+        }
+
+
+def normalise_weights(weights: dict[str, float] | None) -> dict[str, float]:
+    merged = dict(DEFAULT_WEIGHTS)
+    for name, value in (weights or {}).items():
+        if name not in merged:
+            raise ValueError(f"Unknown objective {name!r}; use one of {', '.join(OBJECTIVES)}.")
+        if value < 0:
+            raise ValueError(f"The weight of {name} must be 0 or more.")
+        merged[name] = float(value)
+    if sum(merged.values()) <= 0:
+        raise ValueError("At least one objective needs a weight above 0.")
+    return merged
+
+
+def waist_unit(height_u: int) -> float:
+    """The unit at about 1 m above the floor, or the middle of a rack lower than that."""
+    return min((WAIST_HEIGHT_MM - PLINTH_MM) / UNIT_MM, (height_u + 1) / 2)
+
+
+class _Model:
+    """The layout as flat arrays, so one evaluation is a few hundred arithmetic steps."""
+
+    def __init__(self, layout: Layout, weights: dict[str, float]) -> None:
+        self.layout = layout
+        self.weights = weights
+        self.height = layout.rack.height_u
+        self.ids = sorted(layout.slots)
+        self.index = {device_id: i for i, device_id in enumerate(self.ids)}
+        devices = [layout.devices[i] for i in self.ids]
+        self.n = len(devices)
+        self.h = [d.height_u for d in devices]
+        self.full = [d.is_full_depth for d in devices]
+        self.face = [0 if layout.slots[d.id].face == FRONT else 1 for d in devices]
+        self.heat = [d.heat for d in devices]
+        self.weight = [d.weight_kg for d in devices]
+        self.power = [d.power_w for d in devices]
+        self.freq = [d.access_frequency for d in devices]
+        self.flow = []
+        for d in devices:
+            flow = {FRONT_TO_BACK: 1, BACK_TO_FRONT: -1}.get(d.airflow, 0)
+            if layout.slots[d.id].face == REAR and not d.is_full_depth:
+                flow = -flow
+            self.flow.append(flow)
+        self.movable = [
+            i
+            for i, d in enumerate(devices)
+            if d.id not in layout.locked and d.height_u < self.height
+        ]
+        self.links = [
+            (self.index[a], self.index[b])
+            for a, b in layout.connections
+            if a in self.index and b in self.index
+        ]
+        self.zones = []
+        first_cut, second_cut = round(self.height / 3), round(2 * self.height / 3)
+        self.zones = [(1, first_cut), (first_cut + 1, second_cut), (second_cut + 1, self.height)]
+        self.denominator = max(1, self.height - 1)
+        self.waist = waist_unit(self.height)
+        self.total_heat = sum(self.heat) or 1.0
+        self.total_weight = sum(self.weight) or 1.0
+        self.total_power = sum(self.power) or 1.0
+        self.total_freq = sum(self.freq)
+        self.flow_count = sum(1 for f in self.flow if f)
+        self.weight_sum = sum(weights.values())
+
+    # Occupancy: occ[face][unit] = device index or -1.
+    def faces(self, i: int) -> tuple[int, ...]:
+        return (0, 1) if self.full[i] else (self.face[i],)
+
+    def empty_occupancy(self) -> list[list[int]]:
+        return [[-1] * (self.height + 2), [-1] * (self.height + 2)]
+
+    def occupancy(self, starts: list[int]) -> list[list[int]]:
+        occ = self.empty_occupancy()
+        for i, start in enumerate(starts):
+            if start > 0:
+                self.mark(occ, i, start, i)
+        return occ
+
+    def mark(self, occ: list[list[int]], i: int, start: int, value: int) -> None:
+        for f in self.faces(i):
+            row = occ[f]
+            for unit in range(start, start + self.h[i]):
+                row[unit] = value
+
+    def fits(self, occ: list[list[int]], i: int, start: int) -> bool:
+        if start < 1 or start + self.h[i] - 1 > self.height:
+            return False
+        for f in self.faces(i):
+            row = occ[f]
+            for unit in range(start, start + self.h[i]):
+                if row[unit] != -1:
+                    return False
+        return True
+
+    def costs(self, starts: list[int], occ: list[list[int]]) -> dict[str, float]:
+        denominator = self.denominator
+        heat_height = weight_height = access = 0.0
+        zone_heat = [0.0, 0.0, 0.0]
+        zone_power = [0.0, 0.0, 0.0]
+        mids = [0.0] * self.n
+        placed_heat = placed_weight = placed_power = 0.0
+        placed_freq = 0
+        for i, start in enumerate(starts):
+            if start <= 0:
+                continue
+            h = self.h[i]
+            end = start + h - 1
+            mid = start + (h - 1) / 2
+            mids[i] = mid
+            rel = (mid - 1) / denominator
+            heat_height += self.heat[i] * rel
+            weight_height += self.weight[i] * rel
+            access += self.freq[i] * abs(mid - self.waist) / denominator
+            placed_heat += self.heat[i]
+            placed_weight += self.weight[i]
+            placed_power += self.power[i]
+            placed_freq += self.freq[i]
+            for z, (first, last) in enumerate(self.zones):
+                overlap = min(end, last) - max(start, first) + 1
+                if overlap > 0:
+                    zone_heat[z] += self.heat[i] * overlap / h
+                    zone_power[z] += self.power[i] * overlap / h
+        conflicts = 0
+        for i, start in enumerate(starts):
+            flow = self.flow[i]
+            if start <= 0 or not flow:
+                continue
+            end = start + self.h[i] - 1
+            for f in self.faces(i):
+                row = occ[f]
+                below = row[start - 1]
+                if below >= 0 and below > i and self.flow[below] == -flow:
+                    conflicts += 1
+                above = row[end + 1]
+                if above >= 0 and above > i and self.flow[above] == -flow:
+                    conflicts += 1
+            if not self.full[i]:
+                other = occ[1 - self.face[i]]
+                seen = -1
+                for unit in range(start, end + 1):
+                    j = other[unit]
+                    if j > i and j != seen and self.flow[j] == -flow:
+                        conflicts += 1
+                        seen = j
+        cable = 0.0
+        link_count = 0
+        for a, b in self.links:
+            if starts[a] > 0 and starts[b] > 0:
+                cable += abs(mids[a] - mids[b]) / denominator
+                link_count += 1
+        heat_total = placed_heat or 1.0
+        power_total = placed_power or 1.0
+        return {
+            "thermal": 0.4 * heat_height / heat_total
+            + 0.3 * (max(zone_heat) - min(zone_heat)) / heat_total
+            + 0.3 * min(1.0, 2 * conflicts / max(1, self.flow_count)),
+            "weight": weight_height / (placed_weight or 1.0),
+            "power": (max(zone_power) - min(zone_power)) / power_total,
+            "cable": cable / link_count if link_count else 0.0,
+            "access": access / placed_freq if placed_freq else 0.0,
+        }
+
+    def weighted_cost(self, costs: dict[str, float]) -> float:
+        return sum(self.weights[k] * costs[k] for k in OBJECTIVES) / self.weight_sum
+
+    def score(self, starts: list[int]) -> Score:
+        costs = self.costs(starts, self.occupancy(starts))
+        breakdown = {k: round(100 * (1 - costs[k]), 2) for k in OBJECTIVES}
+        return Score(round(100 * (1 - self.weighted_cost(costs)), 2), breakdown)
+
+
+def _greedy(model: _Model, current: list[int]) -> list[int] | None:
+    """Place the movable devices one by one (heaviest, then hottest first) where they cost least."""
+    starts = list(current)
+    for i in model.movable:
+        starts[i] = 0
+    occ = model.occupancy(starts)
+    order = sorted(model.movable, key=lambda i: (-model.weight[i], -model.heat[i], model.ids[i]))
+    for i in order:
+        best_start, best_cost = 0, math.inf
+        for start in range(1, model.height - model.h[i] + 2):
+            if not model.fits(occ, i, start):
+                continue
+            starts[i] = start
+            model.mark(occ, i, start, i)
+            cost = model.weighted_cost(model.costs(starts, occ))
+            model.mark(occ, i, start, -1)
+            if cost < best_cost - 1e-12:
+                best_start, best_cost = start, cost
+        if not best_start:
+            return None
+        starts[i] = best_start
+        model.mark(occ, i, best_start, i)
+    return starts
+
+
+def _anneal(
+    model: _Model,
+    starts: list[int],
+    rng: random.Random,
+    iterations: int,
+    deadline: float,
+) -> tuple[list[int], float, int]:
+    occ = model.occupancy(starts)
+    cost = model.weighted_cost(model.costs(starts, occ))
+    best, best_cost = list(starts), cost
+    movable = model.movable
+    if not movable:
+        return best, best_cost, 0
+    t_start, t_end = 0.02, 0.0002
+    done = 0
+    for step in range(iterations):
+        if step % 256 == 0 and time.perf_counter() > deadline:
+            break
+        done = step + 1
+        temperature = t_start * (t_end / t_start) ** (step / iterations)
+        i = movable[rng.randrange(len(movable))]
+        if len(movable) > 1 and rng.random() < 0.4:
+            j = movable[rng.randrange(len(movable))]
+            if j == i:
+                continue
+            a_start, b_start = starts[i], starts[j]
+            # Swap, aligning the tops when the pair moves downwards keeps blocks compact.
+            new_i, new_j = b_start, a_start
+            if model.h[i] != model.h[j] and a_start < b_start:
+                new_j = a_start
+                new_i = b_start + model.h[j] - model.h[i]
+            elif model.h[i] != model.h[j]:
+                new_i = b_start
+                new_j = a_start + model.h[i] - model.h[j]
+            model.mark(occ, i, a_start, -1)
+            model.mark(occ, j, b_start, -1)
+            if model.fits(occ, i, new_i):
+                model.mark(occ, i, new_i, i)
+                if model.fits(occ, j, new_j):
+                    model.mark(occ, j, new_j, j)
+                    starts[i], starts[j] = new_i, new_j
+                    new_cost = model.weighted_cost(model.costs(starts, occ))
+                    delta = new_cost - cost
+                    if delta <= 0 or rng.random() < math.exp(-delta / temperature):
+                        cost = new_cost
+                        if cost < best_cost - 1e-12:
+                            best, best_cost = list(starts), cost
+                        continue
+                    starts[i], starts[j] = a_start, b_start
+                    model.mark(occ, j, new_j, -1)
+                model.mark(occ, i, new_i, -1)
+            model.mark(occ, i, a_start, i)
+            model.mark(occ, j, b_start, j)
+            continue
+        old = starts[i]
+        new = rng.randint(1, model.height - model.h[i] + 1)
+        if new == old:
+            continue
+        model.mark(occ, i, old, -1)
+        if not model.fits(occ, i, new):
+            model.mark(occ, i, old, i)
+            continue
+        model.mark(occ, i, new, i)
+        starts[i] = new
+        new_cost = model.weighted_cost(model.costs(starts, occ))
+        delta = new_cost - cost
+        if delta <= 0 or rng.random() < math.exp(-delta / temperature):
+            cost = new_cost
+            if cost < best_cost - 1e-12:
+                best, best_cost = list(starts), cost
+            continue
+        starts[i] = old
+        model.mark(occ, i, new, -1)
+        model.mark(occ, i, old, i)
+    return best, best_cost, done
+
+
+def score_layout(layout: Layout, weights: dict[str, float] | None = None) -> Score:
+    weights = normalise_weights(weights)
+    model = _Model(layout, weights)
+    return model.score([layout.slots[i].start_u for i in model.ids])
+
+
+def optimise(
+    layout: Layout,
+    *,
+    weights: dict[str, float] | None = None,
+    seed: int = 0,
+    iterations: int = DEFAULT_ITERATIONS,
+    time_budget_s: float = DEFAULT_TIME_BUDGET_S,
+) -> Proposal:
+    """Propose a layout scoring at least as well as `layout`; the input is not modified."""
+    started = time.perf_counter()
+    weights = normalise_weights(weights)
+    model = _Model(layout, weights)
+    current = [layout.slots[i].start_u for i in model.ids]
+    current_cost = model.weighted_cost(model.costs(current, model.occupancy(current)))
+    rng = random.Random(seed)
+    deadline = started + time_budget_s
+    candidates = [current]
+    greedy = _greedy(model, current)
+    if greedy is not None:
+        candidates.append(greedy)
+    best, best_cost, done = list(current), current_cost, 0
+    share = max(1, iterations // len(candidates))
+    for start in candidates:
+        found, found_cost, steps = _anneal(model, list(start), rng, share, deadline)
+        done += steps
+        if found_cost < best_cost - 1e-12:
+            best, best_cost = found, found_cost
+    if best_cost >= current_cost - 1e-12:
+        best = current
+    new_slots = {
+        device_id: Slot(best[i], layout.slots[device_id].face)
+        for i, device_id in enumerate(model.ids)
+    }
+    moves = [
+        Move(
+            device_id, layout.devices[device_id].name, layout.slots[device_id], new_slots[device_id]
+        )
+        for device_id in model.ids
+        if new_slots[device_id] != layout.slots[device_id]
+    ]
+    moves.sort(key=lambda m: (-m.from_slot.start_u, m.name))
+    proposed = layout.with_slots(new_slots)
+    return Proposal(
+        before=model.score(current),
+        after=model.score(best),
+        moves=moves,
+        slots=new_slots,
+        weights=weights,
+        seed=seed,
+        iterations=done,
+        elapsed_ms=round(1000 * (time.perf_counter() - started), 1),
+        violations=[v.message for v in check_layout(proposed)],
+    )
+
+
+def first_fit(layout: Layout, order: list[int] | None = None) -> Layout:
+    """Each device at the lowest units free on its face, in the given order (the benchmark's baseline)."""
+    model = _Model(layout, DEFAULT_WEIGHTS)
+    starts = [0] * model.n
+    occ = model.empty_occupancy()
+    for device_id in order or model.ids:
+        i = model.index[device_id]
+        for start in range(1, model.height - model.h[i] + 2):
+            if model.fits(occ, i, start):
+                starts[i] = start
+                model.mark(occ, i, start, i)
+                break
+        else:
+            raise ValueError(f"{layout.devices[device_id].label} does not fit anywhere.")
+    return layout.with_slots(
+        {d: Slot(starts[model.index[d]], layout.slots[d].face) for d in model.ids}
+    )
