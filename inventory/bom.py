@@ -1,0 +1,650 @@
+"""Pure bill-of-materials algorithms: explode, cost roll-up, where-used, buildable and shortages.
+
+Nothing here touches the ORM. Callers load a graph once (see ``inventory.selectors``) and pass
+stock, costs and supplier terms in as plain dicts, so the same functions serve the API, the
+pages, the management commands, the tests and the benchmark.
+
+Conventions:
+
+* A *leaf* is a part with no BOM lines below it in the graph (purchased or printed parts).
+  Requirements and shortages are reported for leaves.
+* Optional lines are left out unless ``include_optional=True``.
+* Sub-assemblies are built in whole units: when the stock of a sub-assembly does not cover its
+  requirement, the shortfall is rounded up to a whole unit before its components are required.
+  This matches how a workshop works (nobody builds half a wrist) and keeps the search exact.
+* The finished stock of the assembly being planned is *not* netted: "buildable" answers how many
+  more units can be built from what is on the shelf.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+ZERO = Decimal("0")
+ONE = Decimal("1")
+
+# (assembly_id, component_id, quantity, optional)
+Edge = tuple[int, int, Decimal, bool]
+
+
+class BomError(ValueError):
+    """A BOM that cannot be computed (empty assembly, cycle)."""
+
+
+@dataclass(frozen=True)
+class BomGraph:
+    """Lines below (or above) some part, indexed by assembly.
+
+    ``children[a]`` is the list of ``(component_id, quantity, optional)`` of assembly ``a``.
+    """
+
+    children: dict[int, list[tuple[int, Decimal, bool]]]
+
+    @classmethod
+    def from_edges(cls, edges: Iterable[Edge]) -> BomGraph:
+        children: dict[int, list[tuple[int, Decimal, bool]]] = defaultdict(list)
+        for assembly_id, component_id, quantity, optional in edges:
+            children[assembly_id].append((component_id, quantity, optional))
+        return cls(children=dict(children))
+
+    def edges(self) -> list[Edge]:
+        return [(a, c, q, o) for a, lines in self.children.items() for c, q, o in lines]
+
+    def lines_of(
+        self, part_id: int, include_optional: bool = False
+    ) -> list[tuple[int, Decimal, bool]]:
+        lines = self.children.get(part_id, [])
+        if include_optional:
+            return lines
+        return [line for line in lines if not line[2]]
+
+    def is_leaf(self, part_id: int) -> bool:
+        return not self.children.get(part_id)
+
+    def parts_below(self, root_id: int, include_optional: bool = True) -> set[int]:
+        """Every part reachable from ``root_id`` (not including it)."""
+        seen: set[int] = set()
+        stack = [root_id]
+        while stack:
+            node = stack.pop()
+            for child, _, optional in self.children.get(node, ()):
+                if (include_optional or not optional) and child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        return seen
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def topological_order(graph: BomGraph, root_id: int, include_optional: bool = False) -> list[int]:
+    """Parts reachable from the root, every part after all of its parents (low-level-code order).
+
+    Raises BomError if the graph below the root has a cycle.
+    """
+    reachable = graph.parts_below(root_id, include_optional) | {root_id}
+    indegree: dict[int, int] = dict.fromkeys(reachable, 0)
+    for node in reachable:
+        for child, _, _ in graph.lines_of(node, include_optional):
+            indegree[child] += 1
+    queue = deque([node for node, degree in indegree.items() if degree == 0])
+    order: list[int] = []
+    while queue:
+        node = queue.popleft()
+        order.append(node)
+        for child, _, _ in graph.lines_of(node, include_optional):
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                queue.append(child)
+    if len(order) != len(reachable):
+        raise BomError("The BOM contains a cycle.")
+    return order
+
+
+def low_level_codes(
+    graph: BomGraph, root_id: int, include_optional: bool = False
+) -> dict[int, int]:
+    """The deepest level at which each part occurs below the root (root = 0)."""
+    codes = {root_id: 0}
+    for node in topological_order(graph, root_id, include_optional):
+        for child, _, _ in graph.lines_of(node, include_optional):
+            codes[child] = max(codes.get(child, 0), codes[node] + 1)
+    return codes
+
+
+def find_path(graph: BomGraph, start_id: int, goal_id: int) -> list[int] | None:
+    """A path of part ids from start down to goal, both included, or None."""
+    if start_id == goal_id:
+        return [start_id]
+    previous: dict[int, int] = {}
+    queue = deque([start_id])
+    seen = {start_id}
+    while queue:
+        node = queue.popleft()
+        for child, _, _ in graph.children.get(node, ()):
+            if child in seen:
+                continue
+            previous[child] = node
+            if child == goal_id:
+                path = [child]
+                while path[-1] != start_id:
+                    path.append(previous[path[-1]])
+                return path[::-1]
+            seen.add(child)
+            queue.append(child)
+    return None
+
+
+def cycle_path_if_added(graph: BomGraph, assembly_id: int, component_id: int) -> list[int] | None:
+    """The cycle that the line assembly → component would close, e.g. [A, B, A], or None.
+
+    ``graph`` must contain (at least) the lines below ``component_id``.
+    """
+    path = find_path(graph, component_id, assembly_id)
+    if path is None:
+        return None
+    return [assembly_id, *path]
+
+
+def find_any_cycle(graph: BomGraph) -> list[int] | None:
+    """Some cycle in the whole graph as a closed path [A, B, …, A], or None."""
+    state: dict[int, int] = {}  # 1 = on the stack, 2 = done
+    for start in list(graph.children):
+        if state.get(start):
+            continue
+        stack: list[tuple[int, Iterable]] = [(start, iter(graph.children.get(start, ())))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            advanced = False
+            for child, _, _ in children:
+                mark = state.get(child)
+                if mark == 1:
+                    return [*path[path.index(child) :], child]
+                if mark is None:
+                    state[child] = 1
+                    path.append(child)
+                    stack.append((child, iter(graph.children.get(child, ()))))
+                    advanced = True
+                    break
+            if not advanced:
+                state[node] = 2
+                path.pop()
+                stack.pop()
+    return None
+
+
+# --------------------------------------------------------------------------- explode
+
+
+def explode(
+    graph: BomGraph, root_id: int, quantity: Decimal | int = 1, include_optional: bool = False
+) -> dict[int, Decimal]:
+    """Gross requirement of every leaf part for ``quantity`` units of the root, all levels."""
+    totals = extended_quantities(graph, root_id, quantity, include_optional)
+    return {
+        part: amount
+        for part, amount in totals.items()
+        if part != root_id and not graph.lines_of(part, include_optional)
+    }
+
+
+def extended_quantities(
+    graph: BomGraph, root_id: int, quantity: Decimal | int = 1, include_optional: bool = False
+) -> dict[int, Decimal]:
+    """Total quantity of every part below the root (sub-assemblies too) per ``quantity`` roots."""
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    totals[root_id] = Decimal(quantity)
+    for node in topological_order(graph, root_id, include_optional):
+        amount = totals[node]
+        for child, per_unit, _ in graph.lines_of(node, include_optional):
+            totals[child] += amount * per_unit
+    return dict(totals)
+
+
+# --------------------------------------------------------------------------- cost roll-up
+
+
+@dataclass(frozen=True)
+class CostLine:
+    assembly_id: int
+    component_id: int
+    quantity: Decimal  # per one assembly
+    unit_cost: Decimal  # of one component (rolled up for sub-assemblies)
+    extended_cost: Decimal  # quantity × unit cost, per one assembly
+    extended_quantity: Decimal  # of the component, per one top-level unit, through this line
+    contribution: Decimal  # of this line to the cost of one top-level unit
+    is_leaf: bool
+
+
+@dataclass(frozen=True)
+class CostRollup:
+    part_id: int
+    unit_cost: Decimal
+    unit_costs: dict[int, Decimal]
+    lines: list[CostLine] = field(default_factory=list)
+
+
+def cost_rollup(
+    graph: BomGraph,
+    root_id: int,
+    unit_costs: Mapping[int, Decimal],
+    include_optional: bool = False,
+) -> CostRollup:
+    """Material cost of one unit of the root through all levels, with each line's contribution.
+
+    A leaf costs its own unit cost; an assembly costs the sum of its lines. The contributions of
+    the leaf lines add up to the total; a sub-assembly line's contribution is the part of the
+    total that flows through it.
+    """
+    order = topological_order(graph, root_id, include_optional)
+    rolled: dict[int, Decimal] = {}
+    for node in reversed(order):
+        lines = graph.lines_of(node, include_optional)
+        if lines:
+            rolled[node] = sum((q * rolled[c] for c, q, _ in lines), ZERO)
+        else:
+            rolled[node] = Decimal(unit_costs.get(node, ZERO))
+    multiplier = extended_quantities(graph, root_id, 1, include_optional)
+    lines_out = []
+    for node in order:
+        for child, q, _ in graph.lines_of(node, include_optional):
+            extended_quantity = multiplier[node] * q
+            lines_out.append(
+                CostLine(
+                    assembly_id=node,
+                    component_id=child,
+                    quantity=q,
+                    unit_cost=rolled[child],
+                    extended_cost=q * rolled[child],
+                    extended_quantity=extended_quantity,
+                    contribution=extended_quantity * rolled[child],
+                    is_leaf=not graph.lines_of(child, include_optional),
+                )
+            )
+    return CostRollup(
+        part_id=root_id, unit_cost=rolled[root_id], unit_costs=rolled, lines=lines_out
+    )
+
+
+# --------------------------------------------------------------------------- tree
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    depth: int  # 1 = direct component of the root
+    assembly_id: int
+    component_id: int
+    quantity: Decimal  # per one assembly
+    extended_quantity: Decimal  # per one top-level unit, along this path
+    optional: bool
+    has_children: bool
+
+
+def indented_tree(
+    graph: BomGraph, root_id: int, max_depth: int | None = None, max_rows: int = 5000
+) -> tuple[list[TreeRow], bool]:
+    """The BOM as an indented list (depth first), optional lines included and flagged.
+
+    A shared sub-assembly appears under every parent, as on paper. Returns (rows, truncated).
+    """
+    rows: list[TreeRow] = []
+    # Stack of (rows still to emit at this level, in reverse order).
+    stack: list[list[TreeRow]] = [list(reversed(_child_rows(graph, root_id, 1, ONE)))]
+    while stack:
+        pending = stack[-1]
+        if not pending:
+            stack.pop()
+            continue
+        row = pending.pop()
+        rows.append(row)
+        if len(rows) >= max_rows:
+            return rows, True
+        if row.has_children and (max_depth is None or row.depth < max_depth):
+            children = _child_rows(graph, row.component_id, row.depth + 1, row.extended_quantity)
+            stack.append(list(reversed(children)))
+    return rows, False
+
+
+def _child_rows(graph: BomGraph, node: int, depth: int, multiplier: Decimal) -> list[TreeRow]:
+    return [
+        TreeRow(
+            depth=depth,
+            assembly_id=node,
+            component_id=child,
+            quantity=q,
+            extended_quantity=multiplier * q,
+            optional=optional,
+            has_children=bool(graph.children.get(child)),
+        )
+        for child, q, optional in graph.children.get(node, [])
+    ]
+
+
+# --------------------------------------------------------------------------- where-used
+
+
+@dataclass(frozen=True)
+class UsedIn:
+    assembly_id: int
+    level: int  # 1 = uses the part directly
+    quantity: Decimal  # of the part per one unit of this assembly, all paths
+
+
+def where_used(
+    parents: Mapping[int, Iterable[tuple[int, Decimal, bool]]], part_id: int
+) -> list[UsedIn]:
+    """Every assembly that uses ``part_id`` at any depth.
+
+    ``parents[c]`` lists ``(assembly_id, quantity, optional)`` for each line that uses ``c``.
+    """
+    level: dict[int, int] = {}
+    queue = deque([(part_id, 0)])
+    while queue:
+        node, depth = queue.popleft()
+        for assembly, _, _ in parents.get(node, ()):
+            if assembly not in level and assembly != part_id:
+                level[assembly] = depth + 1
+                queue.append((assembly, depth + 1))
+    # Quantity of the part in one unit of each user: sum over paths, computed top-down from the
+    # part with a memo (the upward graph is a DAG).
+    memo: dict[int, Decimal] = {part_id: ONE}
+    children_of: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for component, users in parents.items():
+        for assembly, q, _ in users:
+            children_of[assembly].append((component, q))
+
+    def amount(node: int) -> Decimal:
+        if node in memo:
+            return memo[node]
+        memo[node] = ZERO  # guards a malformed cyclic input
+        memo[node] = sum(
+            (q * amount(c) for c, q in children_of.get(node, ()) if c in level or c == part_id),
+            ZERO,
+        )
+        return memo[node]
+
+    return sorted(
+        (UsedIn(assembly_id=a, level=lvl, quantity=amount(a)) for a, lvl in level.items()),
+        key=lambda used: (used.level, used.assembly_id),
+    )
+
+
+# --------------------------------------------------------------------------- buildable
+
+
+class _Plan:
+    """The graph below one root compiled to integer arrays for fast repeated netting.
+
+    Quantities and stock are scaled to integers by a power of ten large enough to hold every
+    decimal exactly, so the netting is exact and fast.
+    """
+
+    def __init__(
+        self,
+        graph: BomGraph,
+        root_id: int,
+        on_hand: Mapping[int, Decimal],
+        include_optional: bool,
+    ) -> None:
+        order = topological_order(graph, root_id, include_optional)
+        index = {part: i for i, part in enumerate(order)}
+        decimals = 0
+        for node in order:
+            for _, q, _ in graph.lines_of(node, include_optional):
+                decimals = max(decimals, -q.as_tuple().exponent)  # type: ignore[operator]
+            stock = on_hand.get(node)
+            if stock:
+                decimals = max(decimals, -Decimal(stock).as_tuple().exponent)  # type: ignore[operator]
+        self.scale = 10**decimals
+        self.order = order
+        self.index = index
+        self.stock = [self._to_int(on_hand.get(part, ZERO)) for part in order]
+        self.assemblies: list[tuple[int, list[tuple[int, int]]]] = []
+        self.leaves: list[int] = []
+        for i, node in enumerate(order):
+            lines = graph.lines_of(node, include_optional)
+            if lines:
+                self.assemblies.append((i, [(index[c], self._to_int(q)) for c, q, _ in lines]))
+            elif i != 0:
+                self.leaves.append(i)
+
+    def _to_int(self, value: Decimal | int) -> int:
+        scaled = Decimal(value) * self.scale
+        return max(int(scaled), 0)
+
+    def gross(self, n: int) -> tuple[list[int], list[int]]:
+        """(gross requirement per node, whole units built per node) for n top-level units."""
+        scale = self.scale
+        stock = self.stock
+        gross = [0] * len(self.order)
+        built = [0] * len(self.order)
+        for i, lines in self.assemblies:
+            if i == 0:
+                make = n
+            else:
+                missing = gross[i] - stock[i]
+                if missing <= 0:
+                    continue
+                make = -(-missing // scale)
+            built[i] = make
+            for j, q in lines:
+                gross[j] += make * q
+        return gross, built
+
+    def feasible(self, n: int) -> bool:
+        gross, _ = self.gross(n)
+        stock = self.stock
+        return all(gross[j] <= stock[j] for j in self.leaves)
+
+    def upper_bound(self) -> int:
+        """Relaxation that ignores sharing: each component's whole stock serves every parent."""
+        best: list[float] = [0.0] * len(self.order)
+        lines_of = dict(self.assemblies)
+        for i in reversed(range(len(self.order))):
+            lines = lines_of.get(i)
+            if lines is None:
+                best[i] = self.stock[i] / self.scale
+                continue
+            can_make = min(best[j] * self.scale / q for j, q in lines)
+            best[i] = can_make if i == 0 else self.stock[i] / self.scale + can_make
+        if math.isinf(best[0]):
+            return 0
+        return math.floor(best[0] * (1 + 1e-9)) + 1
+
+
+@dataclass(frozen=True)
+class Buildable:
+    part_id: int
+    quantity: int
+    limiting_part_ids: list[int]
+
+
+def buildable(
+    graph: BomGraph,
+    root_id: int,
+    on_hand: Mapping[int, Decimal],
+    include_optional: bool = False,
+) -> Buildable:
+    """The largest whole N of the root that the stock allows, and the parts that stop N + 1.
+
+    Sub-assembly stock is netted first, level by level in low-level-code order; the remaining
+    requirement is exploded to the components. Feasibility is monotone in N, so N is found by
+    binary search below an upper bound taken from the leaves.
+    """
+    if not graph.lines_of(root_id, include_optional):
+        raise BomError("The assembly has no required BOM lines.")
+    plan = _Plan(graph, root_id, on_hand, include_optional)
+    low, high = 0, max(plan.upper_bound(), 1)  # low is feasible
+    while plan.feasible(high):  # the bound is a float estimate; make sure it is infeasible
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        if plan.feasible(middle):
+            low = middle
+        else:
+            high = middle
+    gross, _ = plan.gross(low + 1)
+    limiting = sorted(plan.order[j] for j in plan.leaves if gross[j] > plan.stock[j])
+    return Buildable(part_id=root_id, quantity=low, limiting_part_ids=limiting)
+
+
+# --------------------------------------------------------------------------- shortages
+
+
+@dataclass(frozen=True)
+class SupplyOption:
+    """Purchase terms of one supplier part, as the shortage list needs them."""
+
+    supplier_part_id: int | None
+    supplier_id: int | None
+    price: Decimal
+    moq: Decimal = ONE
+    pack_size: Decimal = ONE
+    lead_time_days: int = 0
+    is_preferred: bool = False
+
+
+@dataclass(frozen=True)
+class ShortageLine:
+    part_id: int
+    required: Decimal
+    available: Decimal
+    short: Decimal
+    order_quantity: Decimal
+    unit_price: Decimal
+    cost: Decimal
+    lead_time_days: int
+    supplier_part_id: int | None
+    supplier_id: int | None
+
+
+@dataclass(frozen=True)
+class BuildStep:
+    part_id: int
+    required: Decimal
+    available: Decimal
+    to_build: int
+
+
+@dataclass(frozen=True)
+class ShortageReport:
+    part_id: int
+    quantity: int
+    lines: list[ShortageLine]  # every leaf, short or not
+    builds: list[BuildStep]  # sub-assemblies: netted against stock, rest to build
+    total_cost: Decimal
+    earliest_date: date
+
+    @property
+    def short_lines(self) -> list[ShortageLine]:
+        return [line for line in self.lines if line.short > 0]
+
+
+def choose_supply(options: Iterable[SupplyOption]) -> SupplyOption | None:
+    """The preferred supplier part, else the cheapest (then the fastest)."""
+    options = list(options)
+    if not options:
+        return None
+    preferred = [o for o in options if o.is_preferred]
+    return min(preferred or options, key=lambda o: (o.price, o.lead_time_days))
+
+
+def order_quantity(short: Decimal, moq: Decimal = ONE, pack_size: Decimal = ONE) -> Decimal:
+    """The shortfall raised to the MOQ, then rounded up to whole packs."""
+    if short <= 0:
+        return ZERO
+    wanted = max(short, moq)
+    if pack_size > 0:
+        packs = (wanted / pack_size).to_integral_value(rounding="ROUND_CEILING")
+        wanted = packs * pack_size
+    return wanted
+
+
+def shortages(
+    graph: BomGraph,
+    root_id: int,
+    quantity: int,
+    on_hand: Mapping[int, Decimal],
+    supply: Mapping[int, Iterable[SupplyOption]] | None = None,
+    unit_costs: Mapping[int, Decimal] | None = None,
+    lead_times: Mapping[int, int] | None = None,
+    today: date | None = None,
+    include_optional: bool = False,
+) -> ShortageReport:
+    """What building ``quantity`` units needs, what is missing and what buying it costs.
+
+    Sub-assembly stock is netted first (as in ``buildable``). Each short leaf is bought from its
+    preferred or cheapest supplier part, rounded up to its MOQ and pack size; a part without a
+    supplier part is priced at its own unit cost and lead time. The earliest date is today plus
+    the longest lead time among the short parts.
+    """
+    if quantity < 0:
+        raise BomError("The quantity cannot be negative.")
+    supply = supply or {}
+    unit_costs = unit_costs or {}
+    lead_times = lead_times or {}
+    today = today or date.today()
+    plan = _Plan(graph, root_id, on_hand, include_optional)
+    gross, built = plan.gross(quantity)
+    scale = Decimal(plan.scale)
+    lines: list[ShortageLine] = []
+    total = ZERO
+    longest = 0
+    for j in plan.leaves:
+        part = plan.order[j]
+        required = Decimal(gross[j]) / scale
+        available = Decimal(on_hand.get(part, ZERO))
+        short = max(required - available, ZERO)
+        option = choose_supply(supply.get(part, ()))
+        if option is None:
+            option = SupplyOption(
+                supplier_part_id=None,
+                supplier_id=None,
+                price=Decimal(unit_costs.get(part, ZERO)),
+                lead_time_days=int(lead_times.get(part, 0)),
+            )
+        to_order = order_quantity(short, option.moq, option.pack_size)
+        cost = to_order * option.price
+        if short > 0:
+            total += cost
+            longest = max(longest, option.lead_time_days)
+        lines.append(
+            ShortageLine(
+                part_id=part,
+                required=required,
+                available=available,
+                short=short,
+                order_quantity=to_order,
+                unit_price=option.price,
+                cost=cost,
+                lead_time_days=option.lead_time_days,
+                supplier_part_id=option.supplier_part_id,
+                supplier_id=option.supplier_id,
+            )
+        )
+    builds = [
+        BuildStep(
+            part_id=plan.order[i],
+            required=Decimal(gross[i]) / scale,
+            available=Decimal(on_hand.get(plan.order[i], ZERO)),
+            to_build=built[i],
+        )
+        for i, _ in plan.assemblies
+        if i != 0
+    ]
+    lines.sort(key=lambda line: (line.short <= 0, line.part_id))
+    return ShortageReport(
+        part_id=root_id,
+        quantity=quantity,
+        lines=lines,
+        builds=builds,
+        total_cost=total,
+        earliest_date=today + timedelta(days=longest),
+    )

@@ -1,0 +1,35 @@
+"""Import BOM rows from a CSV file (columns in the README); all or nothing."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from inventory.csv_io import BomImportError, bom_import_csv
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a BOM CSV (assembly_sku, component_sku, component_name, quantity, unit_cost_usd, "
+        "optional, kind). The whole file is checked first; nothing is written if a row is bad."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", help="Path of the CSV file (UTF-8).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}.")
+        try:
+            result = bom_import_csv(content=content)
+        except BomImportError as exc:
+            for message in exc.messages:
+                self.stderr.write(f"  {message}")
+            raise CommandError(
+                f"{path.name}: {len(exc.messages)} problem(s); nothing was imported. "
+                + " | ".join(exc.messages[:5])
+            )
+        self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {result}."))

@@ -1,0 +1,187 @@
+"""Reads of the inventory app that need care: whole BOM graphs in one query, where-used, figures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from inventory import bom
+from inventory.bom import BomGraph, SupplyOption
+from inventory.models import BomLine, Part, SupplierPart
+
+
+def _decimal(value: Any) -> Decimal:
+    # PostgreSQL hands back Decimal; SQLite hands back int or float for a NUMERIC column.
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def _recursive_lines_sql(direction: str) -> str:
+    """One recursive CTE (valid on SQLite and PostgreSQL) returning every line below/above a part.
+
+    ``UNION`` (not ``UNION ALL``) visits each part once, so a DAG with shared sub-assemblies costs
+    one row per part and a cycle cannot loop forever.
+    """
+    table = connection.ops.quote_name(BomLine._meta.db_table)
+    if direction == "below":
+        step, join = "component_id", "assembly_id"
+    else:
+        step, join = "assembly_id", "component_id"
+    return (
+        f"WITH RECURSIVE reach(part_id) AS ("
+        f" SELECT %s"
+        f" UNION"
+        f" SELECT l.{step} FROM {table} l JOIN reach r ON l.{join} = r.part_id"
+        f") "
+        f"SELECT l.assembly_id, l.component_id, l.quantity, l.optional"
+        f" FROM {table} l JOIN reach r ON l.{join} = r.part_id"
+        f" ORDER BY l.assembly_id, l.position, l.id"
+    )
+
+
+def bom_edges_below(*, part_id: int) -> list[bom.Edge]:
+    """Every BOM line below the part, all levels, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_recursive_lines_sql("below"), [part_id])
+        rows = cursor.fetchall()
+    return [(a, c, _decimal(q), bool(o)) for a, c, q, o in rows]
+
+
+def bom_graph_below(*, part_id: int) -> BomGraph:
+    """The BOM graph below an assembly, loaded with one query whatever its depth."""
+    return BomGraph.from_edges(bom_edges_below(part_id=part_id))
+
+
+def bom_parents_above(*, part_id: int) -> dict[int, list[tuple[int, Decimal, bool]]]:
+    """For every part on a path above ``part_id``: the lines that use it, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_recursive_lines_sql("above"), [part_id])
+        rows = cursor.fetchall()
+    parents: dict[int, list[tuple[int, Decimal, bool]]] = defaultdict(list)
+    for assembly_id, component_id, quantity, optional in rows:
+        parents[component_id].append((assembly_id, _decimal(quantity), bool(optional)))
+    return dict(parents)
+
+
+def bom_graph_all() -> BomGraph:
+    """Every BOM line in the database (for whole-file import validation), in one query."""
+    return BomGraph.from_edges(
+        (a, c, q, o)
+        for a, c, q, o in BomLine.objects.values_list(
+            "assembly_id", "component_id", "quantity", "optional"
+        )
+    )
+
+
+def parts_by_id(ids: Iterable[int]) -> dict[int, Part]:
+    return Part.objects.in_bulk(list(set(ids)))
+
+
+def where_used(*, part: Part) -> list[dict[str, Any]]:
+    """Every assembly that uses the part at any depth, with level and quantity per unit."""
+    used = bom.where_used(bom_parents_above(part_id=part.pk), part.pk)
+    parts = parts_by_id(u.assembly_id for u in used)
+    return [{"part": parts[u.assembly_id], "level": u.level, "quantity": u.quantity} for u in used]
+
+
+def unit_costs(parts: Iterable[Part]) -> dict[int, Decimal]:
+    return {p.pk: p.unit_cost for p in parts}
+
+
+def supply_options(*, part_ids: Iterable[int]) -> dict[int, list[SupplyOption]]:
+    """Purchase terms of the active suppliers' parts, per part, in one query."""
+    options: dict[int, list[SupplyOption]] = defaultdict(list)
+    rows = SupplierPart.objects.filter(
+        part_id__in=list(part_ids), supplier__is_active=True
+    ).values_list(
+        "id",
+        "part_id",
+        "supplier_id",
+        "price",
+        "moq",
+        "pack_size",
+        "lead_time_days",
+        "is_preferred",
+    )
+    for sp_id, part_id, supplier_id, price, moq, pack, lead, preferred in rows:
+        options[part_id].append(
+            SupplyOption(
+                supplier_part_id=sp_id,
+                supplier_id=supplier_id,
+                price=price,
+                moq=moq,
+                pack_size=pack,
+                lead_time_days=lead,
+                is_preferred=preferred,
+            )
+        )
+    return dict(options)
+
+
+def bom_tree(*, part: Part, depth: int | None = None, max_rows: int = 2000) -> dict[str, Any]:
+    """Indented BOM rows with parts and rolled-up costs: three queries whatever the size."""
+    graph = bom_graph_below(part_id=part.pk)
+    parts = parts_by_id(graph.parts_below(part.pk) | {part.pk})
+    rows, truncated = bom.indented_tree(graph, part.pk, max_depth=depth, max_rows=max_rows)
+    costs = bom.cost_rollup(graph, part.pk, unit_costs(parts.values()), include_optional=True)
+    return {
+        "graph": graph,
+        "parts": parts,
+        "rows": rows,
+        "truncated": truncated,
+        "unit_costs": costs.unit_costs,
+        "unit_cost": costs.unit_cost if graph.children.get(part.pk) else part.unit_cost,
+    }
+
+
+def cost_rollup(*, part: Part, include_optional: bool = False) -> tuple[bom.CostRollup, dict]:
+    graph = bom_graph_below(part_id=part.pk)
+    parts = parts_by_id(graph.parts_below(part.pk) | {part.pk})
+    return bom.cost_rollup(graph, part.pk, unit_costs(parts.values()), include_optional), parts
+
+
+def explode(
+    *, part: Part, quantity: Decimal | int = 1, include_optional: bool = False
+) -> tuple[dict[int, Decimal], dict[int, Part]]:
+    graph = bom_graph_below(part_id=part.pk)
+    required = bom.explode(graph, part.pk, quantity, include_optional)
+    return required, parts_by_id(required)
+
+
+def part_list(
+    *, search: str = "", category_id: int | None = None, is_assembly: bool | None = None
+) -> Any:
+    """Parts for the list page, filtered like the API."""
+    parts = Part.objects.select_related("category", "manufacturer")
+    if search:
+        parts = parts.filter(
+            Q(sku__icontains=search) | Q(name__icontains=search) | Q(mpn__icontains=search)
+        )
+    if category_id:
+        parts = parts.filter(category_id=category_id)
+    if is_assembly is not None:
+        parts = parts.filter(is_assembly=is_assembly)
+    return parts
+
+
+def dashboard_figures(*, user: Any) -> list[dict[str, Any]]:
+    """Figures for the home page: parts, assemblies and BOM lines."""
+    if not user.has_perm("inventory.view_part"):
+        return []
+    counts = Part.objects.aggregate(
+        parts=Count("id", filter=Q(is_active=True)),
+        assemblies=Count("id", filter=Q(is_active=True, is_assembly=True)),
+    )
+    url = reverse("inventory:part-list")
+    return [
+        {"label": "Active parts", "value": counts["parts"], "url": url},
+        {"label": "Assemblies", "value": counts["assemblies"], "url": f"{url}?assembly=yes"},
+        {"label": "BOM lines", "value": BomLine.objects.count(), "url": url},
+    ]

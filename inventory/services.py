@@ -1,0 +1,142 @@
+"""Writes of the inventory app: BOM lines (refusing cycles) and whole-file BOM imports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from inventory import bom
+from inventory.models import BomLine, Part
+from inventory.selectors import bom_graph_below
+
+# Any constant: BOM structure writes take this PostgreSQL advisory lock so that two concurrent
+# writes cannot each pass the cycle check and together close a loop.
+BOM_WRITE_LOCK = 7_340_031
+
+
+class InventoryError(ValidationError):
+    """A refused inventory write, with a message for people."""
+
+
+class BomCycleError(InventoryError):
+    """The line would make an assembly contain itself."""
+
+
+def format_path(skus: list[str]) -> str:
+    return " → ".join(skus)
+
+
+def lock_bom_structure() -> None:
+    """Serialise BOM structure changes on PostgreSQL (SQLite serialises writers anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BOM_WRITE_LOCK])
+
+
+def bom_cycle_check(*, assembly: Part, component: Part) -> None:
+    """Refuse assembly → component when the component already contains the assembly.
+
+    Two queries whatever the depth: the graph below the component, then the SKUs on the path.
+    """
+    if assembly.pk == component.pk:
+        raise BomCycleError(
+            f"{assembly.sku} cannot contain itself: {format_path([assembly.sku, assembly.sku])}.",
+            code="cycle",
+        )
+    graph = bom_graph_below(part_id=component.pk)
+    _refuse_cycle(assembly, component, bom.cycle_path_if_added(graph, assembly.pk, component.pk))
+
+
+def _refuse_cycle(assembly: Part, component: Part, path: list[int] | None) -> None:
+    if path is None:
+        return
+    skus = Part.objects.in_bulk(path)
+    raise BomCycleError(
+        f"Cannot add {component.sku} to {assembly.sku}: it would create a cycle "
+        f"{format_path([skus[p].sku for p in path])}.",
+        code="cycle",
+    )
+
+
+def _check_quantity(quantity: Decimal) -> Decimal:
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise InventoryError({"quantity": "The quantity must be greater than 0."})
+    return quantity
+
+
+@transaction.atomic
+def bom_line_add(
+    *,
+    assembly: Part,
+    component: Part,
+    quantity: Decimal,
+    reference: str = "",
+    optional: bool = False,
+    note: str = "",
+    position: int = 0,
+) -> BomLine:
+    """Add a component to an assembly; refuse duplicates, non-positive quantities and cycles."""
+    quantity = _check_quantity(quantity)
+    lock_bom_structure()
+    if BomLine.objects.filter(assembly=assembly, component=component).exists():
+        raise InventoryError(
+            {"component": f"{assembly.sku} already has a line for {component.sku}."}
+        )
+    bom_cycle_check(assembly=assembly, component=component)
+    if not assembly.is_assembly:
+        Part.objects.filter(pk=assembly.pk).update(is_assembly=True)
+        assembly.is_assembly = True
+    return BomLine.objects.create(
+        assembly=assembly,
+        component=component,
+        quantity=quantity,
+        reference=reference,
+        optional=optional,
+        note=note,
+        position=position,
+    )
+
+
+@transaction.atomic
+def bom_line_update(*, line: BomLine, **changes: Any) -> BomLine:
+    """Change a BOM line; a new assembly or component is checked for cycles again."""
+    allowed = {"assembly", "component", "quantity", "reference", "optional", "note", "position"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InventoryError(f"Unknown BOM line fields: {', '.join(sorted(unknown))}.")
+    if "quantity" in changes:
+        changes["quantity"] = _check_quantity(changes["quantity"])
+    assembly = changes.get("assembly", line.assembly)
+    component = changes.get("component", line.component)
+    if assembly.pk != line.assembly_id or component.pk != line.component_id:
+        lock_bom_structure()
+        duplicate = BomLine.objects.filter(assembly=assembly, component=component).exclude(
+            pk=line.pk
+        )
+        if duplicate.exists():
+            raise InventoryError(
+                {"component": f"{assembly.sku} already has a line for {component.sku}."}
+            )
+        # Check the new edge against the graph without the line being moved.
+        graph = bom_graph_below(part_id=component.pk)
+        graph = bom.BomGraph.from_edges(
+            e for e in graph.edges() if not (e[0] == line.assembly_id and e[1] == line.component_id)
+        )
+        if assembly.pk == component.pk:
+            bom_cycle_check(assembly=assembly, component=component)
+        _refuse_cycle(
+            assembly, component, bom.cycle_path_if_added(graph, assembly.pk, component.pk)
+        )
+    for name, value in changes.items():
+        setattr(line, name, value)
+    line.save()
+    return line
+
+
+@transaction.atomic
+def bom_line_delete(*, line: BomLine) -> None:
+    line.delete()
