@@ -1,0 +1,56 @@
+"""Every page a person can open, in one table: the browser walkthrough visits and screenshots
+each one, and the CSRF sweep posts to every form found on them. A new page joins by adding a line.
+
+path may hold `{name}` placeholders filled by PLACEHOLDERS (a query on the demo data); `expect` is
+a piece of text the page must show once loaded.
+"""
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+
+class Page(NamedTuple):
+    name: str  # also the screenshot's file name: var/screenshots/<name>.png
+    path: str
+    role: str  # demo login that opens it: viewer, storekeeper, planner, manager or admin
+    expect: str
+
+
+# fmt: off
+PAGES: list[Page] = [
+    Page("home",                "/",                         "viewer",  "Partline"),
+    Page("part-list",           "/inventory/parts/",         "viewer",  "Parts"),
+    Page("stock-overview",      "/warehouse/",               "viewer",  "Warehouse"),
+    Page("analytics",           "/analytics/",               "viewer",  "Analytics"),
+    Page("api-docs",            "/api/docs/",                "viewer",  "Partline API"),
+    Page("admin-index",         "/admin/",                   "admin",   "Partline administration"),
+    # OEE dashboards (analytics): pending — not built yet; add their pages here when they land.
+]
+# fmt: on
+
+
+def _first_pk(model_path: str) -> Callable[[], int]:
+    def lookup() -> int:
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        pk = model.objects.order_by("pk").values_list("pk", flat=True).first()
+        assert pk is not None, f"No {model_path} in the demo data for a page placeholder"
+        return pk
+
+    return lookup
+
+
+# Placeholder name -> a function returning the value, read from the demo data.
+PLACEHOLDERS: dict[str, Callable[[], object]] = {
+    "part": _first_pk("inventory.Part"),
+    "warehouse": _first_pk("warehouse.Warehouse"),
+}
+
+
+def resolve_path(path: str) -> str:
+    for name, lookup in PLACEHOLDERS.items():
+        token = "{" + name + "}"
+        if token in path:
+            path = path.replace(token, str(lookup()))
+    return path

@@ -1,0 +1,228 @@
+"""Security on a production-settings response, and CSRF on every form of every page.
+
+The production checks run in a child process that imports config.settings.production with a
+complete environment (it refuses to start otherwise) and an in-memory test database, so the
+answers are exactly what gunicorn would send. The login lockout is tested in
+tests/ops/test_security.py; API tokens by the command in test_api_token_command.py.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from django.test import Client
+
+from tests.e2e.pages import PAGES, resolve_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_PROBE = r"""
+import json
+import django
+django.setup()
+from django.db import connection
+from django.test.utils import override_settings, setup_test_environment
+setup_test_environment()
+# The manifest storage needs collectstatic's output; headers and cookies do not depend on it.
+override_settings(STORAGES={
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}).enable()
+connection.creation.create_test_db(verbosity=0, autoclobber=True)
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+get_user_model().objects.create_user("probe", password="probe-pass-word-1")
+client = Client(HTTP_HOST="partline.example.com")
+
+
+def describe(response):
+    cookies = {
+        name: {
+            "secure": bool(morsel["secure"]),
+            "httponly": bool(morsel["httponly"]),
+            "samesite": morsel["samesite"],
+        }
+        for name, morsel in response.cookies.items()
+    }
+    return {"status": response.status_code, "headers": dict(response.headers), "cookies": cookies,
+            "body": response.content[:2000].decode("utf-8", "replace")}
+
+
+out = {
+    "login_page": describe(client.get("/accounts/login/", secure=True)),
+    "plain_http": describe(client.get("/accounts/login/")),
+    "health_over_http": describe(client.get("/health/live")),
+    "login_post": describe(client.post(
+        "/accounts/login/", {"username": "probe", "password": "probe-pass-word-1"}, secure=True
+    )),
+    "not_found": describe(client.get("/no-such-page/", secure=True)),
+    "api_not_found": describe(client.get("/api/no-such-endpoint/", secure=True)),
+}
+print("PROBE:" + json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def production():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="production-probe-" + "x" * 40,
+        ALLOWED_HOSTS="partline.example.com",
+        DEBUG="False",
+        DATABASE_URL="sqlite://:memory:",
+        LOG_LEVEL="ERROR",
+    )
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    line = next(line for line in result.stdout.splitlines() if line.startswith("PROBE:"))
+    return json.loads(line.removeprefix("PROBE:"))
+
+
+def test_production_pages_carry_hsts_with_subdomains_and_preload(production):
+    hsts = production["login_page"]["headers"]["Strict-Transport-Security"]
+    assert hsts == "max-age=31536000; includeSubDomains; preload"
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-Frame-Options", "DENY"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ],
+)
+def test_production_pages_carry_the_security_header(production, header, value):
+    assert production["login_page"]["headers"][header] == value
+
+
+def test_production_csp_allows_scripts_only_from_the_site_itself(production):
+    csp = production["login_page"]["headers"]["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+
+
+def test_production_redirects_plain_http_to_https(production):
+    response = production["plain_http"]
+    assert response["status"] == 301
+    assert response["headers"]["Location"].startswith("https://partline.example.com/")
+
+
+def test_production_health_probes_are_not_redirected_to_https(production):
+    assert production["health_over_http"]["status"] == 200
+
+
+def test_production_csrf_cookie_is_secure_and_same_site(production):
+    cookie = production["login_page"]["cookies"]["csrftoken"]
+    assert cookie["secure"] and cookie["samesite"] == "Lax"
+
+
+def test_production_session_cookie_is_secure_http_only_and_same_site(production):
+    login = production["login_post"]
+    assert login["status"] == 302
+    cookie = login["cookies"]["sessionid"]
+    assert cookie == {"secure": True, "httponly": True, "samesite": "Lax"}
+
+
+def test_production_errors_show_no_debug_page(production):
+    page = production["not_found"]
+    assert page["status"] == 404
+    assert "Traceback" not in page["body"] and "DEBUG = True" not in page["body"]
+
+
+def test_production_unknown_api_url_answers_json(production):
+    response = production["api_not_found"]
+    assert response["status"] == 404
+    assert response["headers"]["Content-Type"] == "application/json"
+
+
+# --- CSRF: every POST form on every page of tests/e2e/pages.py refuses a post without the token.
+
+
+class _FormFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.actions: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "form" and (attributes.get("method") or "get").lower() == "post":
+            self.actions.append(attributes.get("action") or "")
+
+
+def _post_forms_on(client: Client, path: str) -> list[str]:
+    response = client.get(path)
+    assert response.status_code == 200, f"{path} answered {response.status_code}"
+    finder = _FormFinder()
+    finder.feed(response.content.decode())
+    return sorted({urljoin(path, action) for action in finder.actions})
+
+
+# The API docs page is Swagger UI: no forms of its own. Every other page has at least the logout
+# form of the base layout.
+FORM_PAGES = [page for page in PAGES if not page.path.startswith("/api/")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", FORM_PAGES, ids=[page.name for page in FORM_PAGES])
+def test_every_form_on_the_page_refuses_a_post_without_the_csrf_token(page, user_in_role):
+    user = user_in_role("superuser")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    path = resolve_path(page.path)
+    actions = _post_forms_on(client, path)
+    assert actions, f"{path} has no POST form (every page has at least the logout form)"
+    for action in actions:
+        response = client.post(action, {})
+        assert response.status_code == 403, f"POST {action} (form on {path}) without CSRF token"
+        assert b"CSRF" in response.content
+
+
+@pytest.mark.django_db
+def test_the_login_form_refuses_a_post_without_the_csrf_token(user_in_role):
+    user = user_in_role("viewer")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": user.username, "password": "x"})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_form_post_with_the_csrf_token_is_accepted(user_in_role):
+    """The other side of the CSRF checks: the token the page hands out is enough."""
+    user = user_in_role("viewer")
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        "/accounts/login/",
+        {"username": user.username, "password": "pass-word-123", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_session_authenticated_write_without_the_csrf_token(user_in_role):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user_in_role("manager"))
+    response = client.post(
+        "/api/categories/", {"name": "No token"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
