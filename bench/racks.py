@@ -16,9 +16,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from warehouse.racks.analysis import analyse  # noqa: E402
-from warehouse.racks.layout import FRONT, REAR, Device, Layout, RackSpec, Slot, check_layout  # noqa: E402
-from warehouse.racks.optimiser import first_fit, optimise  # noqa: E402
+from warehouse.racks.analysis import analyse
+from warehouse.racks.layout import FRONT, REAR, Device, Layout, RackSpec, Slot, check_layout
+from warehouse.racks.optimiser import first_fit, optimise
 
 # (model, type, U, full depth, kg, W, airflow, access frequency), real catalogue figures.
 CATALOGUE = [
@@ -115,11 +115,13 @@ def main() -> None:
     print(f"weighted score first-fit: {proposal.before.total:.2f}")
     print(f"weighted score optimised: {proposal.after.total:.2f}")
     print(
-        f"improvement over first-fit: {proposal.improvement:+.2f} points, {len(proposal.moves)} moves"
+        f"improvement over first-fit: {proposal.improvement:+.2f} points, "
+        f"{len(proposal.moves)} moves"
     )
     for name in proposal.before.breakdown:
         print(
-            f"  {name:<8} {proposal.before.breakdown[name]:6.2f} -> {proposal.after.breakdown[name]:6.2f}"
+            f"  {name:<8} {proposal.before.breakdown[name]:6.2f} -> "
+            f"{proposal.after.breakdown[name]:6.2f}"
         )
     print(
         f"hot spots {len(before_analysis.hot_spots)} -> {len(after_analysis.hot_spots)}, "

@@ -17,7 +17,16 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import CategoryFactory, PartFactory
+from tests.factories import (
+    AssetFactory,
+    CategoryFactory,
+    ConnectionFactory,
+    DevicePartFactory,
+    PartFactory,
+    RackFactory,
+    RackPlacementFactory,
+)
+from warehouse.models import Location
 
 ROLES = ("anonymous", "viewer", "storekeeper", "planner", "manager", "superuser")
 
@@ -40,6 +49,28 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     # --- API: schema and docs are public (they describe, they hold no data)
     ("/api/schema/",                    "GET",    (200, 200, 200, 200, 200, 200)),
     ("/api/docs/",                      "GET",    (200, 200, 200, 200, 200, 200)),
+    # --- API: racks (reads need view_location; placement writes need the rackplacement perms)
+    ("/api/racks/",                     "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/racks/{rack}/",              "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/racks/{rack}/layout/",       "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/racks/{rack}/thermal/",      "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/racks/{rack}/optimize/",     "POST",   (401, 200, 200, 200, 200, 200)),
+    ("/api/racks/{rack}/placements/",   "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/racks/{rack}/placements/{rackplacement}/", "DELETE", (401, 403, 403, 204, 204, 204)),
+    # An empty list of moves is refused (400) only after the permission check (403).
+    ("/api/racks/{rack}/apply/",        "POST",   (401, 403, 403, 400, 400, 400)),
+    ("/api/assets/",                    "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/assets/",                    "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/assets/{asset}/",            "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/assets/{asset}/",            "PUT",    (401, 403, 403, 200, 200, 200)),
+    ("/api/assets/{asset}/",            "PATCH",  (401, 403, 403, 200, 200, 200)),
+    ("/api/assets/{asset}/",            "DELETE", (401, 403, 403, 204, 204, 204)),
+    ("/api/connections/",               "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/connections/",               "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/connections/{connection}/",  "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/connections/{connection}/",  "PUT",    (401, 403, 403, 200, 200, 200)),
+    ("/api/connections/{connection}/",  "PATCH",  (401, 403, 403, 200, 200, 200)),
+    ("/api/connections/{connection}/",  "DELETE", (401, 403, 403, 204, 204, 204)),
     # --- Pages
     ("/",                               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
@@ -68,6 +99,13 @@ def _unique(prefix: str) -> str:
 OBJECTS: dict[str, Callable[[], Any]] = {
     "category": lambda: CategoryFactory(),
     "part": lambda: PartFactory(),
+    "rack": lambda: RackFactory(),
+    # Filled after {rack}: a placement in the rack just made for the same URL.
+    "rackplacement": lambda: RackPlacementFactory(
+        rack=Location.objects.filter(kind="rack").latest("pk")
+    ),
+    "asset": lambda: AssetFactory(),
+    "connection": lambda: ConnectionFactory(),
 }
 
 # Request bodies for writes, keyed by the URL pattern (placeholders unfilled).
@@ -76,6 +114,23 @@ PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
     "/api/categories/{category}/": lambda: {"name": _unique("Matrix category")},
     "/api/parts/": lambda: {"sku": _unique("MTX"), "name": "Matrix part"},
     "/api/parts/{part}/": lambda: {"sku": _unique("MTX"), "name": "Matrix part"},
+    "/api/racks/{rack}/optimize/": lambda: {"seed": 1},
+    "/api/racks/{rack}/placements/": lambda: {"asset": AssetFactory().pk, "start_u": 1},
+    "/api/racks/{rack}/apply/": lambda: {"moves": []},
+    "/api/assets/": lambda: {"part": DevicePartFactory().pk, "name": _unique("matrix-host")},
+    "/api/assets/{asset}/": lambda: {"part": DevicePartFactory().pk, "name": _unique("matrix")},
+    "/api/connections/": lambda: {
+        "a_asset": AssetFactory().pk,
+        "a_port": "eth0",
+        "b_asset": AssetFactory().pk,
+        "b_port": "eth0",
+    },
+    "/api/connections/{connection}/": lambda: {
+        "a_asset": AssetFactory().pk,
+        "a_port": "eth0",
+        "b_asset": AssetFactory().pk,
+        "b_port": "eth0",
+    },
 }
 
 CELLS = [

@@ -246,7 +246,11 @@ def check_layout(layout: Layout) -> list[Violation]:
 
 def _overlapping_id(layout: Layout, device: Device, slot: Slot, message: str) -> int:
     for other_id, other_slot in layout.slots.items():
-        if other_id != device.id and collides(device, slot, layout.devices[other_id], other_slot):
-            if layout.devices[other_id].label in message:
-                return other_id
+        other = layout.devices[other_id]
+        if (
+            other_id != device.id
+            and collides(device, slot, other, other_slot)
+            and other.label in message
+        ):
+            return other_id
     return -1

@@ -439,7 +439,7 @@ def optimise(
 
 
 def first_fit(layout: Layout, order: list[int] | None = None) -> Layout:
-    """Each device at the lowest units free on its face, in the given order (the benchmark's baseline)."""
+    """Each device at the lowest free units on its face, in `order` (the benchmark's baseline)."""
     model = _Model(layout, DEFAULT_WEIGHTS)
     starts = [0] * model.n
     occ = model.empty_occupancy()

@@ -1,4 +1,4 @@
-"""Rack reads: turn racks, placements and connections into pure layouts in a fixed number of queries."""
+"""Rack reads: racks, placements and connections as pure layouts, in a fixed number of queries."""
 
 from __future__ import annotations
 

@@ -61,7 +61,8 @@ def placement_create(
     if not part.height_u:
         raise _refuse(
             rules.RULE_SPECS,
-            f"{asset.name} ({part.name}) is not a rack-mountable device: its part has no height in U.",
+            f"{asset.name} ({part.name}) is not a rack-mountable device: "
+            "its part has no height in U.",
             asset.pk,
         )
     existing = RackPlacement.objects.filter(asset=asset).select_related("rack").first()

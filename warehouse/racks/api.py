@@ -1,0 +1,560 @@
+"""Rack API: racks with layout, thermal view, placements, the optimiser; assets and connections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from warehouse.choices import AssetStatus, RackFace
+from warehouse.models import Asset, Connection, Location, RackPlacement
+from warehouse.racks.analysis import RackAnalysis, analyse
+from warehouse.racks.optimiser import OBJECTIVES, optimise
+from warehouse.racks.selectors import (
+    rack_layout,
+    rack_placements,
+    rack_queryset,
+    racks_with_analysis,
+)
+from warehouse.racks.services import placement_create, placement_delete, proposal_apply
+
+ERRORS = {
+    400: OpenApiResponse(description="Bad input or a placement rule refused the change."),
+    404: OpenApiResponse(description="No such rack (or placement)."),
+    409: OpenApiResponse(description="The units are taken or the rack changed meanwhile."),
+}
+
+
+# --- Serializers -------------------------------------------------------------------------
+
+
+class ZoneSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="bottom, middle or top third of the rack.")
+    first_u = serializers.IntegerField(help_text="Lowest unit of the zone.")
+    last_u = serializers.IntegerField(help_text="Highest unit of the zone.")
+    heat_btu_h = serializers.FloatField(help_text="Heat produced in the zone, BTU/h.")
+    power_w = serializers.FloatField(help_text="Power drawn in the zone, W.")
+    share_pct = serializers.FloatField(help_text="Share of the rack's heat made in this zone.")
+
+
+class HotSpotSerializer(serializers.Serializer):
+    device_id = serializers.IntegerField(help_text="Asset id of the device.")
+    name = serializers.CharField(help_text="Asset name.")
+    inlet_c = serializers.FloatField(help_text="Estimated inlet temperature, °C.")
+    max_inlet_c = serializers.FloatField(help_text="The rack's maximum inlet temperature, °C.")
+    message = serializers.CharField(help_text="Readable explanation.")
+
+
+class AirflowConflictSerializer(serializers.Serializer):
+    device_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Asset ids of the two neighbours."
+    )
+    names = serializers.ListField(child=serializers.CharField(), help_text="Their names.")
+    message = serializers.CharField(help_text="Readable explanation.")
+
+
+class AnalysisSerializer(serializers.Serializer):
+    height_u = serializers.IntegerField(help_text="Rack height in U.")
+    used_u = serializers.IntegerField(help_text="Units with a device on either face.")
+    free_u = serializers.IntegerField(help_text="Units with nothing mounted on either face.")
+    largest_free_block_u = serializers.IntegerField(
+        help_text="Size of the largest contiguous block of free units."
+    )
+    largest_free_block_start_u = serializers.IntegerField(
+        allow_null=True, help_text="Lowest unit of that block (null when the rack is full)."
+    )
+    utilisation_pct = serializers.FloatField(help_text="used_u / height_u × 100.")
+    device_count = serializers.IntegerField(help_text="Devices mounted.")
+    weight_kg = serializers.FloatField(help_text="Total weight of the devices, kg.")
+    max_weight_kg = serializers.FloatField(allow_null=True, help_text="The rack's limit, kg.")
+    weight_pct = serializers.FloatField(allow_null=True, help_text="Weight against the limit, %.")
+    power_w = serializers.FloatField(help_text="Total power draw, W.")
+    max_power_w = serializers.FloatField(allow_null=True, help_text="The rack's limit, W.")
+    power_pct = serializers.FloatField(allow_null=True, help_text="Power against the limit, %.")
+    heat_btu_h = serializers.FloatField(help_text="Total heat load, BTU/h.")
+    cooling_capacity_btu_h = serializers.FloatField(
+        allow_null=True, help_text="The rack's cooling capacity, BTU/h."
+    )
+    heat_pct = serializers.FloatField(allow_null=True, help_text="Heat against cooling, %.")
+    ambient_c = serializers.FloatField(help_text="Ambient temperature used by the model, °C.")
+    max_inlet_c = serializers.FloatField(help_text="Maximum inlet temperature, °C.")
+
+
+class ThermalSerializer(serializers.Serializer):
+    heat_btu_h = serializers.FloatField(help_text="Total heat load, BTU/h.")
+    cooling_capacity_btu_h = serializers.FloatField(
+        allow_null=True, help_text="The rack's cooling capacity, BTU/h."
+    )
+    heat_pct = serializers.FloatField(allow_null=True, help_text="Heat against cooling, %.")
+    ambient_c = serializers.FloatField(help_text="Ambient temperature used by the model, °C.")
+    max_inlet_c = serializers.FloatField(help_text="Maximum inlet temperature, °C.")
+    zones = ZoneSerializer(many=True, help_text="Bottom, middle and top thirds.")
+    inlet_c = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="Estimated inlet temperature per asset id, °C (see analysis.py for the model).",
+    )
+    hot_spots = HotSpotSerializer(many=True, help_text="Devices whose inlet exceeds the maximum.")
+    airflow_conflicts = AirflowConflictSerializer(
+        many=True, help_text="Neighbours with opposite airflow."
+    )
+
+
+class RackSerializer(serializers.ModelSerializer):
+    warehouse_code = serializers.CharField(
+        source="warehouse.code", read_only=True, help_text="Code of the warehouse."
+    )
+    analysis = serializers.SerializerMethodField(help_text="Space, weight, power and heat.")
+
+    class Meta:
+        model = Location
+        fields = [
+            "id",
+            "code",
+            "name",
+            "warehouse",
+            "warehouse_code",
+            "parent",
+            "rack_height_u",
+            "rack_width",
+            "rack_depth_mm",
+            "max_weight_kg",
+            "max_power_w",
+            "cooling_capacity_btu_h",
+            "max_inlet_temp_c",
+            "ambient_temp_c",
+            "analysis",
+        ]
+        extra_kwargs = {
+            "code": {"help_text": "Rack code, unique within its warehouse."},
+            "name": {"help_text": "Display name."},
+            "warehouse": {"help_text": "Warehouse (site) id."},
+            "parent": {"help_text": "Parent location id (room or zone)."},
+            "rack_width": {"help_text": 'Width class: 19" or 23".'},
+            "rack_depth_mm": {"help_text": "Usable mounting depth, mm."},
+            "max_weight_kg": {"help_text": "Maximum load, kg."},
+            "max_power_w": {"help_text": "Maximum power draw, W."},
+            "cooling_capacity_btu_h": {"help_text": "Cooling capacity, BTU/h."},
+            "max_inlet_temp_c": {"help_text": "Maximum device inlet temperature, °C."},
+            "ambient_temp_c": {"help_text": "Ambient (supply air) temperature, °C."},
+        }
+
+    @extend_schema_field(AnalysisSerializer)
+    def get_analysis(self, rack: Location) -> dict[str, Any]:
+        analyses: dict[int, RackAnalysis] = self.context.get("analyses", {})
+        result = analyses.get(rack.pk) or analyse(rack_layout(rack, with_connections=False))
+        data = result.to_dict()
+        return {name: data[name] for name in AnalysisSerializer().fields}
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    asset_name = serializers.CharField(source="asset.name", read_only=True, help_text="Asset.")
+    model = serializers.CharField(source="asset.part.name", read_only=True, help_text="Part.")
+    device_type = serializers.CharField(
+        source="asset.part.device_type", read_only=True, help_text="Device type of the part."
+    )
+    end_u = serializers.IntegerField(read_only=True, help_text="Highest unit occupied.")
+
+    class Meta:
+        model = RackPlacement
+        fields = [
+            "id",
+            "asset",
+            "asset_name",
+            "model",
+            "device_type",
+            "start_u",
+            "end_u",
+            "height_u",
+            "face",
+            "is_full_depth",
+            "is_locked",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "asset": {"help_text": "Asset id."},
+            "start_u": {"help_text": "Lowest unit occupied (1 = bottom)."},
+            "height_u": {"help_text": "Height in U, copied from the part."},
+            "face": {"help_text": "front or rear."},
+            "is_full_depth": {"help_text": "Blocks both faces at its units."},
+            "is_locked": {"help_text": "The optimiser must not move it."},
+        }
+
+
+class LayoutSerializer(serializers.Serializer):
+    rack = RackSerializer(help_text="The rack with its analysis.")
+    placements = PlacementSerializer(many=True, help_text="Devices, top of the rack first.")
+    thermal = ThermalSerializer(help_text="Thermal view.")
+
+
+class PlacementInputSerializer(serializers.Serializer):
+    asset = serializers.PrimaryKeyRelatedField(
+        queryset=Asset.objects.all(), help_text="Id of the asset to mount."
+    )
+    start_u = serializers.IntegerField(
+        min_value=1, max_value=60, help_text="Lowest unit the device will occupy (1 = bottom)."
+    )
+    face = serializers.ChoiceField(
+        choices=RackFace.choices, default=RackFace.FRONT, help_text="front or rear."
+    )
+    is_locked = serializers.BooleanField(
+        default=False, help_text="Lock the device against the optimiser."
+    )
+
+    def validate_start_u(self, value: int) -> int:
+        rack: Location = self.context["rack"]
+        if value > (rack.rack_height_u or 0):
+            raise serializers.ValidationError(
+                f"Must be between 1 and {rack.rack_height_u}: the rack has {rack.rack_height_u}U."
+            )
+        return value
+
+
+class WeightsSerializer(serializers.Serializer):
+    thermal = serializers.FloatField(
+        min_value=0, max_value=100, default=1, help_text="Heat low and spread out."
+    )
+    weight = serializers.FloatField(
+        min_value=0, max_value=100, default=1, help_text="Heavy devices low."
+    )
+    power = serializers.FloatField(
+        min_value=0, max_value=100, default=1, help_text="Power balanced across the thirds."
+    )
+    cable = serializers.FloatField(
+        min_value=0, max_value=100, default=1, help_text="Connected devices close together."
+    )
+    access = serializers.FloatField(
+        min_value=0, max_value=100, default=1, help_text="Busy devices at waist height."
+    )
+
+    def validate(self, attrs: dict[str, float]) -> dict[str, float]:
+        if sum(attrs.get(name, 1) for name in OBJECTIVES) <= 0:
+            raise serializers.ValidationError("At least one weight must be above 0.")
+        return attrs
+
+
+class OptimizeInputSerializer(serializers.Serializer):
+    weights = WeightsSerializer(required=False, help_text="Weight of each objective (default 1).")
+    locked = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=500,
+        help_text="Asset ids that must not move (in addition to locked placements).",
+    )
+    seed = serializers.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        default=0,
+        help_text="Random seed; same seed, same result.",
+    )
+
+
+class ScoreSerializer(serializers.Serializer):
+    total = serializers.FloatField(help_text="Weighted score 0–100, higher is better.")
+    thermal = serializers.FloatField(help_text="Thermal score 0–100.")
+    weight = serializers.FloatField(help_text="Weight score 0–100.")
+    power = serializers.FloatField(help_text="Power balance score 0–100.")
+    cable = serializers.FloatField(help_text="Cable length score 0–100.")
+    access = serializers.FloatField(help_text="Access score 0–100.")
+
+
+class MoveSerializer(serializers.Serializer):
+    asset = serializers.IntegerField(min_value=1, help_text="Asset id.")
+    name = serializers.CharField(required=False, help_text="Asset name (ignored on input).")
+    from_u = serializers.IntegerField(min_value=1, max_value=60, help_text="Current start unit.")
+    from_face = serializers.ChoiceField(choices=RackFace.choices, help_text="Current face.")
+    to_u = serializers.IntegerField(min_value=1, max_value=60, help_text="Proposed start unit.")
+    to_face = serializers.ChoiceField(choices=RackFace.choices, help_text="Proposed face.")
+
+
+class ProposalSerializer(serializers.Serializer):
+    score_before = ScoreSerializer(help_text="Scores of the current layout.")
+    score_after = ScoreSerializer(help_text="Scores of the proposed layout.")
+    improvement = serializers.FloatField(help_text="after.total − before.total (never negative).")
+    moves = MoveSerializer(many=True, help_text="Devices to move; empty when nothing is better.")
+    weights = serializers.DictField(child=serializers.FloatField(), help_text="Weights used.")
+    seed = serializers.IntegerField(help_text="Seed used.")
+    iterations = serializers.IntegerField(help_text="Search steps taken.")
+    elapsed_ms = serializers.FloatField(help_text="Time the optimiser took, ms.")
+    violations = serializers.ListField(
+        child=serializers.CharField(), help_text="Hard-rule problems of the layout (normally none)."
+    )
+
+
+class ApplyInputSerializer(serializers.Serializer):
+    moves = MoveSerializer(many=True, allow_empty=False, help_text="The proposal's moves.")
+
+
+class ApplyResultSerializer(serializers.Serializer):
+    moved = serializers.IntegerField(help_text="Number of devices moved.")
+    placements = PlacementSerializer(many=True, help_text="The rack's placements after applying.")
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    placement = serializers.SerializerMethodField(help_text="Where it is mounted, or null.")
+
+    class Meta:
+        model = Asset
+        fields = [
+            "id",
+            "part",
+            "name",
+            "serial_number",
+            "asset_tag",
+            "hostname",
+            "ip_address",
+            "status",
+            "location",
+            "access_frequency",
+            "notes",
+            "placement",
+        ]
+        extra_kwargs = {
+            "part": {"help_text": "Id of the device model (a part with rack specs)."},
+            "name": {"help_text": "Display name, e.g. the hostname."},
+            "serial_number": {"help_text": "Manufacturer serial number (unique)."},
+            "asset_tag": {"help_text": "Inventory tag (unique)."},
+            "hostname": {"help_text": "DNS hostname."},
+            "ip_address": {"help_text": "Management IP address."},
+            "status": {"help_text": "active, inactive, maintenance or failed."},
+            "location": {"help_text": "Where the asset is kept when it is not racked."},
+            "access_frequency": {"help_text": "0 (never touched) to 10 (handled daily)."},
+            "notes": {"help_text": "Free text."},
+        }
+
+    @extend_schema_field(PlacementSerializer(allow_null=True))
+    def get_placement(self, asset: Asset) -> dict[str, Any] | None:
+        placement = getattr(asset, "placement", None)
+        return PlacementSerializer(placement).data if placement else None
+
+    def validate_part(self, part):
+        if (
+            self.instance
+            and self.instance.part_id != part.pk
+            and hasattr(self.instance, "placement")
+        ):
+            raise serializers.ValidationError("Remove the asset from its rack before changing it.")
+        return part
+
+
+class ConnectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Connection
+        fields = ["id", "a_asset", "a_port", "b_asset", "b_port", "cable_type", "length_m"]
+        extra_kwargs = {
+            "a_asset": {"help_text": "Asset id of end A."},
+            "a_port": {"help_text": "Port on end A, e.g. eth0."},
+            "b_asset": {"help_text": "Asset id of end B."},
+            "b_port": {"help_text": "Port on end B, e.g. Gi1/0/1."},
+            "cable_type": {"help_text": "Cable type."},
+            "length_m": {"help_text": "Cable length in metres (> 0)."},
+        }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        a_asset = attrs.get("a_asset", getattr(self.instance, "a_asset", None))
+        b_asset = attrs.get("b_asset", getattr(self.instance, "b_asset", None))
+        if a_asset is not None and a_asset == b_asset:
+            raise serializers.ValidationError({"b_asset": "A cable needs two different devices."})
+        length = attrs.get("length_m")
+        if length is not None and length <= 0:
+            raise serializers.ValidationError({"length_m": "Must be greater than 0."})
+        return attrs
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+class RackFilterSet(django_filters.FilterSet):
+    warehouse = django_filters.NumberFilter(field_name="warehouse_id", help_text="Warehouse id.")
+
+    class Meta:
+        model = Location
+        fields = ["warehouse"]
+
+
+class AssetFilterSet(django_filters.FilterSet):
+    warehouse = django_filters.NumberFilter(
+        method="filter_warehouse", help_text="Warehouse id (racked or stored there)."
+    )
+    rack = django_filters.NumberFilter(field_name="placement__rack", help_text="Rack id.")
+    status = django_filters.ChoiceFilter(choices=AssetStatus.choices, help_text="Asset status.")
+    part = django_filters.NumberFilter(field_name="part_id", help_text="Part id.")
+
+    class Meta:
+        model = Asset
+        fields = ["warehouse", "rack", "status", "part"]
+
+    def filter_warehouse(self, queryset, name, value):
+        return queryset.filter(
+            Q(placement__rack__warehouse_id=value) | Q(location__warehouse_id=value)
+        )
+
+
+class ConnectionFilterSet(django_filters.FilterSet):
+    asset = django_filters.NumberFilter(method="filter_asset", help_text="Asset id at either end.")
+
+    class Meta:
+        model = Connection
+        fields = ["asset", "cable_type"]
+
+    def filter_asset(self, queryset, name, value):
+        return queryset.filter(Q(a_asset_id=value) | Q(b_asset_id=value))
+
+
+# --- Permissions and views ---------------------------------------------------------------
+
+
+class RackPermission(BasePermission):
+    """Reads need view_location; placement writes need the matching rackplacement permission."""
+
+    WRITE_PERMS = {
+        ("placements", "POST"): "warehouse.add_rackplacement",
+        ("placement_detail", "DELETE"): "warehouse.delete_rackplacement",
+        ("apply", "POST"): "warehouse.change_rackplacement",
+    }
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        needed = ["warehouse.view_location"]
+        extra = self.WRITE_PERMS.get((getattr(view, "action", None), request.method))
+        if extra:
+            needed.append(extra)
+        return user.has_perms(needed)
+
+
+class RackViewSet(viewsets.ReadOnlyModelViewSet):
+    """Racks (locations of kind rack) with their analysis, layout and optimiser."""
+
+    permission_classes = [RackPermission]
+    serializer_class = RackSerializer
+    filterset_class = RackFilterSet
+    search_fields = ["code", "name"]
+    ordering_fields = ["code"]
+
+    def get_queryset(self):
+        return rack_queryset().order_by("warehouse__code", "code")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        ids = [rack.pk for rack in page]
+        analyses = {
+            rack.pk: result
+            for rack, result in racks_with_analysis(rack_queryset().filter(pk__in=ids))
+        }
+        serializer = self.get_serializer(
+            page, many=True, context={**self.get_serializer_context(), "analyses": analyses}
+        )
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(responses={200: LayoutSerializer, 404: ERRORS[404]})
+    @action(detail=True, methods=["get"])
+    def layout(self, request: Request, pk: str | None = None) -> Response:
+        rack = self.get_object()
+        result = analyse(rack_layout(rack))
+        data = {
+            "rack": RackSerializer(rack, context={"analyses": {rack.pk: result}}).data,
+            "placements": PlacementSerializer(rack_placements(rack), many=True).data,
+            "thermal": ThermalSerializer(result.to_dict()).data,
+        }
+        return Response(data)
+
+    @extend_schema(responses={200: ThermalSerializer, 404: ERRORS[404]})
+    @action(detail=True, methods=["get"])
+    def thermal(self, request: Request, pk: str | None = None) -> Response:
+        rack = self.get_object()
+        return Response(ThermalSerializer(analyse(rack_layout(rack)).to_dict()).data)
+
+    @extend_schema(
+        request=PlacementInputSerializer,
+        responses={201: PlacementSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def placements(self, request: Request, pk: str | None = None) -> Response:
+        rack = self.get_object()
+        serializer = PlacementInputSerializer(data=request.data, context={"rack": rack})
+        serializer.is_valid(raise_exception=True)
+        placement = placement_create(rack=rack, user=request.user, **serializer.validated_data)
+        return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, 404: ERRORS[404]})
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"placements/(?P<placement_id>[0-9]+)",
+        url_name="placement-detail",
+    )
+    def placement_detail(
+        self, request: Request, pk: str | None = None, placement_id: str | None = None
+    ) -> Response:
+        rack = self.get_object()
+        placement = get_object_or_404(RackPlacement, pk=placement_id, rack=rack)
+        placement_delete(placement=placement, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=OptimizeInputSerializer,
+        responses={200: ProposalSerializer, 400: ERRORS[400], 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["post"])
+    def optimize(self, request: Request, pk: str | None = None) -> Response:
+        """Propose a better placement; nothing is written."""
+        rack = self.get_object()
+        serializer = OptimizeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        layout = rack_layout(rack)
+        layout.locked = layout.locked | frozenset(serializer.validated_data["locked"])
+        proposal = optimise(
+            layout,
+            weights=serializer.validated_data.get("weights"),
+            seed=serializer.validated_data["seed"],
+        )
+        return Response(ProposalSerializer(proposal.to_dict()).data)
+
+    @extend_schema(
+        request=ApplyInputSerializer,
+        responses={200: ApplyResultSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def apply(self, request: Request, pk: str | None = None) -> Response:
+        """Apply a proposal's moves in one transaction; refused if the rack changed meanwhile."""
+        rack = self.get_object()
+        serializer = ApplyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        moved = proposal_apply(
+            rack=rack, moves=serializer.validated_data["moves"], user=request.user
+        )
+        return Response(
+            {
+                "moved": len(moved),
+                "placements": PlacementSerializer(rack_placements(rack), many=True).data,
+            }
+        )
+
+
+class AssetViewSet(viewsets.ModelViewSet):
+    """Serialised devices (assets of rack-mountable parts) and where they are mounted."""
+
+    queryset = Asset.objects.select_related("part", "placement__rack").order_by("name", "id")
+    serializer_class = AssetSerializer
+    filterset_class = AssetFilterSet
+    search_fields = ["name", "serial_number", "asset_tag", "hostname"]
+    ordering_fields = ["name", "status"]
+
+
+class ConnectionViewSet(viewsets.ModelViewSet):
+    """Cables between devices; the optimiser keeps connected devices close."""
+
+    queryset = Connection.objects.select_related("a_asset", "b_asset").order_by("id")
+    serializer_class = ConnectionSerializer
+    filterset_class = ConnectionFilterSet
+    ordering_fields = ["id"]
