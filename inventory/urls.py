@@ -6,4 +6,7 @@ from inventory import views
 
 app_name = "inventory"
 
-urlpatterns = [path("parts/", views.part_list, name="part-list")]
+urlpatterns = [
+    path("parts/", views.part_list, name="part-list"),
+    path("parts/<int:pk>/", views.part_detail, name="part-detail"),
+]

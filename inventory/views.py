@@ -1,12 +1,102 @@
-"""Inventory pages."""
+"""Inventory pages: the parts list and the part detail (BOM tree, where-used, suppliers)."""
 
-from django.contrib.auth.decorators import login_required
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils.module_loading import import_string
 
-from inventory.models import Part
+from inventory import selectors
+from inventory.models import Category, Part
+
+PAGE_SIZE = 50
+STOCK_PROVIDER = "warehouse.planning.on_hand_by_part"
+
+
+def stock_totals(part_ids: list[int]) -> dict[int, Decimal] | None:
+    """On-hand totals from the warehouse app, looked up by name.
+
+    Inventory must not import warehouse (dependencies point warehouse → inventory), yet the part
+    page is where people look for stock. The warehouse app offers ``on_hand_by_part``; when it
+    is installed we call it by its dotted name, otherwise the page simply has no stock column.
+    """
+    if not apps.is_installed("warehouse"):
+        return None
+    try:
+        provider = import_string(STOCK_PROVIDER)
+    except ImportError:
+        return None
+    return provider(part_ids=part_ids)
 
 
 @login_required
+@permission_required("inventory.view_part", raise_exception=True)
 def part_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "inventory/part_list.html", {"parts": Part.objects.all()[:50]})
+    search = request.GET.get("q", "").strip()
+    category = request.GET.get("category", "")
+    assembly = request.GET.get("assembly", "")
+    parts = selectors.part_list(
+        search=search,
+        category_id=int(category) if category.isdigit() else None,
+        is_assembly={"yes": True, "no": False}.get(assembly),
+    )
+    page = Paginator(parts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "search": search,
+        "category": category,
+        "assembly": assembly,
+        "categories": Category.objects.select_related("parent"),
+        "query": query.urlencode(),
+    }
+    return render(request, "inventory/part_list.html", context)
+
+
+def _tree_rows(tree: dict[str, Any], stock: dict[int, Decimal] | None) -> list[dict[str, Any]]:
+    parts, costs = tree["parts"], tree["unit_costs"]
+    rows = []
+    for row in tree["rows"]:
+        component = parts[row.component_id]
+        unit_cost = costs.get(row.component_id, component.unit_cost)
+        rows.append(
+            {
+                "row": row,
+                "part": component,
+                "indent": min(row.depth - 1, 5),
+                "unit_cost": unit_cost,
+                "extended_cost": row.extended_quantity * unit_cost,
+                "on_hand": None if stock is None else stock.get(row.component_id, Decimal("0")),
+            }
+        )
+    return rows
+
+
+@login_required
+@permission_required("inventory.view_part", raise_exception=True)
+def part_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    part = get_object_or_404(Part.objects.select_related("category", "manufacturer"), pk=pk)
+    depth_text = request.GET.get("depth", "")
+    depth = int(depth_text) if depth_text.isdigit() and int(depth_text) > 0 else None
+    tree = selectors.bom_tree(part=part, depth=depth)
+    stock = stock_totals(list(tree["parts"]))
+    context = {
+        "part": part,
+        "tree_rows": _tree_rows(tree, stock),
+        "truncated": tree["truncated"],
+        "unit_cost": tree["unit_cost"],
+        "has_stock": stock is not None,
+        "on_hand": None if stock is None else stock.get(part.pk, Decimal("0")),
+        "depth": depth,
+        "used_in": selectors.where_used(part=part),
+        "supplier_parts": part.supplier_parts.select_related("supplier"),
+        "planner_available": apps.is_installed("warehouse"),
+    }
+    return render(request, "inventory/part_detail.html", context)

@@ -2,4 +2,9 @@
 
 from django.urls import path
 
-urlpatterns: list = []
+from warehouse import planner_views
+
+urlpatterns = [
+    path("planner/", planner_views.planner, name="planner"),
+    path("planner/export.csv", planner_views.planner_export, name="planner-export"),
+]

@@ -1,3 +1,10 @@
 """Build planner API routes: buildable and shortages per warehouse (mounted under /api/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from warehouse.api import planning
+
+urlpatterns = [
+    path("parts/<int:pk>/buildable/", planning.BuildableView.as_view(), name="part-buildable"),
+    path("parts/<int:pk>/shortages/", planning.ShortagesView.as_view(), name="part-shortages"),
+]

@@ -1,0 +1,230 @@
+"""The build planner: buildable and shortages from stock, via service, API, page and command."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from inventory.demo import load_demo_inventory
+from inventory.models import Part
+from tests.factories import (
+    AssemblyFactory,
+    BomLineFactory,
+    LocationFactory,
+    PartFactory,
+    SupplierPartFactory,
+    WarehouseFactory,
+)
+from warehouse import planning
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def arm():
+    """ARM = 2 × WRIST + 1 × BASE-PLATE; WRIST = 3 × SERVO + 1 × BRACKET."""
+    arm = AssemblyFactory(sku="ARM")
+    wrist = AssemblyFactory(sku="WRIST")
+    servo = PartFactory(sku="SERVO", unit_cost=D("14"))
+    bracket = PartFactory(sku="BRACKET")
+    plate = PartFactory(sku="BASE-PLATE")
+    BomLineFactory(assembly=arm, component=wrist, quantity=D("2"))
+    BomLineFactory(assembly=arm, component=plate, quantity=D("1"))
+    BomLineFactory(assembly=wrist, component=servo, quantity=D("3"))
+    BomLineFactory(assembly=wrist, component=bracket, quantity=D("1"))
+    return arm
+
+
+@pytest.fixture
+def stock(receive):
+    """stock("SERVO", "12", warehouse=None) posts a real RECEIPT into a fresh bin."""
+
+    def make(part_sku: str, quantity: str, warehouse=None) -> None:
+        location = LocationFactory(warehouse=warehouse) if warehouse else LocationFactory()
+        receive(Part.objects.get(sku=part_sku), location, quantity)
+
+    return make
+
+
+def test_buildable_counts_finished_sub_assemblies_before_building_new_ones(arm, stock):
+    stock("SERVO", "12")
+    stock("BRACKET", "10")
+    stock("BASE-PLATE", "10")
+    stock("WRIST", "2")
+    plan = planning.build_plan(part=arm)
+    # 2 wrists on hand + 4 from 12 servos = 6 wrists = 3 arms.
+    assert plan.buildable == 3
+    assert [x.part.sku for x in plan.limiting] == ["SERVO"]
+
+
+def test_buildable_reads_only_the_chosen_warehouse(arm, stock):
+    north, south = WarehouseFactory(code="NORTH"), WarehouseFactory(code="SOUTH")
+    for sku in ("SERVO", "BRACKET", "BASE-PLATE"):
+        stock(sku, "60", north)
+    stock("SERVO", "6", south)
+    stock("BRACKET", "2", south)
+    stock("BASE-PLATE", "5", south)
+    assert planning.build_plan(part=arm, warehouse=south).buildable == 1
+    assert planning.build_plan(part=arm, warehouse=north).buildable == 10
+    assert planning.build_plan(part=arm).buildable == 11
+
+
+def test_shortages_round_orders_to_moq_and_pack_and_cost_them(arm, stock):
+    SupplierPartFactory(
+        part=Part.objects.get(sku="SERVO"),
+        price=D("13.20"),
+        moq=D("10"),
+        pack_size=D("4"),
+        lead_time_days=21,
+    )
+    stock("BRACKET", "10")
+    stock("BASE-PLATE", "10")
+    plan = planning.build_plan(part=arm, quantity=2)
+    rows = {row["part"].sku: row for row in planning.shortage_rows(plan)}
+    assert set(rows) == {"SERVO"}
+    assert rows["SERVO"]["short"] == D("12")
+    assert rows["SERVO"]["order_quantity"] == D("12")
+    assert rows["SERVO"]["cost"] == D("158.40")
+    assert plan.report.total_cost == D("158.40")
+
+
+def test_the_plan_takes_a_constant_number_of_queries(arm, django_assert_max_num_queries):
+    # A wider, deeper BOM must not cost more queries than a small one.
+    leaf_parent = Part.objects.get(sku="WRIST")
+    for _level in range(4):
+        child = AssemblyFactory()
+        BomLineFactory(assembly=leaf_parent, component=child)
+        for _ in range(5):
+            BomLineFactory(assembly=child, component=PartFactory())
+        leaf_parent = child
+    with django_assert_max_num_queries(6):
+        plan = planning.build_plan(part=arm, quantity=3)
+    assert plan.buildable == 0
+
+
+def test_an_unknown_warehouse_is_refused_by_name():
+    with pytest.raises(planning.PlanningError, match="Unknown warehouse 'NOPE'"):
+        planning.resolve_warehouse("NOPE")
+
+
+def test_planning_a_part_without_a_bom_is_refused():
+    with pytest.raises(planning.PlanningError, match="has no BOM lines"):
+        planning.build_plan(part=PartFactory(sku="LONELY"))
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_api_buildable_answers_with_the_limiting_parts(arm, client_for, stock):
+    stock("SERVO", "7")
+    stock("BRACKET", "10")
+    stock("BASE-PLATE", "10")
+    response = client_for("viewer").get(f"/api/parts/{arm.pk}/buildable/")
+    assert response.status_code == 200
+    assert response.json()["buildable"] == 1
+    assert [p["part"]["sku"] for p in response.json()["limiting_parts"]] == ["SERVO"]
+
+
+def test_api_buildable_accepts_a_warehouse_code(arm, client_for):
+    wh = WarehouseFactory(code="WH-A")
+    response = client_for("viewer").get(f"/api/parts/{arm.pk}/buildable/?warehouse=wh-a")
+    assert response.status_code == 200
+    assert response.json()["warehouse"] == wh.code
+
+
+def test_api_refuses_an_unknown_warehouse_with_a_field_message(arm, client_for):
+    response = client_for("viewer").get(f"/api/parts/{arm.pk}/buildable/?warehouse=NOPE")
+    assert response.status_code == 400
+    assert "warehouse" in response.json()
+
+
+@pytest.mark.parametrize("quantity", ["abc", "-1", "0", ""])
+def test_api_shortages_refuses_a_bad_quantity(arm, client_for, quantity):
+    response = client_for("viewer").get(f"/api/parts/{arm.pk}/shortages/?quantity={quantity}")
+    assert response.status_code == 400
+    assert "quantity" in response.json()
+
+
+def test_api_shortages_lists_short_parts_with_cost_and_date(arm, client_for, stock):
+    stock("BRACKET", "10")
+    stock("BASE-PLATE", "10")
+    response = client_for("viewer").get(f"/api/parts/{arm.pk}/shortages/?quantity=1")
+    assert response.status_code == 200
+    body = response.json()
+    assert [line["part"]["sku"] for line in body["shortages"]] == ["SERVO"]
+    assert D(body["shortages"][0]["short"]) == D("6")
+    assert D(body["total_cost"]) == D("84")  # priced at the part's own cost without suppliers
+    assert body["sub_assemblies"][0]["to_build"] == 2
+
+
+def test_api_planner_needs_view_permission(arm, client_for):
+    assert client_for(None).get(f"/api/parts/{arm.pk}/buildable/").status_code == 401
+
+
+def test_api_buildable_takes_a_constant_number_of_queries(
+    arm, client_for, django_assert_max_num_queries
+):
+    client = client_for("viewer")
+    client.get(f"/api/parts/{arm.pk}/buildable/")  # warm the permission cache of the session
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/api/parts/{arm.pk}/shortages/?quantity=5").status_code == 200
+
+
+# --------------------------------------------------------------------------- page and command
+
+
+def test_planner_page_shows_buildable_and_shortages(arm, client, user_in_role, stock):
+    stock("SERVO", "6")
+    client.force_login(user_in_role("viewer"))
+    response = client.get(reverse("warehouse:planner"), {"part": arm.pk, "quantity": 2})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Limiting parts" in html and "SERVO" in html and "Export CSV" in html
+
+
+def test_planner_page_without_a_choice_explains_what_to_do(client, user_in_role):
+    client.force_login(user_in_role("viewer"))
+    response = client.get(reverse("warehouse:planner"))
+    assert "Choose an assembly" in response.content.decode()
+
+
+def test_planner_page_hides_the_build_form_from_a_viewer(arm, client, user_in_role):
+    client.force_login(user_in_role("viewer"))
+    response = client.get(reverse("warehouse:planner"), {"part": arm.pk, "quantity": 2})
+    assert "Create BUILD document" not in response.content.decode()
+
+
+def test_planner_csv_export_lists_the_shortages(arm, client, user_in_role):
+    client.force_login(user_in_role("viewer"))
+    response = client.get(reverse("warehouse:planner-export"), {"part": arm.pk, "quantity": 1})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("sku,name,required")
+    assert any(line.startswith("SERVO,") for line in lines)
+
+
+def test_planner_page_requires_login(client):
+    assert client.get(reverse("warehouse:planner")).status_code == 302
+
+
+def test_buildable_command_prints_a_table_for_the_demo_arm(stock):
+    load_demo_inventory()
+    wh = WarehouseFactory(code="WH1")
+    stock("STS3215-7V4", "13", wh)
+    for sku in ("WS-BUS-SERVO-A", "USBC-CABLE-2PK", "PSU-5V-4A", "SO100-PRINT-F"):
+        stock(sku, "5", wh)
+    out = StringIO()
+    call_command("buildable", "so-arm100-f", "--warehouse", "WH1", "--quantity", "4", stdout=out)
+    text = out.getvalue()
+    assert "Buildable now (WH1): 2" in text
+    assert "STS3215-7V4" in text
+    assert "Shortages for 4 units" in text
+
+
+def test_buildable_command_fails_for_an_unknown_warehouse():
+    load_demo_inventory()
+    with pytest.raises(CommandError, match="Unknown warehouse"):
+        call_command("buildable", "SO-ARM100-F", "--warehouse", "NOPE")

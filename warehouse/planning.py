@@ -1,0 +1,231 @@
+"""Build planning from stock: read on-hand quantities, then call inventory's pure BOM functions.
+
+Inventory knows BOMs but not stock; this module is where the two meet (see ARCHITECTURE.md).
+Every plan loads the BOM graph with one recursive query, the stock below the assembly with one
+more, then parts and supplier terms with one each, and computes in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Sum
+from django.utils import timezone
+
+from inventory import bom
+from inventory.models import BomLine, Part, SupplierPart
+from inventory.selectors import bom_graph_below, parts_by_id, supply_options
+from warehouse.models import Location, StockLevel, Warehouse
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+class PlanningError(ValidationError):
+    """A plan that cannot be made (unknown warehouse, part without a BOM, bad quantity)."""
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    # SQLite sums NUMERIC columns as floats; stock has four decimal places.
+    return Decimal(str(value)).quantize(FOUR_PLACES)
+
+
+def on_hand_by_part(
+    *, part_ids: list[int] | None = None, warehouse: Warehouse | None = None
+) -> dict[int, Decimal]:
+    """Quantity on hand per part, in one warehouse or the whole company, in one query.
+
+    Also the stock provider for inventory's part detail page (inventory cannot import warehouse,
+    so it looks this function up by name when the warehouse app is installed).
+    """
+    levels = StockLevel.objects.all()
+    if part_ids is not None:
+        levels = levels.filter(part_id__in=part_ids)
+    if warehouse is not None:
+        levels = levels.filter(location__warehouse=warehouse)
+    return {
+        part_id: total
+        for part_id, total in levels.values("part_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("part_id", "total")
+    }
+
+
+def on_hand_below(*, part_id: int, warehouse: Warehouse | None = None) -> dict[int, Decimal]:
+    """Stock of every part in the BOM below ``part_id`` (and of the part), in one query."""
+    lines = connection.ops.quote_name(BomLine._meta.db_table)
+    stock = connection.ops.quote_name(StockLevel._meta.db_table)
+    locations = connection.ops.quote_name(Location._meta.db_table)
+    params: list[Any] = [part_id]
+    where = ""
+    if warehouse is not None:
+        where = f" WHERE s.location_id IN (SELECT id FROM {locations} WHERE warehouse_id = %s)"
+        params.append(warehouse.pk)
+    sql = (
+        f"WITH RECURSIVE reach(part_id) AS ("
+        f" SELECT %s UNION SELECT l.component_id FROM {lines} l"
+        f" JOIN reach r ON l.assembly_id = r.part_id) "
+        f"SELECT s.part_id, SUM(s.quantity) FROM {stock} s"
+        f" JOIN reach r ON s.part_id = r.part_id{where} GROUP BY s.part_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {part: _decimal(total) for part, total in cursor.fetchall()}
+
+
+def resolve_warehouse(value: Any) -> Warehouse | None:
+    """A warehouse from its code (any case) or id; None for blank; PlanningError if unknown."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Warehouse):
+        return value
+    text = str(value).strip()
+    found = Warehouse.objects.filter(code__iexact=text).first()
+    if found is None and text.isdigit():
+        found = Warehouse.objects.filter(pk=int(text)).first()
+    if found is None:
+        raise PlanningError({"warehouse": f"Unknown warehouse {text!r}."})
+    return found
+
+
+def _require_bom(part: Part, graph: bom.BomGraph, include_optional: bool) -> None:
+    if not graph.lines_of(part.pk, include_optional):
+        raise PlanningError({"part": f"{part.sku} has no BOM lines to build from."})
+
+
+@dataclass(frozen=True)
+class LimitingPart:
+    part: Part
+    on_hand: Decimal
+    required_for_next: Decimal  # to build one more unit than buildable
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    part: Part
+    warehouse: Warehouse | None
+    buildable: int
+    limiting: list[LimitingPart]
+    quantity: int | None = None
+    report: bom.ShortageReport | None = None
+    parts: dict[int, Part] | None = None
+    supplier_parts: dict[int, Any] | None = None
+
+    @property
+    def short_lines(self) -> list[bom.ShortageLine]:
+        return self.report.short_lines if self.report else []
+
+
+def build_plan(
+    *,
+    part: Part,
+    quantity: int | None = None,
+    warehouse: Warehouse | None = None,
+    include_optional: bool = False,
+    today: date | None = None,
+) -> BuildPlan:
+    """Buildable now (with limiting parts) and, for a target quantity, the shortage list.
+
+    Constant number of queries: graph, stock, parts, and supplier terms when a quantity is given.
+    """
+    if quantity is not None and quantity < 1:
+        raise PlanningError({"quantity": "The quantity must be a whole number of at least 1."})
+    graph = bom_graph_below(part_id=part.pk)
+    _require_bom(part, graph, include_optional)
+    stock = on_hand_below(part_id=part.pk, warehouse=warehouse)
+    result = bom.buildable(graph, part.pk, stock, include_optional)
+    next_needs = bom.shortages(
+        graph, part.pk, result.quantity + 1, stock, include_optional=include_optional
+    )
+    report = None
+    supply: dict[int, list[bom.SupplyOption]] = {}
+    below = graph.parts_below(part.pk, include_optional)
+    parts = parts_by_id(below | {part.pk})
+    if quantity is not None:
+        leaves = [p for p in below if graph.is_leaf(p)]
+        supply = supply_options(part_ids=leaves)
+        report = bom.shortages(
+            graph,
+            part.pk,
+            quantity,
+            stock,
+            supply=supply,
+            unit_costs={p.pk: p.unit_cost for p in parts.values()},
+            lead_times={p.pk: p.lead_time_days for p in parts.values()},
+            today=today or timezone.localdate(),
+            include_optional=include_optional,
+        )
+    required_next = {line.part_id: line.required for line in next_needs.lines}
+    limiting = [
+        LimitingPart(
+            part=parts[p],
+            on_hand=stock.get(p, Decimal("0")),
+            required_for_next=required_next.get(p, Decimal("0")),
+        )
+        for p in result.limiting_part_ids
+    ]
+    return BuildPlan(
+        part=part,
+        warehouse=warehouse,
+        buildable=result.quantity,
+        limiting=limiting,
+        quantity=quantity,
+        report=report,
+        parts=parts,
+        supplier_parts=_supplier_parts(report),
+    )
+
+
+def _supplier_parts(report: bom.ShortageReport | None) -> dict[int, Any]:
+    if report is None:
+        return {}
+    ids = [line.supplier_part_id for line in report.short_lines if line.supplier_part_id]
+    if not ids:
+        return {}
+    return SupplierPart.objects.select_related("supplier").in_bulk(ids)
+
+
+def shortage_rows(plan: BuildPlan) -> list[dict[str, Any]]:
+    """The short lines of a plan as plain dicts for pages, CSV and the command."""
+    rows = []
+    parts = plan.parts or {}
+    supplier_parts = plan.supplier_parts or {}
+    for line in plan.short_lines:
+        supplier_part = supplier_parts.get(line.supplier_part_id)
+        rows.append(
+            {
+                "part": parts[line.part_id],
+                "required": line.required,
+                "available": line.available,
+                "short": line.short,
+                "order_quantity": line.order_quantity,
+                "unit_price": line.unit_price,
+                "cost": line.cost,
+                "lead_time_days": line.lead_time_days,
+                "supplier": supplier_part.supplier if supplier_part else None,
+                "supplier_sku": supplier_part.supplier_sku if supplier_part else "",
+            }
+        )
+    return rows
+
+
+def build_rows(plan: BuildPlan) -> list[dict[str, Any]]:
+    """Sub-assemblies of a plan: required, on hand, and whole units to build after netting."""
+    if plan.report is None:
+        return []
+    parts = plan.parts or {}
+    return [
+        {
+            "part": parts[step.part_id],
+            "required": step.required,
+            "available": step.available,
+            "to_build": step.to_build,
+        }
+        for step in plan.report.builds
+    ]
