@@ -1,14 +1,114 @@
-"""Inventory API serializers."""
+"""Inventory API serializers: every field documented; BOM writes go through the services."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from inventory.models import Category, Part
+from inventory import services
+from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
+
+HELP = {
+    "id": "Database id.",
+    "name": "Name shown to people.",
+    "description": "Free text.",
+    "parent": "Parent category id; empty for a top-level category.",
+    "website": "Web address.",
+    "logo": "Logo image (PNG, JPEG, WebP or GIF, at most 512 KiB).",
+    "category": "Category id.",
+    "manufacturer": "Manufacturer id.",
+    "unit": "Unit of measure.",
+    "unit_cost": "Standard cost of one unit (≥ 0).",
+    "currency": "ISO 4217 currency code.",
+    "reorder_point": "Reorder when stock falls to this quantity (≥ 0).",
+    "lead_time_days": "Days from order to arrival.",
+    "is_active": "Inactive records are kept for history but not offered for new use.",
+    "notes": "Internal notes.",
+    "device_type": "Kind of rack-mountable device, if the part is one.",
+    "width_class": "Full or half rack width.",
+    "depth_mm": "Depth in millimetres.",
+    "weight_kg": "Weight in kilograms.",
+    "power_w": "Typical power draw in watts.",
+    "heat_btu_h": "Heat output in BTU per hour.",
+    "airflow": "Direction of the cooling airflow.",
+    "created_at": "When the record was created.",
+    "updated_at": "When the record last changed.",
+    "code": "Short unique code.",
+    "email": "Contact e-mail address.",
+    "phone": "Contact phone number.",
+    "supplier": "Supplier id.",
+    "part": "Part id.",
+    "supplier_sku": "The supplier's own SKU for the part.",
+    "price": "Price per unit (≥ 0).",
+    "pack_size": "Sold in multiples of this quantity (> 0).",
+    "url": "Product page at the supplier.",
+    "is_preferred": "Bought from this supplier when the part is short.",
+    "assembly": "Assembly (part id) that contains the component.",
+    "component": "Component (part id) used by the assembly.",
+    "optional": "Optional lines are left out of requirements unless asked for.",
+    "note": "Note on this line.",
+    "position": "Sort order within the assembly.",
+}
+
+
+def _help(fields: list[str]) -> dict[str, dict[str, str]]:
+    return {name: {"help_text": HELP[name]} for name in fields if name in HELP}
 
 
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "name", "parent", "description"]
+        extra_kwargs = _help(fields)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The unique constraints are conditional (root names), so DRF does not check them itself.
+        name = attrs.get("name", getattr(self.instance, "name", None))
+        parent = attrs.get("parent", getattr(self.instance, "parent", None))
+        clash = Category.objects.filter(name=name, parent=parent)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+            if parent is not None and _is_descendant(parent, self.instance):
+                raise serializers.ValidationError(
+                    {"parent": "A category cannot be moved under itself or its own children."}
+                )
+        if clash.exists():
+            where = f"under {parent}" if parent else "at the top level"
+            raise serializers.ValidationError({"name": f"A category {name!r} exists {where}."})
+        return attrs
+
+
+def _is_descendant(candidate: Category, ancestor: Category) -> bool:
+    seen = set()
+    node: Category | None = candidate
+    while node is not None and node.pk not in seen:
+        if node.pk == ancestor.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
+class ManufacturerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Manufacturer
+        fields = ["id", "name", "website", "logo"]
+        extra_kwargs = _help(fields)
+
+
+RACK_FIELDS = [
+    "device_type",
+    "height_u",
+    "width_class",
+    "depth_mm",
+    "is_full_depth",
+    "weight_kg",
+    "power_w",
+    "heat_btu_h",
+    "airflow",
+]
 
 
 class PartSerializer(serializers.ModelSerializer):
@@ -31,4 +131,227 @@ class PartSerializer(serializers.ModelSerializer):
             "lead_time_days",
             "is_active",
             "notes",
+            *RACK_FIELDS,
+            "created_at",
+            "updated_at",
         ]
+        read_only_fields = ["created_at", "updated_at"]
+        # min_value mirrors the CHECK constraints so a bad value is a 400, not an IntegrityError.
+        extra_kwargs = {
+            name: {**options, "min_value": 0}
+            if name in ("unit_cost", "reorder_point", "weight_kg", "power_w", "heat_btu_h")
+            else options
+            for name, options in _help(fields).items()
+        }
+
+    def validate_sku(self, value: str) -> str:
+        clash = Part.objects.filter(sku__iexact=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(f"SKU {value} is taken (SKUs ignore case).")
+        return value
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Supplier
+        fields = [
+            "id",
+            "name",
+            "code",
+            "website",
+            "email",
+            "phone",
+            "currency",
+            "is_active",
+            "notes",
+        ]
+        extra_kwargs = _help(fields)
+
+
+class SupplierPartSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupplierPart
+        fields = [
+            "id",
+            "supplier",
+            "part",
+            "supplier_sku",
+            "price",
+            "currency",
+            "moq",
+            "pack_size",
+            "lead_time_days",
+            "url",
+            "is_preferred",
+        ]
+        extra_kwargs = _help(fields)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name, minimum, strict in (
+            ("price", 0, False),
+            ("moq", 0, True),
+            ("pack_size", 0, True),
+        ):
+            value = attrs.get(name)
+            if value is not None and (value <= minimum if strict else value < minimum):
+                rule = "greater than 0" if strict else "at least 0"
+                raise serializers.ValidationError({name: f"Must be {rule}."})
+        return attrs
+
+
+class BomLineSerializer(serializers.ModelSerializer):
+    assembly_sku = serializers.CharField(
+        source="assembly.sku", read_only=True, help_text="SKU of the assembly."
+    )
+    component_sku = serializers.CharField(
+        source="component.sku", read_only=True, help_text="SKU of the component."
+    )
+    quantity = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        min_value=0,
+        help_text="Quantity of the component per one assembly (> 0).",
+    )
+
+    class Meta:
+        model = BomLine
+        fields = [
+            "id",
+            "assembly",
+            "assembly_sku",
+            "component",
+            "component_sku",
+            "quantity",
+            "reference",
+            "optional",
+            "note",
+            "position",
+        ]
+        extra_kwargs = {
+            **_help(fields),
+            "reference": {"help_text": "Reference designators, e.g. J1, J2."},
+        }
+        # Uniqueness and cycles are checked by the service, with readable messages.
+        validators: list = []
+
+    def create(self, validated_data: dict[str, Any]) -> BomLine:
+        try:
+            return services.bom_line_add(**validated_data)
+        except DjangoValidationError as exc:
+            raise _as_drf(exc)
+
+    def update(self, instance: BomLine, validated_data: dict[str, Any]) -> BomLine:
+        try:
+            return services.bom_line_update(line=instance, **validated_data)
+        except DjangoValidationError as exc:
+            raise _as_drf(exc)
+
+
+def _as_drf(exc: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(
+            {
+                field: [m for e in errors for m in e.messages]
+                for field, errors in exc.error_dict.items()
+            }
+        )
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+# --------------------------------------------------------------------------- computed answers
+
+
+class DepthQuerySerializer(serializers.Serializer):
+    depth = serializers.IntegerField(
+        required=False, min_value=1, max_value=50, help_text="Levels to show; all when left out."
+    )
+
+
+class QuantityQuerySerializer(serializers.Serializer):
+    quantity = serializers.DecimalField(
+        required=False,
+        max_digits=14,
+        decimal_places=4,
+        min_value=0,
+        default=1,
+        help_text="Units of the assembly (> 0); 1 when left out.",
+    )
+    include_optional = serializers.BooleanField(
+        required=False, default=False, help_text="Also count the optional lines."
+    )
+
+    def validate_quantity(self, value: Any) -> Any:
+        if value <= 0:
+            raise serializers.ValidationError("The quantity must be greater than 0.")
+        return value
+
+
+class IncludeOptionalQuerySerializer(serializers.Serializer):
+    include_optional = serializers.BooleanField(
+        required=False, default=False, help_text="Also count the optional lines."
+    )
+
+
+class PartRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Part id.")
+    sku = serializers.CharField(help_text="Part SKU.")
+    name = serializers.CharField(help_text="Part name.")
+
+
+def _decimal(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=24, decimal_places=4, help_text=help_text)
+
+
+class BomTreeRowSerializer(serializers.Serializer):
+    depth = serializers.IntegerField(help_text="1 for a direct component of the part.")
+    assembly = serializers.IntegerField(help_text="Part id of the assembly on this row.")
+    component = PartRefSerializer(help_text="The component.")
+    quantity = _decimal("Per one assembly.")
+    extended_quantity = _decimal("Per one unit of the top part, along this path.")
+    optional = serializers.BooleanField(help_text="Optional line.")
+    unit_cost = _decimal("Rolled-up cost of one component.")
+    has_children = serializers.BooleanField(help_text="The component has its own BOM.")
+
+
+class BomTreeSerializer(serializers.Serializer):
+    part = PartRefSerializer(help_text="The assembly.")
+    depth = serializers.IntegerField(allow_null=True, help_text="Depth shown (null: all).")
+    truncated = serializers.BooleanField(help_text="True when the tree was cut at the row limit.")
+    rows = BomTreeRowSerializer(many=True, help_text="Indented rows, depth first.")
+
+
+class RequirementSerializer(serializers.Serializer):
+    part = PartRefSerializer(help_text="A purchased or made-in-house leaf part.")
+    quantity = _decimal("Gross quantity required.")
+
+
+class ExplodeSerializer(serializers.Serializer):
+    part = PartRefSerializer(help_text="The assembly.")
+    quantity = _decimal("Units of the assembly.")
+    requirements = RequirementSerializer(many=True, help_text="Leaf parts, all levels.")
+
+
+class CostLineSerializer(serializers.Serializer):
+    assembly = PartRefSerializer(help_text="Assembly of the line.")
+    component = PartRefSerializer(help_text="Component of the line.")
+    quantity = _decimal("Per one assembly.")
+    unit_cost = _decimal("Cost of one component (rolled up).")
+    extended_cost = _decimal("Quantity × unit cost, per one assembly.")
+    extended_quantity = _decimal("Component per one unit of the top part, through this line.")
+    contribution = _decimal("Share of this line in the cost of one top unit.")
+    is_leaf = serializers.BooleanField(help_text="The component has no BOM of its own.")
+
+
+class CostSerializer(serializers.Serializer):
+    part = PartRefSerializer(help_text="The part.")
+    unit_cost = _decimal("Material cost of one unit, all levels.")
+    currency = serializers.CharField(help_text="Currency of the costs.")
+    lines = CostLineSerializer(many=True, help_text="Every line below the part.")
+
+
+class WhereUsedSerializer(serializers.Serializer):
+    part = PartRefSerializer(help_text="An assembly that uses the part.")
+    level = serializers.IntegerField(help_text="1 when used directly.")
+    quantity = _decimal("Quantity of the part in one unit of this assembly.")

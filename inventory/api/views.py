@@ -1,19 +1,163 @@
 """Inventory API views: thin viewsets over the models, services and selectors."""
 
-from rest_framework import viewsets
+from __future__ import annotations
 
-from inventory.api.serializers import CategorySerializer, PartSerializer
-from inventory.models import Category, Part
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from inventory import selectors, services
+from inventory.api import serializers as s
+from inventory.api.filters import BomLineFilter, PartFilter, SupplierPartFilter
+from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
+
+
+def _ref(part: Part) -> dict[str, Any]:
+    return {"id": part.pk, "sku": part.sku, "name": part.name}
+
+
+def _query(serializer_class: type, request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class CategoryViewSet(viewsets.ModelViewSet):
     queryset = Category.objects.all()
-    serializer_class = CategorySerializer
+    serializer_class = s.CategorySerializer
     search_fields = ["name"]
+    filterset_fields = ["parent"]
+
+
+class ManufacturerViewSet(viewsets.ModelViewSet):
+    queryset = Manufacturer.objects.all()
+    serializer_class = s.ManufacturerSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    search_fields = ["name"]
+
+
+class SupplierViewSet(viewsets.ModelViewSet):
+    queryset = Supplier.objects.all()
+    serializer_class = s.SupplierSerializer
+    search_fields = ["name", "code"]
+    filterset_fields = ["is_active"]
+
+
+class SupplierPartViewSet(viewsets.ModelViewSet):
+    queryset = SupplierPart.objects.select_related("supplier", "part")
+    serializer_class = s.SupplierPartSerializer
+    filterset_class = SupplierPartFilter
+    search_fields = ["supplier_sku", "part__sku"]
+
+
+class BomLineViewSet(viewsets.ModelViewSet):
+    """BOM lines; adding or changing one that would close a cycle is refused with its path."""
+
+    queryset = BomLine.objects.select_related("assembly", "component")
+    serializer_class = s.BomLineSerializer
+    filterset_class = BomLineFilter
+    search_fields = ["assembly__sku", "component__sku", "reference"]
+
+    def perform_destroy(self, instance: BomLine) -> None:
+        services.bom_line_delete(line=instance)
 
 
 class PartViewSet(viewsets.ModelViewSet):
     queryset = Part.objects.select_related("category", "manufacturer")
-    serializer_class = PartSerializer
+    serializer_class = s.PartSerializer
+    filterset_class = PartFilter
     search_fields = ["sku", "name", "mpn"]
-    filterset_fields = ["category", "is_assembly", "is_purchased", "is_active"]
+
+    @extend_schema(parameters=[s.DepthQuerySerializer], responses=s.BomTreeSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def bom(self, request: Request, pk: str | None = None) -> Response:
+        """The indented multi-level BOM with rolled-up unit costs (a few queries in all)."""
+        part = self.get_object()
+        depth = _query(s.DepthQuerySerializer, request).get("depth")
+        tree = selectors.bom_tree(part=part, depth=depth)
+        parts, costs = tree["parts"], tree["unit_costs"]
+        rows = [
+            {
+                "depth": row.depth,
+                "assembly": row.assembly_id,
+                "component": _ref(parts[row.component_id]),
+                "quantity": row.quantity,
+                "extended_quantity": row.extended_quantity,
+                "optional": row.optional,
+                "unit_cost": costs.get(row.component_id, parts[row.component_id].unit_cost),
+                "has_children": row.has_children,
+            }
+            for row in tree["rows"]
+        ]
+        data = {"part": _ref(part), "depth": depth, "truncated": tree["truncated"], "rows": rows}
+        return Response(s.BomTreeSerializer(data).data)
+
+    @extend_schema(parameters=[s.QuantityQuerySerializer], responses=s.ExplodeSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def explode(self, request: Request, pk: str | None = None) -> Response:
+        """Gross requirement of every leaf part for `quantity` units, through all levels."""
+        part = self.get_object()
+        query = _query(s.QuantityQuerySerializer, request)
+        required, parts = selectors.explode(
+            part=part, quantity=query["quantity"], include_optional=query["include_optional"]
+        )
+        data = {
+            "part": _ref(part),
+            "quantity": query["quantity"],
+            "requirements": [
+                {"part": _ref(parts[p]), "quantity": q}
+                for p, q in sorted(required.items(), key=lambda item: parts[item[0]].sku)
+            ],
+        }
+        return Response(s.ExplodeSerializer(data).data)
+
+    @extend_schema(parameters=[s.IncludeOptionalQuerySerializer], responses=s.CostSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def cost(self, request: Request, pk: str | None = None) -> Response:
+        """Material cost of one unit through all levels, with every line's contribution."""
+        part = self.get_object()
+        query = _query(s.IncludeOptionalQuerySerializer, request)
+        rollup, parts = selectors.cost_rollup(part=part, include_optional=query["include_optional"])
+        data = {
+            "part": _ref(part),
+            "unit_cost": rollup.unit_cost,
+            "currency": part.currency,
+            "lines": [
+                {
+                    "assembly": _ref(parts[line.assembly_id]),
+                    "component": _ref(parts[line.component_id]),
+                    "quantity": line.quantity,
+                    "unit_cost": line.unit_cost,
+                    "extended_cost": line.extended_cost,
+                    "extended_quantity": line.extended_quantity,
+                    "contribution": line.contribution,
+                    "is_leaf": line.is_leaf,
+                }
+                for line in rollup.lines
+            ],
+        }
+        return Response(s.CostSerializer(data).data)
+
+    @extend_schema(
+        responses={200: OpenApiResponse(s.WhereUsedSerializer(many=True))}, parameters=[]
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="where-used",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def where_used(self, request: Request, pk: str | None = None) -> Response:
+        """Every assembly that uses the part, at any depth, with the quantity per unit."""
+        part = self.get_object()
+        rows = [
+            {"part": _ref(row["part"]), "level": row["level"], "quantity": row["quantity"]}
+            for row in selectors.where_used(part=part)
+        ]
+        return Response(s.WhereUsedSerializer(rows, many=True).data)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from inventory.api.serializers import PartRefSerializer
 from inventory.models import Part
 from warehouse import planning
 
@@ -30,12 +31,6 @@ class ShortageQuerySerializer(PlanQuerySerializer):
     quantity = serializers.IntegerField(
         min_value=1, max_value=1_000_000, help_text="How many units of the assembly to build."
     )
-
-
-class PartRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Part id.")
-    sku = serializers.CharField(help_text="Part SKU.")
-    name = serializers.CharField(help_text="Part name.")
 
 
 class LimitingPartSerializer(serializers.Serializer):

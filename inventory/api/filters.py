@@ -1,0 +1,42 @@
+"""FilterSets of the inventory API, with the same names as the pages' filters."""
+
+import django_filters
+from django.db.models import Q
+
+from inventory.models import BomLine, Part, SupplierPart
+
+
+class PartFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="SKU, name or MPN contains")
+    assembly = django_filters.BooleanFilter(field_name="is_assembly", label="Is an assembly")
+
+    class Meta:
+        model = Part
+        fields = [
+            "category",
+            "manufacturer",
+            "is_assembly",
+            "is_purchased",
+            "is_active",
+            "device_type",
+            "unit",
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(sku__icontains=value) | Q(name__icontains=value) | Q(mpn__icontains=value)
+        )
+
+
+class BomLineFilter(django_filters.FilterSet):
+    part = django_filters.NumberFilter(field_name="assembly", label="Assembly (part id)")
+
+    class Meta:
+        model = BomLine
+        fields = ["assembly", "component", "optional"]
+
+
+class SupplierPartFilter(django_filters.FilterSet):
+    class Meta:
+        model = SupplierPart
+        fields = ["supplier", "part", "is_preferred"]
