@@ -22,9 +22,12 @@ from tests.factories import (
     CategoryFactory,
     ConnectionFactory,
     DevicePartFactory,
+    LocationFactory,
     PartFactory,
     RackFactory,
     RackPlacementFactory,
+    StockLevelFactory,
+    WarehouseFactory,
 )
 from warehouse.models import Location
 
@@ -71,6 +74,32 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/api/connections/{connection}/",  "PUT",    (401, 403, 403, 200, 200, 200)),
     ("/api/connections/{connection}/",  "PATCH",  (401, 403, 403, 200, 200, 200)),
     ("/api/connections/{connection}/",  "DELETE", (401, 403, 403, 204, 204, 204)),
+    # --- API: warehouses, locations, stock, ledger, documents (storekeepers write documents;
+    # posting and cancelling need the post/cancel permissions; stock and moves are read-only)
+    ("/api/warehouses/",                "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/warehouses/",                "POST",   (401, 403, 403, 403, 201, 201)),
+    ("/api/warehouses/{warehouse}/",    "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/warehouses/{warehouse}/",    "PUT",    (401, 403, 403, 403, 200, 200)),
+    ("/api/warehouses/{warehouse}/",    "PATCH",  (401, 403, 403, 403, 200, 200)),
+    ("/api/warehouses/{warehouse}/",    "DELETE", (401, 403, 403, 403, 204, 204)),
+    ("/api/locations/",                 "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/locations/",                 "POST",   (401, 403, 403, 403, 201, 201)),
+    ("/api/locations/{location}/",      "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/locations/{location}/",      "PUT",    (401, 403, 403, 403, 200, 200)),
+    ("/api/locations/{location}/",      "PATCH",  (401, 403, 403, 403, 200, 200)),
+    ("/api/locations/{location}/",      "DELETE", (401, 403, 403, 403, 204, 204)),
+    ("/api/stock-levels/",              "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/stock-levels/{stocklevel}/", "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/moves/",                     "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/moves/{stockmove}/",         "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/documents/",                 "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/documents/",                 "POST",   (401, 403, 201, 403, 201, 201)),
+    ("/api/documents/{document}/",      "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/documents/{document}/",      "PUT",    (401, 403, 200, 403, 200, 200)),
+    ("/api/documents/{document}/",      "PATCH",  (401, 403, 200, 403, 200, 200)),
+    ("/api/documents/{document}/",      "DELETE", (401, 403, 204, 403, 204, 204)),
+    ("/api/documents/{document}/post/", "POST",   (401, 403, 200, 403, 200, 200)),
+    ("/api/documents/{posted}/cancel/", "POST",   (401, 403, 200, 403, 200, 200)),
     # --- Pages
     ("/",                               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
@@ -106,7 +135,37 @@ OBJECTS: dict[str, Callable[[], Any]] = {
     ),
     "asset": lambda: AssetFactory(),
     "connection": lambda: ConnectionFactory(),
+    "warehouse": lambda: WarehouseFactory(),
+    "location": lambda: LocationFactory(),
+    "stocklevel": lambda: StockLevelFactory(quantity=0),
+    "stockmove": lambda: _posted_receipt().moves.get(),
+    "document": lambda: _draft_receipt(),
+    "posted": lambda: _posted_receipt(),
 }
+
+
+def _draft_receipt() -> Any:
+    from warehouse.services import document_create
+
+    return document_create(
+        doc_type="RECEIPT",
+        user=None,
+        lines=[{"part": PartFactory(), "quantity": 2, "to_location": LocationFactory()}],
+    )
+
+
+def _posted_receipt() -> Any:
+    from warehouse.services import document_post
+
+    return document_post(document=_draft_receipt(), user=None)
+
+
+def _document_payload() -> dict[str, Any]:
+    return {
+        "doc_type": "RECEIPT",
+        "lines": [{"part": PartFactory().pk, "quantity": "1", "to_location": LocationFactory().pk}],
+    }
+
 
 # Request bodies for writes, keyed by the URL pattern (placeholders unfilled).
 PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -131,6 +190,14 @@ PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
         "b_asset": AssetFactory().pk,
         "b_port": "eth0",
     },
+    "/api/warehouses/": lambda: {"code": _unique("MW"), "name": "Matrix warehouse"},
+    "/api/warehouses/{warehouse}/": lambda: {"code": _unique("MW"), "name": "Matrix warehouse"},
+    "/api/locations/": lambda: {"warehouse": WarehouseFactory().pk, "code": _unique("ML")},
+    "/api/locations/{location}/": lambda: {"warehouse": WarehouseFactory().pk, "code": "ML-1"},
+    "/api/documents/": _document_payload,
+    "/api/documents/{document}/": _document_payload,
+    "/api/documents/{document}/post/": lambda: {},
+    "/api/documents/{posted}/cancel/": lambda: {},
 }
 
 CELLS = [

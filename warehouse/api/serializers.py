@@ -1,0 +1,389 @@
+"""Warehouse API serializers: input validation and output shapes; writes go through services."""
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from inventory.models import Part
+from warehouse import services
+from warehouse.choices import DocumentType
+from warehouse.models import (
+    DocumentLine,
+    Location,
+    StockDocument,
+    StockLevel,
+    StockMove,
+    Warehouse,
+)
+
+
+def _help(**texts: str) -> dict[str, dict[str, str]]:
+    return {name: {"help_text": text} for name, text in texts.items()}
+
+
+def _raise_as_drf(exc: DjangoValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        raise serializers.ValidationError(exc.message_dict)
+    raise serializers.ValidationError({"detail": exc.messages})
+
+
+class WarehouseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Warehouse
+        fields = ["id", "code", "name", "address", "is_active", "created_at"]
+        extra_kwargs = _help(
+            id="Database id.",
+            code="Short unique code, e.g. WH1; used in location names like WH1/A-01.",
+            name="Name of the warehouse (site).",
+            address="Postal address.",
+            is_active="Inactive warehouses are kept for history but not offered for new stock.",
+            created_at="When the warehouse was created.",
+        )
+
+    def create(self, validated_data: dict[str, Any]) -> Warehouse:
+        try:
+            warehouse = services.warehouse_create(
+                code=validated_data["code"],
+                name=validated_data["name"],
+                address=validated_data.get("address", ""),
+            )
+        except DjangoValidationError as exc:
+            _raise_as_drf(exc)
+        if validated_data.get("is_active") is False:
+            warehouse.is_active = False
+            warehouse.save(update_fields=["is_active"])
+        return warehouse
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    full_code = serializers.SerializerMethodField(help_text="Warehouse code / location code.")
+
+    class Meta:
+        model = Location
+        fields = [
+            "id",
+            "warehouse",
+            "parent",
+            "code",
+            "full_code",
+            "name",
+            "kind",
+            "is_default_receiving",
+            "is_active",
+        ]
+        read_only_fields = ["is_default_receiving"]
+        extra_kwargs = _help(
+            id="Database id.",
+            warehouse="The warehouse this location belongs to.",
+            parent="The enclosing location (zone, room, rack, shelf); empty at the top.",
+            code="Code, unique within the warehouse, e.g. A-01-03.",
+            name="Optional descriptive name.",
+            kind="What the location is: receiving, zone, room, rack, shelf or bin.",
+            is_default_receiving="The location receipts go to when none is given (one per "
+            "warehouse, created with it).",
+            is_active="Inactive locations are kept for history.",
+        )
+
+    def get_full_code(self, obj: Location) -> str:
+        return f"{obj.warehouse.code}/{obj.code}"
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        warehouse = attrs.get("warehouse") or getattr(self.instance, "warehouse", None)
+        parent = attrs.get("parent", getattr(self.instance, "parent", None))
+        if parent is not None and warehouse is not None and parent.warehouse_id != warehouse.pk:
+            raise serializers.ValidationError({"parent": ["The parent is in another warehouse."]})
+        if self.instance is not None and parent is not None and parent.pk == self.instance.pk:
+            raise serializers.ValidationError({"parent": ["A location cannot contain itself."]})
+        candidate = copy.copy(self.instance) if self.instance is not None else Location()
+        for name, value in attrs.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.full_clean(validate_unique=True)
+        except DjangoValidationError as exc:
+            _raise_as_drf(exc)
+        return attrs
+
+
+class StockLevelSerializer(serializers.ModelSerializer):
+    warehouse = serializers.IntegerField(
+        source="location.warehouse_id", read_only=True, help_text="Warehouse id."
+    )
+    location_code = serializers.CharField(
+        source="location.__str__", read_only=True, help_text="Warehouse code / location code."
+    )
+    part_sku = serializers.CharField(source="part.sku", read_only=True, help_text="Part SKU.")
+    reorder_point = serializers.DecimalField(
+        source="part.reorder_point",
+        max_digits=14,
+        decimal_places=4,
+        read_only=True,
+        help_text="The part's reorder point (company-wide).",
+    )
+
+    class Meta:
+        model = StockLevel
+        fields = [
+            "id",
+            "warehouse",
+            "location",
+            "location_code",
+            "part",
+            "part_sku",
+            "quantity",
+            "reorder_point",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = _help(
+            id="Database id.",
+            location="Location id.",
+            part="Part id.",
+            quantity="Quantity on hand at this location (never negative).",
+            updated_at="When the quantity last changed.",
+        )
+
+
+class StockMoveSerializer(serializers.ModelSerializer):
+    document_number = serializers.CharField(
+        source="document.number", read_only=True, help_text="Number of the posting document."
+    )
+    part_sku = serializers.CharField(source="part.sku", read_only=True, help_text="Part SKU.")
+    location_code = serializers.CharField(
+        source="location.__str__", read_only=True, help_text="Warehouse code / location code."
+    )
+
+    class Meta:
+        model = StockMove
+        fields = [
+            "id",
+            "document",
+            "document_number",
+            "line",
+            "location",
+            "location_code",
+            "part",
+            "part_sku",
+            "quantity",
+            "balance_after",
+            "unit_cost",
+            "user",
+            "created_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = _help(
+            id="Database id.",
+            document="The document whose posting (or cancelling) wrote this move.",
+            line="The document line, if the move came from one.",
+            location="Location id.",
+            part="Part id.",
+            quantity="Signed change: positive in, negative out.",
+            balance_after="Quantity at the location right after this move.",
+            unit_cost="Unit cost the move was valued at.",
+            user="Who posted it.",
+            created_at="When it was posted.",
+        )
+
+
+class DocumentLineSerializer(serializers.ModelSerializer):
+    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all(), help_text="Part id.")
+    from_location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Where the stock comes from (ISSUE, TRANSFER); defaults to the document's "
+        "source location.",
+    )
+    to_location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Where the stock goes (RECEIPT, TRANSFER) or was counted (ADJUSTMENT); "
+        "defaults to the document's destination location.",
+    )
+    quantity = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        min_value=Decimal("0"),
+        help_text="Quantity moved (> 0); for an ADJUSTMENT the counted quantity (may be 0).",
+    )
+    unit_cost = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        help_text="Unit cost of received stock; feeds the moving-average cost.",
+    )
+    part_sku = serializers.CharField(source="part.sku", read_only=True, help_text="Part SKU.")
+
+    class Meta:
+        model = DocumentLine
+        fields = [
+            "id",
+            "part",
+            "part_sku",
+            "quantity",
+            "from_location",
+            "to_location",
+            "unit_cost",
+            "position",
+        ]
+        read_only_fields = ["position"]
+        extra_kwargs = _help(id="Database id.", position="Order of the line in the document.")
+
+
+class UserNameField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="username", read_only=True, **kwargs)
+
+
+class StockDocumentSerializer(serializers.ModelSerializer):
+    lines = DocumentLineSerializer(
+        many=True,
+        required=False,
+        help_text="The document's lines, written in the same request (a BUILD's lines come from "
+        "the assembly's BOM and are ignored on input).",
+    )
+    source_location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Default location lines take stock from (ISSUE, TRANSFER, BUILD components).",
+    )
+    destination_location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Default location lines put stock into (RECEIPT, TRANSFER, ADJUSTMENT, BUILD).",
+    )
+    build_part = serializers.PrimaryKeyRelatedField(
+        queryset=Part.objects.filter(is_assembly=True),
+        required=False,
+        allow_null=True,
+        help_text="BUILD only: the assembly to build.",
+    )
+    build_quantity = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        min_value=Decimal("0.0001"),
+        required=False,
+        allow_null=True,
+        help_text="BUILD only: how many assemblies to build.",
+    )
+    created_by = UserNameField(help_text="Who created the document.")
+    posted_by = UserNameField(help_text="Who posted it.")
+    cancelled_by = UserNameField(help_text="Who cancelled it.")
+
+    class Meta:
+        model = StockDocument
+        fields = [
+            "id",
+            "number",
+            "doc_type",
+            "status",
+            "source_warehouse",
+            "source_location",
+            "destination_warehouse",
+            "destination_location",
+            "build_part",
+            "build_quantity",
+            "partner",
+            "external_reference",
+            "note",
+            "idempotency_key",
+            "created_by",
+            "created_at",
+            "posted_by",
+            "posted_at",
+            "cancelled_by",
+            "cancelled_at",
+            "lines",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "source_warehouse",
+            "destination_warehouse",
+            "created_at",
+            "posted_at",
+            "cancelled_at",
+        ]
+        extra_kwargs = _help(
+            id="Database id.",
+            number="Number from the per-type yearly series, e.g. REC-2026-00042.",
+            doc_type="RECEIPT, ISSUE, TRANSFER, ADJUSTMENT (a count) or BUILD; fixed once created.",
+            status="DRAFT (editable), POSTED (read-only) or CANCELLED.",
+            source_warehouse="Warehouse stock leaves (derived from the locations).",
+            destination_warehouse="Warehouse stock enters (derived from the locations).",
+            partner="Supplier or customer.",
+            external_reference="Their reference: delivery note, order number.",
+            note="Free text.",
+            idempotency_key="Optional client key: creating again with the same key returns the "
+            "first document.",
+            created_at="When the document was created.",
+            posted_at="When it was posted.",
+            cancelled_at="When it was cancelled.",
+        )
+
+    def validate_idempotency_key(self, value: str | None) -> str | None:
+        return value or None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None:
+            if "doc_type" in attrs and attrs["doc_type"] != self.instance.doc_type:
+                raise serializers.ValidationError(
+                    {"doc_type": ["The type of an existing document cannot change."]}
+                )
+            if "idempotency_key" in attrs and attrs["idempotency_key"] != (
+                self.instance.idempotency_key
+            ):
+                raise serializers.ValidationError(
+                    {"idempotency_key": ["The idempotency key cannot change."]}
+                )
+        elif attrs.get("doc_type") != DocumentType.BUILD and not attrs.get("lines"):
+            raise serializers.ValidationError({"lines": ["Add at least one line."]})
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> StockDocument:
+        lines = validated_data.pop("lines", [])
+        try:
+            return services.document_create(
+                user=self.context["request"].user, lines=lines, **validated_data
+            )
+        except DjangoValidationError as exc:
+            if getattr(exc, "http_status", 400) != 400:
+                raise
+            _raise_as_drf(exc)
+
+    def update(self, instance: StockDocument, validated_data: dict[str, Any]) -> StockDocument:
+        lines = validated_data.pop("lines", None)
+        validated_data.pop("doc_type", None)
+        validated_data.pop("idempotency_key", None)
+        try:
+            return services.document_update(document=instance, lines=lines, **validated_data)
+        except DjangoValidationError as exc:
+            if getattr(exc, "http_status", 400) != 400:
+                raise
+            _raise_as_drf(exc)
+
+
+class ShortageSerializer(serializers.Serializer):
+    part = serializers.CharField(help_text="SKU of the short part.")
+    location = serializers.CharField(help_text="Warehouse code / location code.")
+    requested = serializers.CharField(help_text="Quantity the line asked for.")
+    available = serializers.CharField(help_text="Quantity there was.")
+
+
+class StockConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why the request conflicts with the stock.")
+    errors = serializers.ListField(
+        child=serializers.CharField(), help_text="One message per problem."
+    )
+    shortages = ShortageSerializer(many=True, help_text="Each short line, when stock is short.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, for a person.")

@@ -1,0 +1,332 @@
+"""Warehouse API views: warehouses, locations, stock, the ledger and stock documents."""
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api.permissions import DjangoModelPermissionsWithView
+from warehouse import services
+from warehouse.api.serializers import (
+    ErrorSerializer,
+    LocationSerializer,
+    StockConflictSerializer,
+    StockDocumentSerializer,
+    StockLevelSerializer,
+    StockMoveSerializer,
+    WarehouseSerializer,
+)
+from warehouse.filters import (
+    LocationFilterSet,
+    StockDocumentFilterSet,
+    StockLevelFilterSet,
+    StockMoveFilterSet,
+)
+from warehouse.models import (
+    IdempotencyRecord,
+    Location,
+    StockDocument,
+    StockLevel,
+    StockMove,
+    Warehouse,
+)
+
+CONFLICT = OpenApiResponse(
+    StockConflictSerializer,
+    description="Conflicts with the stock or the document's status: posted twice, stock short "
+    "(each short line is listed), stock used since, or the document is not a draft.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A retry with the same key returns the first answer and changes nothing again; "
+    "the same key with a different request is refused with 422.",
+)
+
+
+class FieldSearchFilter(SearchFilter):
+    """DRF's search filter, but a bad ?search= is reported under its field name like others."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as exc:
+            raise ValidationError({self.search_param: exc.detail}) from exc
+
+
+FILTER_BACKENDS = [DjangoFilterBackend, FieldSearchFilter, OrderingFilter]
+
+
+def conflict_response(exc: services.StockError) -> Response:
+    messages = list(exc.messages)
+    return Response(
+        {
+            "detail": messages[0] if len(messages) == 1 else " ".join(messages),
+            "errors": messages,
+            "shortages": getattr(exc, "shortages", []),
+        },
+        status=exc.http_status,
+    )
+
+
+class ProtectedDeleteMixin:
+    """Objects still referenced by stock or documents are refused with 409, not a 500."""
+
+    def perform_destroy(self, instance: Any) -> None:
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, IntegrityError) as exc:
+            raise services.DocumentStateError(
+                f"{instance} is still used by stock, documents or other locations; "
+                "deactivate it instead."
+            ) from exc
+
+
+DESTROY_SCHEMA = extend_schema(responses={204: None, 409: OpenApiResponse(ErrorSerializer)})
+
+
+@extend_schema(tags=["warehouse"])
+class WarehouseViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+    queryset = Warehouse.objects.all()
+    serializer_class = WarehouseSerializer
+    filter_backends = FILTER_BACKENDS
+    search_fields = ["code", "name"]
+    filterset_fields = ["is_active"]
+
+    @DESTROY_SCHEMA
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().destroy(request, *args, **kwargs)
+
+
+@extend_schema(tags=["warehouse"])
+class LocationViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+    queryset = Location.objects.select_related("warehouse")
+    serializer_class = LocationSerializer
+    filter_backends = FILTER_BACKENDS
+    filterset_class = LocationFilterSet
+    search_fields = ["code", "name"]
+
+    @DESTROY_SCHEMA
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().destroy(request, *args, **kwargs)
+
+
+@extend_schema(tags=["warehouse"])
+class StockLevelViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = StockLevel.objects.select_related("location__warehouse", "part").order_by(
+        "location__warehouse__code", "location__code", "part__sku"
+    )
+    serializer_class = StockLevelSerializer
+    filter_backends = FILTER_BACKENDS
+    filterset_class = StockLevelFilterSet
+    ordering_fields = ["quantity", "updated_at"]
+
+
+@extend_schema(tags=["warehouse"])
+class StockMoveViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = StockMove.objects.select_related("document", "location__warehouse", "part").order_by(
+        "-created_at", "-id"
+    )
+    serializer_class = StockMoveSerializer
+    filter_backends = FILTER_BACKENDS
+    filterset_class = StockMoveFilterSet
+
+
+class DocumentActionPermission(BasePermission):
+    """Posting needs warehouse.post_stockdocument, cancelling warehouse.cancel_stockdocument."""
+
+    required = {"post": "warehouse.post_stockdocument", "cancel": "warehouse.cancel_stockdocument"}
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        perm = self.required.get(getattr(view, "action", ""))
+        return perm is None or user.has_perm(perm)
+
+
+@extend_schema(tags=["warehouse"])
+class StockDocumentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = StockDocumentSerializer
+    filter_backends = FILTER_BACKENDS
+    filterset_class = StockDocumentFilterSet
+    search_fields = ["number", "partner", "external_reference"]
+    ordering_fields = ["created_at", "posted_at", "number"]
+
+    def get_queryset(self) -> QuerySet:
+        return StockDocument.objects.select_related(
+            "created_by", "posted_by", "cancelled_by"
+        ).prefetch_related("lines__part")
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.action in ("post", "cancel"):
+            return [DocumentActionPermission()]
+        return [DjangoModelPermissionsWithView()]
+
+    def _state_errors(self, call: Any) -> Response:
+        try:
+            return call()
+        except services.StockError as exc:
+            if exc.http_status == 400:
+                raise
+            return conflict_response(exc)
+
+    @extend_schema(
+        responses={201: StockDocumentSerializer, 409: CONFLICT},
+        description="Create a DRAFT document with its lines in one request.",
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._state_errors(lambda: super(StockDocumentViewSet, self).create(request))
+
+    @extend_schema(
+        responses={200: StockDocumentSerializer, 409: CONFLICT},
+        description="Change a DRAFT (header and, if given, all its lines). Posted and cancelled "
+        "documents are read-only: 409.",
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._refuse_unless_draft()
+        return self._state_errors(
+            lambda: super(StockDocumentViewSet, self).update(request, *args, **kwargs)
+        )
+
+    @extend_schema(
+        responses={200: StockDocumentSerializer, 409: CONFLICT},
+        description="Change part of a DRAFT. Posted and cancelled documents are read-only: 409.",
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+    @extend_schema(
+        responses={204: None, 409: CONFLICT},
+        description="Delete a DRAFT. Posted and cancelled documents stay for the ledger: 409.",
+    )
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        document = self.get_object()
+        try:
+            services.document_delete(document=document)
+        except services.StockError as exc:
+            return conflict_response(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _refuse_unless_draft(self) -> None:
+        document = self.get_object()
+        if not document.is_editable:
+            raise services.DocumentStateError(
+                f"{document.number} is {document.get_status_display().lower()} and read-only; "
+                "only drafts can be changed."
+            )
+
+    @extend_schema(
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            200: StockDocumentSerializer,
+            409: CONFLICT,
+            422: OpenApiResponse(
+                ErrorSerializer, description="The Idempotency-Key was used for another request."
+            ),
+        },
+        description="Post a DRAFT: all its movements in one transaction, or none (409 listing "
+        "each short line). Needs warehouse.post_stockdocument.",
+    )
+    @action(detail=True, methods=["post"])
+    def post(self, request: Request, pk: str | None = None) -> Response:
+        return self._idempotent(request, "documents.post", services.document_post)
+
+    @extend_schema(
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            200: StockDocumentSerializer,
+            409: CONFLICT,
+            422: OpenApiResponse(
+                ErrorSerializer, description="The Idempotency-Key was used for another request."
+            ),
+        },
+        description="Cancel a POSTED document by posting the exact reverse moves; 409 with the "
+        "reason if its stock has since been used. Needs warehouse.cancel_stockdocument.",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        return self._idempotent(request, "documents.cancel", services.document_cancel)
+
+    def _idempotent(self, request: Request, scope: str, operation: Any) -> Response:
+        """Run operation once per Idempotency-Key; replay the stored answer on a retry.
+
+        Only successful answers are stored: a refused posting (stock short) may be retried with
+        the same key once the stock has arrived.
+        """
+        document = self.get_object()
+        key = (request.headers.get("Idempotency-Key") or "").strip()[:128]
+        if not key:
+            try:
+                result = operation(document=document, user=request.user)
+            except services.StockError as exc:
+                return conflict_response(exc)
+            return Response(self.get_serializer(result).data)
+        fingerprint = hashlib.sha256(
+            json.dumps(
+                {"document": document.pk, "body": request.data}, sort_keys=True, default=str
+            ).encode()
+        ).hexdigest()
+        replay = self._replay(key, scope, fingerprint)
+        if replay is not None:
+            return replay
+        try:
+            with transaction.atomic():
+                result = operation(document=document, user=request.user)
+                body = self.get_serializer(result).data
+                IdempotencyRecord.objects.create(
+                    key=key,
+                    scope=scope,
+                    request_hash=fingerprint,
+                    response_status=200,
+                    response_body=json.loads(json.dumps(body, default=str)),
+                )
+        except (services.StockError, IntegrityError) as exc:
+            # A concurrent retry with the same key may have won: answer as it did.
+            replay = self._replay(key, scope, fingerprint)
+            if replay is not None:
+                return replay
+            if isinstance(exc, IntegrityError):
+                raise
+            return conflict_response(exc)
+        return Response(body)
+
+    def _replay(self, key: str, scope: str, fingerprint: str) -> Response | None:
+        record = IdempotencyRecord.objects.filter(key=key, scope=scope).first()
+        if record is None:
+            return None
+        if record.request_hash != fingerprint:
+            return Response(
+                {"detail": "This Idempotency-Key was already used for a different request."},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        return Response(
+            record.response_body,
+            status=record.response_status,
+            headers={"Idempotent-Replayed": "true"},
+        )

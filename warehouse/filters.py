@@ -1,0 +1,88 @@
+"""FilterSets shared by the warehouse pages and API, so both take the same ?warehouse=, ?part=."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from inventory.models import Part
+from warehouse.choices import DocumentStatus, DocumentType
+from warehouse.models import Location, StockDocument, StockLevel, StockMove, Warehouse
+from warehouse.selectors import parts_below_reorder
+
+
+class LocationFilterSet(django_filters.FilterSet):
+    warehouse = django_filters.ModelChoiceFilter(queryset=Warehouse.objects.all())
+    parent = django_filters.ModelChoiceFilter(queryset=Location.objects.all())
+
+    class Meta:
+        model = Location
+        fields = ["warehouse", "parent", "kind", "is_active", "is_default_receiving"]
+
+
+class StockLevelFilterSet(django_filters.FilterSet):
+    warehouse = django_filters.ModelChoiceFilter(
+        field_name="location__warehouse", queryset=Warehouse.objects.all(), label="Warehouse"
+    )
+    location = django_filters.ModelChoiceFilter(queryset=Location.objects.all())
+    part = django_filters.ModelChoiceFilter(queryset=Part.objects.all())
+    below_reorder = django_filters.BooleanFilter(
+        method="filter_below_reorder",
+        label="Below reorder point",
+        help_text="Only parts whose stock (in the chosen warehouse, or overall) is at or below "
+        "their reorder point.",
+    )
+
+    class Meta:
+        model = StockLevel
+        fields = ["warehouse", "location", "part", "below_reorder"]
+
+    def filter_below_reorder(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        low = parts_below_reorder(warehouse=self.form.cleaned_data.get("warehouse")).values("pk")
+        return queryset.filter(part__in=low) if value else queryset.exclude(part__in=low)
+
+
+class StockMoveFilterSet(django_filters.FilterSet):
+    part = django_filters.ModelChoiceFilter(queryset=Part.objects.all())
+    location = django_filters.ModelChoiceFilter(queryset=Location.objects.all())
+    warehouse = django_filters.ModelChoiceFilter(
+        field_name="location__warehouse", queryset=Warehouse.objects.all()
+    )
+    document = django_filters.ModelChoiceFilter(queryset=StockDocument.objects.all())
+    date_from = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="From date"
+    )
+    date_to = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="To date"
+    )
+
+    class Meta:
+        model = StockMove
+        fields = ["part", "location", "warehouse", "document", "date_from", "date_to"]
+
+
+class StockDocumentFilterSet(django_filters.FilterSet):
+    doc_type = django_filters.ChoiceFilter(choices=DocumentType.choices, label="Type")
+    status = django_filters.ChoiceFilter(choices=DocumentStatus.choices)
+    warehouse = django_filters.ModelChoiceFilter(
+        queryset=Warehouse.objects.all(),
+        method="filter_warehouse",
+        label="Warehouse",
+        help_text="Documents moving stock out of or into this warehouse.",
+    )
+    date_from = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="Created from"
+    )
+    date_to = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="Created to"
+    )
+    number = django_filters.CharFilter(lookup_expr="icontains", label="Number")
+
+    class Meta:
+        model = StockDocument
+        fields = ["doc_type", "status", "warehouse", "date_from", "date_to", "number"]
+
+    def filter_warehouse(self, queryset: QuerySet, name: str, value: Warehouse | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(Q(source_warehouse=value) | Q(destination_warehouse=value))
