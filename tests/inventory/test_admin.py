@@ -1,0 +1,128 @@
+"""Inventory admin: BOM inline refuses cycles, CSV import all-or-nothing, CSV export actions."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from inventory.models import BomLine, Part
+from tests.factories import AssemblyFactory, BomLineFactory, PartFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def inline_post(part: Part, component: Part, quantity: str = "1") -> dict:
+    data = {
+        "sku": part.sku,
+        "name": part.name,
+        "unit": "pcs",
+        "unit_cost": "0",
+        "currency": "USD",
+        "reorder_point": "0",
+        "lead_time_days": "0",
+        "is_active": "on",
+        "is_assembly": "on",
+        "is_full_depth": "on",
+        "bom_lines-TOTAL_FORMS": "1",
+        "bom_lines-INITIAL_FORMS": "0",
+        "bom_lines-0-component": str(component.pk),
+        "bom_lines-0-quantity": quantity,
+        "bom_lines-0-position": "0",
+        "supplier_parts-TOTAL_FORMS": "0",
+        "supplier_parts-INITIAL_FORMS": "0",
+    }
+    return data
+
+
+def test_the_bom_inline_adds_a_line(admin_client):
+    arm, servo = AssemblyFactory(sku="ARM"), PartFactory(sku="SERVO")
+    url = reverse("admin:inventory_part_change", args=[arm.pk])
+    response = admin_client.post(url, inline_post(arm, servo, "6"))
+    assert response.status_code == 302
+    assert BomLine.objects.get(assembly=arm).quantity == Decimal("6")
+
+
+def test_the_bom_inline_refuses_a_line_that_closes_a_cycle_with_its_path(admin_client):
+    arm, wrist = AssemblyFactory(sku="ARM-101"), AssemblyFactory(sku="WRIST-01")
+    BomLineFactory(assembly=arm, component=wrist)
+    url = reverse("admin:inventory_part_change", args=[wrist.pk])
+    response = admin_client.post(url, inline_post(wrist, arm))
+    assert response.status_code == 200
+    assert "WRIST-01 → ARM-101 → WRIST-01" in response.content.decode()
+    assert BomLine.objects.count() == 1
+
+
+def test_the_bom_inline_refuses_a_zero_quantity(admin_client):
+    arm = AssemblyFactory()
+    url = reverse("admin:inventory_part_change", args=[arm.pk])
+    response = admin_client.post(url, inline_post(arm, PartFactory(), "0"))
+    assert response.status_code == 200
+    assert not BomLine.objects.exists()
+
+
+def test_the_part_changelist_searches_by_mpn(admin_client):
+    PartFactory(sku="STS3215-7V4", mpn="STS3215-C001")
+    PartFactory(sku="OTHER")
+    response = admin_client.get(reverse("admin:inventory_part_changelist"), {"q": "C001"})
+    assert "STS3215-7V4" in response.content.decode()
+    assert "OTHER" not in response.content.decode()
+
+
+def test_the_admin_bom_import_reports_bad_lines_and_imports_nothing(admin_client):
+    content = (
+        b"assembly_sku,component_sku,component_name,quantity,unit_cost_usd,optional,kind\n"
+        b"ARM,SERVO,Servo,6,14,false,purchased\n"
+        b"ARM,BOARD,Board,-1,11,false,purchased\n"
+    )
+    response = admin_client.post(
+        reverse("admin:inventory_part_import_bom"),
+        {"file": SimpleUploadedFile("bom.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    assert "line 3: quantity must be greater than 0" in response.content.decode()
+    assert not Part.objects.exists()
+
+
+def test_the_admin_bom_import_creates_parts_and_lines(admin_client):
+    content = (
+        b"assembly_sku,component_sku,component_name,quantity,unit_cost_usd,optional,kind\n"
+        b"ARM,SERVO,Servo,6,14,false,purchased\n"
+    )
+    response = admin_client.post(
+        reverse("admin:inventory_part_import_bom"),
+        {"file": SimpleUploadedFile("bom.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code == 302
+    assert BomLine.objects.get().quantity == Decimal("6")
+
+
+def test_the_export_bom_action_writes_the_import_format(admin_client):
+    line = BomLineFactory(assembly=AssemblyFactory(sku="ARM"), component=PartFactory(sku="SERVO"))
+    response = admin_client.post(
+        reverse("admin:inventory_part_changelist"),
+        {"action": "export_bom_csv", "_selected_action": [line.assembly_id]},
+    )
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("assembly_sku,component_sku")
+    assert lines[1].startswith("ARM,SERVO,")
+
+
+def test_the_export_parts_action_lists_the_selected_parts(admin_client):
+    part = PartFactory(sku="SERVO")
+    response = admin_client.post(
+        reverse("admin:inventory_part_changelist"),
+        {"action": "export_parts_csv", "_selected_action": [part.pk]},
+    )
+    assert response.content.decode().splitlines()[1].startswith("SERVO,")
+
+
+def test_the_manufacturer_admin_lists_manufacturers(admin_client):
+    response = admin_client.get(reverse("admin:inventory_manufacturer_changelist"))
+    assert response.status_code == 200
