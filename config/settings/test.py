@@ -24,3 +24,9 @@ CACHES["default"]["KEY_PREFIX"] = f"partline-test-{os.environ.get('PYTEST_XDIST_
 # Tasks run in-process in tests unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 AXES_ENABLED = True
+
+# pytest-django recognises an in-memory SQLite test database only under the stock engine name;
+# behind the django-prometheus wrapper it would derive "test_/path/partline.sqlite3_gw0" for each
+# xdist worker, in a directory that does not exist. Say "in memory" explicitly.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
