@@ -43,7 +43,7 @@ DEFAULT_WEIGHTS = {name: 1.0 for name in OBJECTIVES}
 WAIST_HEIGHT_MM = 1000
 UNIT_MM = 44.45
 PLINTH_MM = 100
-DEFAULT_ITERATIONS = 30000
+DEFAULT_ITERATIONS = 50000
 DEFAULT_TIME_BUDGET_S = 1.5
 
 
@@ -167,6 +167,7 @@ class _Model:
         self.total_freq = sum(self.freq)
         self.flow_count = sum(1 for f in self.flow if f)
         self.weight_sum = sum(weights.values())
+        self.build_tables()
 
     # Occupancy: occ[face][unit] = device index or -1.
     def faces(self, i: int) -> tuple[int, ...]:
@@ -198,79 +199,115 @@ class _Model:
                     return False
         return True
 
-    def costs(self, starts: list[int], occ: list[list[int]]) -> dict[str, float]:
-        denominator = self.denominator
-        heat_height = weight_height = access = 0.0
-        zone_heat = [0.0, 0.0, 0.0]
-        zone_power = [0.0, 0.0, 0.0]
-        mids = [0.0] * self.n
-        placed_heat = placed_weight = placed_power = 0.0
-        placed_freq = 0
+    # --- Per-device contributions, precomputed for every possible start unit ---------------
+
+    def build_tables(self) -> None:
+        """table[i][start] = the device's additive terms at that start (SUMS layout below)."""
+        self.table: list[list[tuple[float, ...] | None]] = []
+        for i in range(self.n):
+            h = self.h[i]
+            rows: list[tuple[float, ...] | None] = [None] * (self.height + 2)
+            for start in range(1, self.height - h + 2):
+                end = start + h - 1
+                mid = start + (h - 1) / 2
+                rel = (mid - 1) / self.denominator
+                heat_zones = [0.0, 0.0, 0.0]
+                power_zones = [0.0, 0.0, 0.0]
+                for z, (first, last) in enumerate(self.zones):
+                    overlap = min(end, last) - max(start, first) + 1
+                    if overlap > 0:
+                        heat_zones[z] = self.heat[i] * overlap / h
+                        power_zones[z] = self.power[i] * overlap / h
+                rows[start] = (
+                    self.heat[i] * rel,
+                    self.weight[i] * rel,
+                    self.freq[i] * abs(mid - self.waist) / self.denominator,
+                    *heat_zones,
+                    *power_zones,
+                )
+            self.table.append(rows)
+        self.links_of: list[list[tuple[int, int]]] = [[] for _ in range(self.n)]
+        for a, b in self.links:
+            self.links_of[a].append((a, b))
+            self.links_of[b].append((a, b))
+
+    def conflicted(self, occ: list[list[int]], starts: list[int], i: int) -> set[int]:
+        """Neighbours of device i whose effective airflow opposes its own."""
+        flow = self.flow[i]
+        start = starts[i]
+        if not flow or start <= 0:
+            return set()
+        end = start + self.h[i] - 1
+        found = set()
+        for f in self.faces(i):
+            row = occ[f]
+            for j in (row[start - 1], row[end + 1]):
+                if j >= 0 and self.flow[j] == -flow:
+                    found.add(j)
+        if not self.full[i]:
+            row = occ[1 - self.face[i]]
+            for unit in range(start, end + 1):
+                j = row[unit]
+                if j >= 0 and self.flow[j] == -flow:
+                    found.add(j)
+        return found
+
+    def cable_length(self, starts: list[int], links) -> float:
+        total = 0.0
+        h = self.h
+        for a, b in links:
+            if starts[a] > 0 and starts[b] > 0:
+                total += abs(starts[a] + (h[a] - 1) / 2 - starts[b] - (h[b] - 1) / 2)
+        return total / self.denominator
+
+    def sums(self, starts: list[int], occ: list[list[int]]) -> list[float]:
+        """From scratch: 9 table terms, cable length, conflict count, placed heat/weight/power/
+        access frequency, placed links."""
+        totals = [0.0] * 9
+        placed = [0.0, 0.0, 0.0, 0.0]
+        pairs = set()
         for i, start in enumerate(starts):
             if start <= 0:
                 continue
-            h = self.h[i]
-            end = start + h - 1
-            mid = start + (h - 1) / 2
-            mids[i] = mid
-            rel = (mid - 1) / denominator
-            heat_height += self.heat[i] * rel
-            weight_height += self.weight[i] * rel
-            access += self.freq[i] * abs(mid - self.waist) / denominator
-            placed_heat += self.heat[i]
-            placed_weight += self.weight[i]
-            placed_power += self.power[i]
-            placed_freq += self.freq[i]
-            for z, (first, last) in enumerate(self.zones):
-                overlap = min(end, last) - max(start, first) + 1
-                if overlap > 0:
-                    zone_heat[z] += self.heat[i] * overlap / h
-                    zone_power[z] += self.power[i] * overlap / h
-        conflicts = 0
-        for i, start in enumerate(starts):
-            flow = self.flow[i]
-            if start <= 0 or not flow:
-                continue
-            end = start + self.h[i] - 1
-            for f in self.faces(i):
-                row = occ[f]
-                below = row[start - 1]
-                if below >= 0 and below > i and self.flow[below] == -flow:
-                    conflicts += 1
-                above = row[end + 1]
-                if above >= 0 and above > i and self.flow[above] == -flow:
-                    conflicts += 1
-            if not self.full[i]:
-                other = occ[1 - self.face[i]]
-                seen = -1
-                for unit in range(start, end + 1):
-                    j = other[unit]
-                    if j > i and j != seen and self.flow[j] == -flow:
-                        conflicts += 1
-                        seen = j
-        cable = 0.0
-        link_count = 0
-        for a, b in self.links:
-            if starts[a] > 0 and starts[b] > 0:
-                cable += abs(mids[a] - mids[b]) / denominator
-                link_count += 1
-        heat_total = placed_heat or 1.0
-        power_total = placed_power or 1.0
+            for k, value in enumerate(self.table[i][start]):
+                totals[k] += value
+            placed[0] += self.heat[i]
+            placed[1] += self.weight[i]
+            placed[2] += self.power[i]
+            placed[3] += self.freq[i]
+            for j in self.conflicted(occ, starts, i):
+                pairs.add((min(i, j), max(i, j)))
+        placed_links = [(a, b) for a, b in self.links if starts[a] > 0 and starts[b] > 0]
+        return [
+            *totals,
+            self.cable_length(starts, placed_links),
+            float(len(pairs)),
+            *placed,
+            float(len(placed_links)),
+        ]
+
+    def costs_from_sums(self, s: list[float]) -> dict[str, float]:
+        heat_total = s[11] or 1.0
+        power_total = s[13] or 1.0
         return {
-            "thermal": 0.4 * heat_height / heat_total
-            + 0.3 * (max(zone_heat) - min(zone_heat)) / heat_total
-            + 0.3 * min(1.0, 2 * conflicts / max(1, self.flow_count)),
-            "weight": weight_height / (placed_weight or 1.0),
-            "power": (max(zone_power) - min(zone_power)) / power_total,
-            "cable": cable / link_count if link_count else 0.0,
-            "access": access / placed_freq if placed_freq else 0.0,
+            "thermal": 0.4 * s[0] / heat_total
+            + 0.3 * (max(s[3], s[4], s[5]) - min(s[3], s[4], s[5])) / heat_total
+            + 0.3 * min(1.0, 2 * s[10] / max(1, self.flow_count)),
+            "weight": s[1] / (s[12] or 1.0),
+            "power": (max(s[6], s[7], s[8]) - min(s[6], s[7], s[8])) / power_total,
+            "cable": s[9] / s[15] if s[15] else 0.0,
+            "access": s[2] / s[14] if s[14] else 0.0,
         }
 
     def weighted_cost(self, costs: dict[str, float]) -> float:
         return sum(self.weights[k] * costs[k] for k in OBJECTIVES) / self.weight_sum
 
+    def cost(self, starts: list[int], occ: list[list[int]] | None = None) -> float:
+        occ = occ if occ is not None else self.occupancy(starts)
+        return self.weighted_cost(self.costs_from_sums(self.sums(starts, occ)))
+
     def score(self, starts: list[int]) -> Score:
-        costs = self.costs(starts, self.occupancy(starts))
+        costs = self.costs_from_sums(self.sums(starts, self.occupancy(starts)))
         breakdown = {k: round(100 * (1 - costs[k]), 2) for k in OBJECTIVES}
         return Score(round(100 * (1 - self.weighted_cost(costs)), 2), breakdown)
 
@@ -289,7 +326,7 @@ def _greedy(model: _Model, current: list[int]) -> list[int] | None:
                 continue
             starts[i] = start
             model.mark(occ, i, start, i)
-            cost = model.weighted_cost(model.costs(starts, occ))
+            cost = model.cost(starts, occ)
             model.mark(occ, i, start, -1)
             if cost < best_cost - 1e-12:
                 best_start, best_cost = start, cost
@@ -307,12 +344,15 @@ def _anneal(
     iterations: int,
     deadline: float,
 ) -> tuple[list[int], float, int]:
+    """Simulated annealing over relocations and swaps, with incremental cost updates."""
     occ = model.occupancy(starts)
-    cost = model.weighted_cost(model.costs(starts, occ))
+    sums = model.sums(starts, occ)
+    cost = model.weighted_cost(model.costs_from_sums(sums))
     best, best_cost = list(starts), cost
     movable = model.movable
     if not movable:
         return best, best_cost, 0
+    table, h = model.table, model.h
     t_start, t_end = 0.02, 0.0002
     done = 0
     for step in range(iterations):
@@ -326,55 +366,72 @@ def _anneal(
             if j == i:
                 continue
             a_start, b_start = starts[i], starts[j]
-            # Swap, aligning the tops when the pair moves downwards keeps blocks compact.
+            # Swap; with different heights keep the pair's outer edges where they were.
             new_i, new_j = b_start, a_start
-            if model.h[i] != model.h[j] and a_start < b_start:
-                new_j = a_start
-                new_i = b_start + model.h[j] - model.h[i]
-            elif model.h[i] != model.h[j]:
-                new_i = b_start
-                new_j = a_start + model.h[i] - model.h[j]
-            model.mark(occ, i, a_start, -1)
-            model.mark(occ, j, b_start, -1)
-            if model.fits(occ, i, new_i):
-                model.mark(occ, i, new_i, i)
-                if model.fits(occ, j, new_j):
-                    model.mark(occ, j, new_j, j)
-                    starts[i], starts[j] = new_i, new_j
-                    new_cost = model.weighted_cost(model.costs(starts, occ))
-                    delta = new_cost - cost
-                    if delta <= 0 or rng.random() < math.exp(-delta / temperature):
-                        cost = new_cost
-                        if cost < best_cost - 1e-12:
-                            best, best_cost = list(starts), cost
-                        continue
-                    starts[i], starts[j] = a_start, b_start
-                    model.mark(occ, j, new_j, -1)
-                model.mark(occ, i, new_i, -1)
-            model.mark(occ, i, a_start, i)
-            model.mark(occ, j, b_start, j)
+            if h[i] != h[j] and a_start < b_start:
+                new_i = b_start + h[j] - h[i]
+            elif h[i] != h[j]:
+                new_j = a_start + h[i] - h[j]
+            movers = (i, j)
+            targets = (new_i, new_j)
+        else:
+            new = rng.randint(1, model.height - h[i] + 1)
+            if new == starts[i]:
+                continue
+            movers = (i,)
+            targets = (new,)
+        links = {link for k in movers for link in model.links_of[k]}
+        conflicts_before = _pair_count(model, occ, starts, movers)
+        cable_before = model.cable_length(starts, links)
+        olds = tuple(starts[k] for k in movers)
+        for k in movers:
+            model.mark(occ, k, starts[k], -1)
+        ok = True
+        placed = []
+        for k, target in zip(movers, targets, strict=True):
+            if not model.fits(occ, k, target):
+                ok = False
+                break
+            model.mark(occ, k, target, k)
+            placed.append((k, target))
+        if not ok:
+            for k, target in placed:
+                model.mark(occ, k, target, -1)
+            for k, old in zip(movers, olds, strict=True):
+                model.mark(occ, k, old, k)
             continue
-        old = starts[i]
-        new = rng.randint(1, model.height - model.h[i] + 1)
-        if new == old:
-            continue
-        model.mark(occ, i, old, -1)
-        if not model.fits(occ, i, new):
-            model.mark(occ, i, old, i)
-            continue
-        model.mark(occ, i, new, i)
-        starts[i] = new
-        new_cost = model.weighted_cost(model.costs(starts, occ))
+        saved = list(sums)
+        for k, target in zip(movers, targets, strict=True):
+            old_row, new_row = table[k][starts[k]], table[k][target]
+            for m in range(9):
+                sums[m] += new_row[m] - old_row[m]
+            starts[k] = target
+        sums[9] += model.cable_length(starts, links) - cable_before
+        sums[10] += _pair_count(model, occ, starts, movers) - conflicts_before
+        new_cost = model.weighted_cost(model.costs_from_sums(sums))
         delta = new_cost - cost
         if delta <= 0 or rng.random() < math.exp(-delta / temperature):
             cost = new_cost
             if cost < best_cost - 1e-12:
                 best, best_cost = list(starts), cost
             continue
-        starts[i] = old
-        model.mark(occ, i, new, -1)
-        model.mark(occ, i, old, i)
-    return best, best_cost, done
+        sums = saved
+        for k, target in zip(movers, targets, strict=True):
+            model.mark(occ, k, target, -1)
+        for k, old in zip(movers, olds, strict=True):
+            model.mark(occ, k, old, k)
+            starts[k] = old
+    # Re-evaluate from scratch so rounding drift in the running sums cannot mislead the caller.
+    return best, model.cost(best), done
+
+
+def _pair_count(model: _Model, occ: list[list[int]], starts: list[int], movers) -> int:
+    """Airflow conflicts that involve any of the movers, each pair counted once."""
+    pairs = set()
+    for k in movers:
+        for j in model.conflicted(occ, starts, k):
+            pairs.add((min(k, j), max(k, j)))
+    return len(pairs)
 
 
 def score_layout(layout: Layout, weights: dict[str, float] | None = None) -> Score:
@@ -396,7 +453,7 @@ def optimise(
     weights = normalise_weights(weights)
     model = _Model(layout, weights)
     current = [layout.slots[i].start_u for i in model.ids]
-    current_cost = model.weighted_cost(model.costs(current, model.occupancy(current)))
+    current_cost = model.cost(current)
     rng = random.Random(seed)
     deadline = started + time_budget_s
     candidates = [current]

@@ -44,6 +44,30 @@ def _lock_rack(rack: Location) -> Location:
     return locked
 
 
+def placement_check(
+    *, rack: Location, asset: Asset, start_u: int, face: str = rules.FRONT
+) -> list[Violation]:
+    """The rules placement_create would apply, without writing or locking (for form previews)."""
+    part = asset.part
+    if not part.height_u:
+        return [
+            Violation(
+                rules.RULE_SPECS,
+                f"{asset.name} ({part.name}) is not a rack-mountable device: "
+                "its part has no height in U.",
+                asset.pk,
+            )
+        ]
+    if asset.pk and RackPlacement.objects.filter(asset=asset).exists():
+        return [
+            Violation(
+                rules.RULE_PLACED, f"{asset.name} ({part.name}) is already mounted.", asset.pk
+            )
+        ]
+    layout = rack_layout(rack, with_connections=False)
+    return check_placement(layout, device_from_asset(asset), Slot(start_u, face))
+
+
 @transaction.atomic
 def placement_create(
     *,

@@ -1,3 +1,18 @@
 """Rack pages (mounted under /warehouse/racks/, names in the warehouse namespace)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from warehouse.racks import views
+
+urlpatterns = [
+    path("", views.rack_list, name="rack-list"),
+    path("<int:pk>/", views.rack_detail, name="rack-detail"),
+    path("<int:pk>/optimise/", views.rack_optimise, name="rack-optimise"),
+    path("<int:pk>/apply/", views.rack_apply, name="rack-apply"),
+    path("<int:pk>/placements/", views.rack_place, name="rack-place"),
+    path(
+        "<int:pk>/placements/<int:placement_id>/delete/",
+        views.rack_placement_delete,
+        name="rack-placement-delete",
+    ),
+]

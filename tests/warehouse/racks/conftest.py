@@ -20,7 +20,7 @@ def rack(db):
 
 @pytest.fixture
 def placed(rack):
-    """Three devices: a 2U server at U1, a 1U switch at U10 (rear, half depth), a 1U server at U20."""
+    """A 2U server at U1, a half-depth switch at U10 rear and a 1U server at U20."""
     server = device(
         "db-01",
         name="Dell PowerEdge R750",

@@ -1,0 +1,125 @@
+"""Rack pages: list, detail with SVG elevations, optimiser preview, apply, place and remove."""
+
+import json
+import re
+
+import pytest
+from django.test import Client
+
+from tests.factories import RackFactory, UserFactory
+from tests.warehouse.racks.conftest import device
+from warehouse.models import RackPlacement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser():
+    def login(role: str) -> Client:
+        client = Client()
+        client.force_login(UserFactory(role=role))
+        return client
+
+    return login
+
+
+def test_the_racks_list_shows_each_rack_with_its_utilisation(browser, rack, placed):
+    page = browser("viewer").get("/warehouse/racks/").content.decode()
+    assert "R1" in page
+    assert f"{round(100 * 4 / 42, 1)} %" in page
+
+
+def test_the_racks_list_explains_how_to_add_racks_when_there_are_none(browser):
+    page = browser("viewer").get("/warehouse/racks/").content.decode()
+    assert "No racks yet" in page
+
+
+def test_the_rack_page_draws_front_and_rear_with_a_labelled_box_per_device(browser, rack, placed):
+    page = browser("viewer").get(f"/warehouse/racks/{rack.pk}/").content.decode()
+    assert page.count("<svg") == 2
+    assert "db-01 · server" in page
+    # The half-depth switch on the rear shows only on the rear elevation.
+    front, rear = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    assert "sw-01" not in front and "sw-01" in rear
+    assert "Thermal zones" in page and "Run optimiser" in page
+
+
+def test_an_empty_rack_page_says_so(browser, rack):
+    page = browser("viewer").get(f"/warehouse/racks/{rack.pk}/").content.decode()
+    assert "This rack is empty" in page
+
+
+def test_a_viewer_sees_no_place_or_remove_buttons(browser, rack, placed):
+    page = browser("viewer").get(f"/warehouse/racks/{rack.pk}/").content.decode()
+    assert "Place a device" not in page and ">Remove<" not in page
+
+
+def test_the_optimiser_preview_shows_current_and_proposed_side_by_side(browser, rack, placed):
+    page = browser("planner").get(f"/warehouse/racks/{rack.pk}/optimise/?seed=1").content.decode()
+    assert page.count("<svg") == 4
+    assert "Score breakdown" in page and "Apply" in page
+    assert set(RackPlacement.objects.values_list("start_u", flat=True)) == {1, 10, 20}
+
+
+def test_a_viewer_may_preview_but_not_apply(browser, rack, placed):
+    page = browser("viewer").get(f"/warehouse/racks/{rack.pk}/optimise/?seed=1").content.decode()
+    assert "may preview proposals but not apply" in page
+
+
+def test_all_weights_zero_is_shown_as_a_form_error(browser, rack, placed):
+    query = "thermal=0&weight=0&power=0&cable=0&access=0"
+    page = browser("viewer").get(f"/warehouse/racks/{rack.pk}/optimise/?{query}").content.decode()
+    assert "At least one weight must be above 0." in page
+
+
+def test_applying_from_the_page_moves_the_devices(browser, rack, placed):
+    client = browser("planner")
+    page = client.get(f"/warehouse/racks/{rack.pk}/optimise/?seed=1").content.decode()
+    moves_json = re.search(r'name="moves" value="([^"]*)"', page).group(1)
+    moves = json.loads(moves_json.replace("&quot;", '"'))
+    response = client.post(f"/warehouse/racks/{rack.pk}/apply/", {"moves": json.dumps(moves)})
+    assert response.status_code == 302
+    for move in moves:
+        assert RackPlacement.objects.get(asset_id=move["asset"]).start_u == move["to_u"]
+
+
+def test_a_viewer_cannot_apply(browser, rack, placed):
+    response = browser("viewer").post(f"/warehouse/racks/{rack.pk}/apply/", {"moves": "[]"})
+    assert response.status_code == 403
+
+
+def test_placing_from_the_page_reports_the_rule_that_refused_it(browser, rack, placed):
+    client = browser("planner")
+    asset = device("new-01")
+    response = client.post(
+        f"/warehouse/racks/{rack.pk}/placements/",
+        {"asset": asset.pk, "start_u": 1, "face": "front"},
+        follow=True,
+    )
+    assert "taken by db-01" in response.content.decode()
+    assert not RackPlacement.objects.filter(asset=asset).exists()
+
+
+def test_placing_and_removing_from_the_page(browser, rack):
+    client = browser("planner")
+    asset = device("new-01")
+    client.post(
+        f"/warehouse/racks/{rack.pk}/placements/",
+        {"asset": asset.pk, "start_u": 7, "face": "front"},
+    )
+    placement = RackPlacement.objects.get(asset=asset)
+    assert placement.start_u == 7
+    client.post(f"/warehouse/racks/{rack.pk}/placements/{placement.pk}/delete/")
+    assert not RackPlacement.objects.filter(asset=asset).exists()
+
+
+def test_a_location_that_is_not_a_rack_is_a_404(browser):
+    from tests.factories import LocationFactory
+
+    response = browser("viewer").get(f"/warehouse/racks/{LocationFactory().pk}/")
+    assert response.status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client):
+    rack = RackFactory()
+    assert client.get(f"/warehouse/racks/{rack.pk}/").status_code == 302

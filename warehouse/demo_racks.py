@@ -1,0 +1,346 @@
+"""Demo racks: a server room with two 42U racks and 25 devices with real manufacturers' specs.
+
+Figures come from the vendors' data sheets (height, depth, weight) and typical, not nameplate,
+power draw; heat is W × 3.412 BTU/h. Idempotent: parts by SKU, assets by serial number, racks by
+code; a device already mounted is left where it is.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from inventory.models import Category, Manufacturer, Part
+from warehouse.choices import LocationKind
+from warehouse.models import Asset, Connection, Location, RackPlacement, Warehouse
+from warehouse.racks.services import placement_create
+
+WAREHOUSE_CODE = "DC1"
+
+MANUFACTURERS = {
+    "Dell": "https://www.dell.com",
+    "HPE": "https://www.hpe.com",
+    "Cisco": "https://www.cisco.com",
+    "Juniper Networks": "https://www.juniper.net",
+    "Palo Alto Networks": "https://www.paloaltonetworks.com",
+    "Synology": "https://www.synology.com",
+    "NetApp": "https://www.netapp.com",
+    "APC by Schneider Electric": "https://www.apc.com",
+    "Panduit": "https://www.panduit.com",
+}
+
+# sku: (manufacturer, name, mpn, type, U, full depth, depth mm, kg, W, airflow)
+DEVICE_PARTS = {
+    "RK-DELL-R650": (
+        "Dell",
+        "Dell PowerEdge R650",
+        "R650",
+        "server",
+        1,
+        True,
+        751,
+        "21.2",
+        "450",
+        "front_to_back",
+    ),
+    "RK-DELL-R750": (
+        "Dell",
+        "Dell PowerEdge R750",
+        "R750",
+        "server",
+        2,
+        True,
+        751,
+        "28.6",
+        "700",
+        "front_to_back",
+    ),
+    "RK-HPE-DL380G10": (
+        "HPE",
+        "HPE ProLiant DL380 Gen10",
+        "868703-B21",
+        "server",
+        2,
+        True,
+        679,
+        "24.5",
+        "500",
+        "front_to_back",
+    ),
+    "RK-CSC-C9300-48P": (
+        "Cisco",
+        "Cisco Catalyst 9300-48P",
+        "C9300-48P-E",
+        "switch",
+        1,
+        False,
+        445,
+        "7.9",
+        "350",
+        "front_to_back",
+    ),
+    "RK-CSC-ISR4331": (
+        "Cisco",
+        "Cisco ISR 4331",
+        "ISR4331/K9",
+        "router",
+        1,
+        False,
+        438,
+        "6.8",
+        "90",
+        "side_to_side",
+    ),
+    "RK-JNP-EX4300-48T": (
+        "Juniper Networks",
+        "Juniper EX4300-48T (AFO)",
+        "EX4300-48T-AFO",
+        "switch",
+        1,
+        False,
+        417,
+        "8.4",
+        "175",
+        "back_to_front",
+    ),
+    "RK-PAN-PA3220": (
+        "Palo Alto Networks",
+        "Palo Alto PA-3220",
+        "PAN-PA-3220",
+        "firewall",
+        2,
+        True,
+        508,
+        "10.3",
+        "240",
+        "front_to_back",
+    ),
+    "RK-SYN-RS3621XS": (
+        "Synology",
+        "Synology RackStation RS3621xs+",
+        "RS3621xs+",
+        "storage",
+        2,
+        True,
+        724,
+        "18.0",
+        "220",
+        "front_to_back",
+    ),
+    "RK-NTAP-AFF-A250": (
+        "NetApp",
+        "NetApp AFF A250",
+        "AFF-A250",
+        "storage",
+        2,
+        True,
+        543,
+        "25.5",
+        "500",
+        "front_to_back",
+    ),
+    "RK-APC-SRT3000": (
+        "APC by Schneider Electric",
+        "APC Smart-UPS SRT 3000VA RM",
+        "SRT3000RMXLI",
+        "ups",
+        2,
+        True,
+        617,
+        "38.4",
+        "150",
+        "front_to_back",
+    ),
+    "RK-APC-AP7920B": (
+        "APC by Schneider Electric",
+        "APC Switched Rack PDU 1U",
+        "AP7920B",
+        "pdu",
+        1,
+        False,
+        191,
+        "3.2",
+        "10",
+        "passive",
+    ),
+    "RK-PAN-CP24BLY": (
+        "Panduit",
+        "Panduit 24-port Cat6 patch panel",
+        "CP24BLY",
+        "patch_panel",
+        1,
+        False,
+        100,
+        "1.1",
+        "0",
+        "passive",
+    ),
+    "RK-APC-KVM2116P": (
+        "APC by Schneider Electric",
+        "APC KVM 2G 16-port",
+        "KVM2116P",
+        "kvm",
+        1,
+        False,
+        305,
+        "3.4",
+        "20",
+        "passive",
+    ),
+}
+
+RACKS = {
+    # code: (name, depth mm, max kg, max W, cooling BTU/h, max inlet °C, ambient °C)
+    "R01": ("Core rack", 1200, "1360", "8000", "30000", "27", "22"),
+    "R02": ("Edge rack", 1000, "1000", "6000", "20000", "27", "24"),
+}
+
+# (rack, asset name, sku, start U, face, access frequency)
+DEVICES = [
+    ("R01", "ups-r01", "RK-APC-SRT3000", 1, "front", 1),
+    ("R01", "nas-01", "RK-NTAP-AFF-A250", 3, "front", 2),
+    ("R01", "backup-01", "RK-SYN-RS3621XS", 5, "front", 2),
+    ("R01", "db-01", "RK-DELL-R750", 7, "front", 3),
+    ("R01", "db-02", "RK-DELL-R750", 9, "front", 3),
+    ("R01", "vm-01", "RK-HPE-DL380G10", 11, "front", 3),
+    ("R01", "web-01", "RK-DELL-R650", 13, "front", 4),
+    ("R01", "web-02", "RK-DELL-R650", 14, "front", 4),
+    ("R01", "web-03", "RK-DELL-R650", 15, "front", 4),
+    ("R01", "kvm-01", "RK-APC-KVM2116P", 20, "front", 9),
+    ("R01", "fw-01", "RK-PAN-PA3220", 30, "front", 4),
+    ("R01", "pdu-r01", "RK-APC-AP7920B", 38, "rear", 1),
+    ("R01", "sw-core-01", "RK-CSC-C9300-48P", 38, "front", 6),
+    ("R01", "sw-core-02", "RK-CSC-C9300-48P", 39, "front", 6),
+    ("R01", "pp-r01-a", "RK-PAN-CP24BLY", 40, "front", 8),
+    ("R01", "pp-r01-b", "RK-PAN-CP24BLY", 41, "front", 8),
+    ("R02", "ups-r02", "RK-APC-SRT3000", 1, "front", 1),
+    ("R02", "pdu-r02", "RK-APC-AP7920B", 3, "rear", 1),
+    ("R02", "app-01", "RK-DELL-R750", 30, "front", 3),
+    ("R02", "app-02", "RK-DELL-R650", 35, "front", 3),
+    ("R02", "app-03", "RK-DELL-R650", 36, "front", 3),
+    ("R02", "app-04", "RK-DELL-R650", 37, "front", 3),
+    ("R02", "sw-edge-01", "RK-JNP-EX4300-48T", 38, "front", 6),
+    ("R02", "rtr-01", "RK-CSC-ISR4331", 40, "front", 5),
+    ("R02", "pp-r02", "RK-PAN-CP24BLY", 42, "front", 8),
+]
+
+# (a asset, a port, b asset, b port, cable, metres)
+CONNECTIONS = [
+    ("db-01", "eth0", "sw-core-01", "Gi1/0/1", "cat6a", "2.0"),
+    ("db-02", "eth0", "sw-core-01", "Gi1/0/2", "cat6a", "2.0"),
+    ("vm-01", "eth0", "sw-core-01", "Gi1/0/3", "cat6a", "2.0"),
+    ("web-01", "eth0", "sw-core-02", "Gi1/0/1", "cat6", "1.5"),
+    ("web-02", "eth0", "sw-core-02", "Gi1/0/2", "cat6", "1.5"),
+    ("nas-01", "e0a", "sw-core-01", "Te1/1/1", "fiber_om4", "3.0"),
+    ("fw-01", "ethernet1/1", "sw-core-01", "Gi1/0/48", "cat6a", "1.0"),
+    ("app-01", "eth0", "sw-edge-01", "ge-0/0/1", "cat6", "1.0"),
+    ("app-02", "eth0", "sw-edge-01", "ge-0/0/2", "cat6", "1.0"),
+    ("rtr-01", "Gi0/0/0", "sw-edge-01", "ge-0/0/47", "cat6", "0.5"),
+    ("rtr-01", "Gi0/0/1", "fw-01", "ethernet1/2", "fiber_os2", "15.0"),
+]
+
+
+def _warehouse() -> Warehouse:
+    existing = Warehouse.objects.filter(code=WAREHOUSE_CODE).first()
+    if existing:
+        return existing
+    try:
+        from warehouse.services import warehouse_create
+    except ImportError:  # the stock services are not there yet
+        return Warehouse.objects.create(code=WAREHOUSE_CODE, name="Data centre — server room")
+    return warehouse_create(code=WAREHOUSE_CODE, name="Data centre — server room")
+
+
+def _parts() -> dict[str, Part]:
+    category, _ = Category.objects.get_or_create(name="Rack equipment", parent=None)
+    makers = {
+        name: Manufacturer.objects.get_or_create(name=name, defaults={"website": site})[0]
+        for name, site in MANUFACTURERS.items()
+    }
+    parts = {}
+    for sku, spec in DEVICE_PARTS.items():
+        maker, name, mpn, kind, height, full, depth, kg, watts, airflow = spec
+        parts[sku], _ = Part.objects.get_or_create(
+            sku=sku,
+            defaults={
+                "name": name,
+                "manufacturer": makers[maker],
+                "category": category,
+                "mpn": mpn,
+                "device_type": kind,
+                "height_u": height,
+                "width_class": "full",
+                "depth_mm": depth,
+                "is_full_depth": full,
+                "weight_kg": Decimal(kg),
+                "power_w": Decimal(watts),
+                "heat_btu_h": (Decimal(watts) * Decimal("3.412")).quantize(Decimal("0.1")),
+                "airflow": airflow,
+            },
+        )
+    return parts
+
+
+@transaction.atomic
+def load_demo_racks() -> str:
+    """Create (or complete) the demo server room; returns a one-line summary."""
+    warehouse = _warehouse()
+    room, _ = Location.objects.get_or_create(
+        warehouse=warehouse,
+        code="SR1",
+        defaults={"name": "Server room 1", "kind": LocationKind.ROOM},
+    )
+    racks = {}
+    for code, (name, depth, kg, watts, cooling, inlet, ambient) in RACKS.items():
+        racks[code], _ = Location.objects.get_or_create(
+            warehouse=warehouse,
+            code=code,
+            defaults={
+                "name": name,
+                "parent": room,
+                "kind": LocationKind.RACK,
+                "rack_height_u": 42,
+                "rack_width": 19,
+                "rack_depth_mm": depth,
+                "max_weight_kg": Decimal(kg),
+                "max_power_w": Decimal(watts),
+                "cooling_capacity_btu_h": Decimal(cooling),
+                "max_inlet_temp_c": Decimal(inlet),
+                "ambient_temp_c": Decimal(ambient),
+            },
+        )
+    parts = _parts()
+    assets = {}
+    placed = 0
+    for index, (rack_code, name, sku, start_u, face, frequency) in enumerate(DEVICES, start=1):
+        asset, _ = Asset.objects.get_or_create(
+            serial_number=f"DEMO-{rack_code}-{index:03d}",
+            defaults={
+                "part": parts[sku],
+                "name": name,
+                "asset_tag": f"PL-{index:05d}",
+                "hostname": f"{name}.dc1.example.net",
+                "ip_address": f"10.10.{1 if rack_code == 'R01' else 2}.{index}",
+                "access_frequency": frequency,
+            },
+        )
+        assets[name] = asset
+        if not RackPlacement.objects.filter(asset=asset).exists():
+            placement_create(rack=racks[rack_code], asset=asset, start_u=start_u, face=face)
+            placed += 1
+    for a_name, a_port, b_name, b_port, cable, metres in CONNECTIONS:
+        Connection.objects.get_or_create(
+            a_asset=assets[a_name],
+            a_port=a_port,
+            defaults={
+                "b_asset": assets[b_name],
+                "b_port": b_port,
+                "cable_type": cable,
+                "length_m": Decimal(metres),
+            },
+        )
+    return (
+        f"Racks: {len(racks)} racks in {warehouse.code}, {len(assets)} devices "
+        f"({placed} newly placed), {len(CONNECTIONS)} connections."
+    )

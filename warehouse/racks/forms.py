@@ -1,0 +1,103 @@
+"""Rack page forms: place a device, run the optimiser, apply a proposal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from warehouse.choices import RackFace
+from warehouse.models import Asset
+from warehouse.racks.layout import Layout
+from warehouse.racks.optimiser import OBJECTIVES
+from warehouse.racks.selectors import unplaced_device_assets
+
+OBJECTIVE_HELP = {
+    "thermal": "Heat low and spread out",
+    "weight": "Heavy devices low",
+    "power": "Power balanced across thirds",
+    "cable": "Connected devices close",
+    "access": "Busy devices at waist height",
+}
+
+
+class PlacementForm(forms.Form):
+    asset = forms.ModelChoiceField(queryset=Asset.objects.none(), label="Device")
+    start_u = forms.IntegerField(min_value=1, max_value=60, label="Start U")
+    face = forms.ChoiceField(choices=RackFace.choices, initial=RackFace.FRONT)
+
+    def __init__(self, *args: Any, rack_height_u: int = 60, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = unplaced_device_assets()
+        self.fields["asset"].label_from_instance = lambda a: (
+            f"{a.name} — {a.part.name} ({a.part.height_u}U)"
+        )
+        self.fields["start_u"] = forms.IntegerField(
+            min_value=1, max_value=rack_height_u, label="Start U"
+        )
+
+
+class OptimiseForm(forms.Form):
+    """Weights 0–10 per objective, a seed, and devices to keep where they are."""
+
+    seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, initial=0, required=False)
+    locked = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Keep in place"
+    )
+
+    def __init__(self, *args: Any, layout: Layout | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in OBJECTIVES:
+            self.fields[name] = forms.FloatField(
+                min_value=0,
+                max_value=10,
+                initial=1,
+                required=False,
+                label=name.capitalize(),
+                help_text=OBJECTIVE_HELP[name],
+                widget=forms.NumberInput(attrs={"step": "0.5", "style": "width:4.5em"}),
+            )
+        devices = layout.placed() if layout else []
+        self.fields["locked"].choices = [
+            (str(device.id), device.name) for device, _ in devices if device.id not in layout.locked
+        ]
+
+    def weights(self) -> dict[str, float]:
+        return {
+            name: self.cleaned_data[name] if self.cleaned_data.get(name) is not None else 1.0
+            for name in OBJECTIVES
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        values = [cleaned.get(name) for name in OBJECTIVES]
+        if all(value is not None for value in values) and sum(values) <= 0:
+            raise forms.ValidationError("At least one weight must be above 0.")
+        return cleaned
+
+
+class ApplyForm(forms.Form):
+    """The proposal's moves as JSON, posted back unchanged from the preview page."""
+
+    moves = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_moves(self) -> list[dict[str, Any]]:
+        try:
+            moves = json.loads(self.cleaned_data["moves"])
+        except ValueError:
+            raise forms.ValidationError("The proposal could not be read; run the optimiser again.")
+        keys = {"asset", "from_u", "from_face", "to_u", "to_face"}
+        if (
+            not isinstance(moves, list)
+            or not moves
+            or not all(isinstance(m, dict) and keys <= set(m) for m in moves)
+        ):
+            raise forms.ValidationError("The proposal has no valid moves; run the optimiser again.")
+        for move in moves:
+            for key in ("asset", "from_u", "to_u"):
+                if not isinstance(move[key], int):
+                    raise forms.ValidationError(
+                        "The proposal is malformed; run the optimiser again."
+                    )
+        return moves
