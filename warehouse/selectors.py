@@ -37,6 +37,14 @@ MONEY = DecimalField(max_digits=20, decimal_places=4)
 VERIFICATION_MAX_AGE = timedelta(hours=26)
 
 
+def format_quantity(value: Decimal) -> str:
+    """10.0000 -> "10", 2.5000 -> "2.5"."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
 def unit_cost_expression(part_path: str = "part") -> Coalesce:
     """The moving-average cost of a part, or its standard cost before its first receipt."""
     average = PartValuation.objects.filter(part_id=OuterRef(f"{part_path}_id")).values(
@@ -220,8 +228,8 @@ def stock_ledger_mismatches() -> tuple[int, list[dict[str, Any]]]:
             "location": locations.get(location_id, str(location_id)),
             "part_id": part_id,
             "part": skus.get(part_id, str(part_id)),
-            "level": str(levels.get((location_id, part_id), ZERO)),
-            "ledger": str(ledger.get((location_id, part_id), ZERO)),
+            "level": format_quantity(levels.get((location_id, part_id)) or ZERO),
+            "ledger": format_quantity(Decimal(ledger.get((location_id, part_id)) or ZERO)),
         }
         for location_id, part_id in wrong
     ]

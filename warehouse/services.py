@@ -38,6 +38,7 @@ from warehouse.models import (
     StockVerification,
     Warehouse,
 )
+from warehouse.selectors import format_quantity, stock_ledger_mismatches
 
 logger = logging.getLogger("partline.warehouse")
 
@@ -84,14 +85,6 @@ class StockImportError(StockError):
     """An import file with row errors; ``messages`` holds one line per bad row."""
 
     reason = "import"
-
-
-def format_quantity(value: Decimal) -> str:
-    """10.0000 -> "10", 2.5000 -> "2.5"."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
 
 
 # --------------------------------------------------------------------------- warehouses
@@ -882,8 +875,6 @@ def document_cancel(*, document: StockDocument, user: Any) -> StockDocument:
 
 def stock_verify(*, triggered_by: str = "schedule") -> StockVerification:
     """Recompute every balance from the ledger, record the result and export the gauge."""
-    from warehouse.selectors import stock_ledger_mismatches
-
     started_at = timezone.now()
     checked, mismatches = stock_ledger_mismatches()
     verification = StockVerification.objects.create(

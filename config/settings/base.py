@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -144,6 +145,13 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Nightly: recompute every stock balance from the ledger, record it, export the mismatch gauge.
+CELERY_BEAT_SCHEDULE["warehouse-verify-stock"] = {
+    "task": "warehouse.verify_stock",
+    "schedule": crontab(hour=2, minute=30),
+}
+# /health/detailed asks these how fresh their scheduled data is.
+HEALTH_REFRESH_PROVIDERS = ["warehouse.selectors.verification_freshness"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

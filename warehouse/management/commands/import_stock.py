@@ -1,0 +1,41 @@
+"""Import opening balances from CSV as one posted ADJUSTMENT document (all rows or none)."""
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from warehouse.services import IMPORT_COLUMNS, StockError, stock_import_csv
+
+
+class Command(BaseCommand):
+    help = (
+        "Import stock counts from a CSV file with the columns "
+        f"{', '.join(IMPORT_COLUMNS)} (location and unit_cost may be empty). "
+        "Every row must be valid or nothing is imported."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", help="Path of the CSV file (UTF-8, with a header row).")
+        parser.add_argument("--user", help="Username to record as creator and poster.")
+        parser.add_argument("--note", default="", help="Note stored on the document.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.")
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"No user named {options['user']}.")
+        try:
+            document = stock_import_csv(text=text, user=user, note=options["note"])
+        except StockError as exc:
+            for message in exc.messages:
+                self.stderr.write(message)
+            raise CommandError(f"Nothing imported: {len(exc.messages)} problem(s) in {path.name}.")
+        self.stdout.write(f"Imported {document.lines.count()} rows as {document.number} (posted).")
