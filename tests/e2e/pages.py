@@ -24,6 +24,10 @@ PAGES: list[Page] = [
     Page("analytics",           "/analytics/",               "viewer",  "Analytics"),
     Page("api-docs",            "/api/docs/",                "viewer",  "Partline API"),
     Page("admin-index",         "/admin/",                   "admin",   "Partline administration"),
+    Page("rack-list",           "/warehouse/racks/",         "viewer",  "Racks"),
+    Page("rack-detail",         "/warehouse/racks/{rack}/",  "planner", "Thermal zones"),
+    Page("rack-optimise",       "/warehouse/racks/{rack}/optimise/?seed=1",
+         "planner", "Score breakdown"),
     # OEE dashboards (analytics): pending — not built yet; add their pages here when they land.
 ]
 # fmt: on
@@ -41,10 +45,24 @@ def _first_pk(model_path: str) -> Callable[[], int]:
     return lookup
 
 
+def _demo_rack() -> int:
+    from warehouse.models import Location
+
+    rack = Location.objects.filter(kind="rack").order_by("pk").first()
+    if rack is None:
+        # Tests that sweep the pages without the whole demo (the CSRF sweep) get the demo racks.
+        from warehouse.demo_racks import load_demo_racks
+
+        load_demo_racks()
+        rack = Location.objects.filter(kind="rack").order_by("pk").first()
+    return rack.pk
+
+
 # Placeholder name -> a function returning the value, read from the demo data.
 PLACEHOLDERS: dict[str, Callable[[], object]] = {
     "part": _first_pk("inventory.Part"),
     "warehouse": _first_pk("warehouse.Warehouse"),
+    "rack": _demo_rack,
 }
 
 

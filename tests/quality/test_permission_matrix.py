@@ -105,6 +105,9 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/warehouse/",                     "GET",    (302, 200, 200, 200, 200, 200)),
     ("/analytics/",                     "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/warehouse/racks/",               "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/warehouse/racks/{rack}/",        "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/warehouse/racks/{rack}/optimise/", "GET",  (302, 200, 200, 200, 200, 200)),
     ("/accounts/login/",                "GET",    (200, 200, 200, 200, 200, 200)),
     # --- Admin: staff only (managers are staff), then model permissions
     ("/admin/",                         "GET",    (302, 302, 302, 302, 200, 200)),
