@@ -379,11 +379,12 @@ def where_used(
 # --------------------------------------------------------------------------- buildable
 
 
-class _Plan:
-    """The graph below one root compiled to integer arrays for fast repeated netting.
+class Netting:
+    """The graph below one root compiled to integer arrays for fast, exact, repeated netting.
 
     Quantities and stock are scaled to integers by a power of ten large enough to hold every
-    decimal exactly, so the netting is exact and fast.
+    decimal exactly (a BOM has few distinct quantities, so each is converted once). Building the
+    arrays is linear in the number of lines; each netting pass is one loop over them.
     """
 
     def __init__(
@@ -391,33 +392,59 @@ class _Plan:
         graph: BomGraph,
         root_id: int,
         on_hand: Mapping[int, Decimal],
-        include_optional: bool,
+        include_optional: bool = False,
     ) -> None:
-        order = topological_order(graph, root_id, include_optional)
+        adjacency: dict[int, list[tuple[int, Decimal]]] = {}
+        stack = [root_id]
+        children = graph.children
+        while stack:
+            node = stack.pop()
+            if node in adjacency:
+                continue
+            lines = [
+                (c, q)
+                for c, q, optional in children.get(node, ())
+                if include_optional or not optional
+            ]
+            adjacency[node] = lines
+            stack.extend(c for c, _ in lines if c not in adjacency)
+        indegree = dict.fromkeys(adjacency, 0)
+        for lines in adjacency.values():
+            for c, _ in lines:
+                indegree[c] += 1
+        queue = deque([root_id]) if indegree[root_id] == 0 else deque()
+        order: list[int] = []
+        while queue:
+            node = queue.popleft()
+            order.append(node)
+            for c, _ in adjacency[node]:
+                indegree[c] -= 1
+                if indegree[c] == 0:
+                    queue.append(c)
+        if len(order) != len(adjacency):
+            raise BomError("The BOM contains a cycle.")
+        quantities = {q for lines in adjacency.values() for _, q in lines}
+        stocks = {Decimal(on_hand[p]) for p in order if on_hand.get(p)}
+        decimals = max(
+            (-d.as_tuple().exponent for d in quantities | stocks if d.is_finite()),  # type: ignore[operator]
+            default=0,
+        )
+        self.scale = scale = 10 ** max(decimals, 0)
+        scaled = {q: int(q * scale) for q in quantities}
         index = {part: i for i, part in enumerate(order)}
-        decimals = 0
-        for node in order:
-            for _, q, _ in graph.lines_of(node, include_optional):
-                decimals = max(decimals, -q.as_tuple().exponent)  # type: ignore[operator]
-            stock = on_hand.get(node)
-            if stock:
-                decimals = max(decimals, -Decimal(stock).as_tuple().exponent)  # type: ignore[operator]
-        self.scale = 10**decimals
+        self.root_id = root_id
         self.order = order
         self.index = index
-        self.stock = [self._to_int(on_hand.get(part, ZERO)) for part in order]
+        self.on_hand = on_hand
+        self.stock = [max(int(Decimal(on_hand.get(p, 0)) * scale), 0) for p in order]
         self.assemblies: list[tuple[int, list[tuple[int, int]]]] = []
         self.leaves: list[int] = []
         for i, node in enumerate(order):
-            lines = graph.lines_of(node, include_optional)
+            lines = adjacency[node]
             if lines:
-                self.assemblies.append((i, [(index[c], self._to_int(q)) for c, q, _ in lines]))
+                self.assemblies.append((i, [(index[c], scaled[q]) for c, q in lines]))
             elif i != 0:
                 self.leaves.append(i)
-
-    def _to_int(self, value: Decimal | int) -> int:
-        scaled = Decimal(value) * self.scale
-        return max(int(scaled), 0)
 
     def gross(self, n: int) -> tuple[list[int], list[int]]:
         """(gross requirement per node, whole units built per node) for n top-level units."""
@@ -458,12 +485,63 @@ class _Plan:
             return 0
         return math.floor(best[0] * (1 + 1e-9)) + 1
 
+    def buildable(self) -> Buildable:
+        if not self.assemblies or self.assemblies[0][0] != 0:
+            raise BomError("The assembly has no required BOM lines.")
+        low, high = 0, max(self.upper_bound(), 1)  # low is feasible
+        while self.feasible(high):  # the bound is a float estimate; make sure it is infeasible
+            low, high = high, high * 2
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self.feasible(middle):
+                low = middle
+            else:
+                high = middle
+        gross, _ = self.gross(low + 1)
+        scale = Decimal(self.scale)
+        limiting = {
+            self.order[j]: Decimal(gross[j]) / scale
+            for j in self.leaves
+            if gross[j] > self.stock[j]
+        }
+        return Buildable(
+            part_id=self.root_id,
+            quantity=low,
+            limiting_part_ids=sorted(limiting),
+            required_for_next=limiting,
+        )
+
+    def requirements(self, n: int) -> NetRequirements:
+        """Leaf requirements and sub-assembly builds for n units, sub-assembly stock netted."""
+        if n < 0:
+            raise BomError("The quantity cannot be negative.")
+        gross, built = self.gross(n)
+        scale = Decimal(self.scale)
+        on_hand = self.on_hand
+        leaves = {}
+        for j in self.leaves:
+            if gross[j]:
+                part = self.order[j]
+                leaves[part] = (Decimal(gross[j]) / scale, Decimal(on_hand.get(part, ZERO)))
+        builds = [
+            BuildStep(
+                part_id=self.order[i],
+                required=Decimal(gross[i]) / scale,
+                available=Decimal(on_hand.get(self.order[i], ZERO)),
+                to_build=built[i],
+            )
+            for i, _ in self.assemblies
+            if i != 0
+        ]
+        return NetRequirements(part_id=self.root_id, quantity=n, leaves=leaves, builds=builds)
+
 
 @dataclass(frozen=True)
 class Buildable:
     part_id: int
     quantity: int
     limiting_part_ids: list[int]
+    required_for_next: dict[int, Decimal] = field(default_factory=dict)  # limiting parts only
 
 
 def buildable(
@@ -480,19 +558,7 @@ def buildable(
     """
     if not graph.lines_of(root_id, include_optional):
         raise BomError("The assembly has no required BOM lines.")
-    plan = _Plan(graph, root_id, on_hand, include_optional)
-    low, high = 0, max(plan.upper_bound(), 1)  # low is feasible
-    while plan.feasible(high):  # the bound is a float estimate; make sure it is infeasible
-        low, high = high, high * 2
-    while high - low > 1:
-        middle = (low + high) // 2
-        if plan.feasible(middle):
-            low = middle
-        else:
-            high = middle
-    gross, _ = plan.gross(low + 1)
-    limiting = sorted(plan.order[j] for j in plan.leaves if gross[j] > plan.stock[j])
-    return Buildable(part_id=root_id, quantity=low, limiting_part_ids=limiting)
+    return Netting(graph, root_id, on_hand, include_optional).buildable()
 
 
 # --------------------------------------------------------------------------- shortages
@@ -534,17 +600,28 @@ class BuildStep:
 
 
 @dataclass(frozen=True)
+class NetRequirements:
+    part_id: int
+    quantity: int
+    leaves: dict[int, tuple[Decimal, Decimal]]  # part -> (required, available); required > 0
+    builds: list[BuildStep]  # sub-assemblies: netted against stock, the rest to build
+
+    def short(self) -> dict[int, Decimal]:
+        return {p: req - have for p, (req, have) in self.leaves.items() if req > have}
+
+
+@dataclass(frozen=True)
 class ShortageReport:
     part_id: int
     quantity: int
-    lines: list[ShortageLine]  # every leaf, short or not
-    builds: list[BuildStep]  # sub-assemblies: netted against stock, rest to build
+    lines: list[ShortageLine]  # the short leaves, by part id
+    builds: list[BuildStep]
     total_cost: Decimal
     earliest_date: date
 
     @property
     def short_lines(self) -> list[ShortageLine]:
-        return [line for line in self.lines if line.short > 0]
+        return self.lines
 
 
 def choose_supply(options: Iterable[SupplyOption]) -> SupplyOption | None:
@@ -567,41 +644,28 @@ def order_quantity(short: Decimal, moq: Decimal = ONE, pack_size: Decimal = ONE)
     return wanted
 
 
-def shortages(
-    graph: BomGraph,
-    root_id: int,
-    quantity: int,
-    on_hand: Mapping[int, Decimal],
+def price_shortages(
+    net: NetRequirements,
     supply: Mapping[int, Iterable[SupplyOption]] | None = None,
     unit_costs: Mapping[int, Decimal] | None = None,
     lead_times: Mapping[int, int] | None = None,
     today: date | None = None,
-    include_optional: bool = False,
 ) -> ShortageReport:
-    """What building ``quantity`` units needs, what is missing and what buying it costs.
+    """Buy each short leaf from its preferred or cheapest supplier part, rounded up to MOQ and
+    pack size; a part without a supplier part is priced at its own unit cost and lead time. The
+    earliest date is today plus the longest lead time among the short parts.
 
-    Sub-assembly stock is netted first (as in ``buildable``). Each short leaf is bought from its
-    preferred or cheapest supplier part, rounded up to its MOQ and pack size; a part without a
-    supplier part is priced at its own unit cost and lead time. The earliest date is today plus
-    the longest lead time among the short parts.
+    Only the short parts need entries in ``supply``, ``unit_costs`` and ``lead_times``.
     """
-    if quantity < 0:
-        raise BomError("The quantity cannot be negative.")
     supply = supply or {}
     unit_costs = unit_costs or {}
     lead_times = lead_times or {}
     today = today or date.today()
-    plan = _Plan(graph, root_id, on_hand, include_optional)
-    gross, built = plan.gross(quantity)
-    scale = Decimal(plan.scale)
     lines: list[ShortageLine] = []
     total = ZERO
     longest = 0
-    for j in plan.leaves:
-        part = plan.order[j]
-        required = Decimal(gross[j]) / scale
-        available = Decimal(on_hand.get(part, ZERO))
-        short = max(required - available, ZERO)
+    for part, short in sorted(net.short().items()):
+        required, available = net.leaves[part]
         option = choose_supply(supply.get(part, ()))
         if option is None:
             option = SupplyOption(
@@ -612,9 +676,8 @@ def shortages(
             )
         to_order = order_quantity(short, option.moq, option.pack_size)
         cost = to_order * option.price
-        if short > 0:
-            total += cost
-            longest = max(longest, option.lead_time_days)
+        total += cost
+        longest = max(longest, option.lead_time_days)
         lines.append(
             ShortageLine(
                 part_id=part,
@@ -629,22 +692,30 @@ def shortages(
                 supplier_id=option.supplier_id,
             )
         )
-    builds = [
-        BuildStep(
-            part_id=plan.order[i],
-            required=Decimal(gross[i]) / scale,
-            available=Decimal(on_hand.get(plan.order[i], ZERO)),
-            to_build=built[i],
-        )
-        for i, _ in plan.assemblies
-        if i != 0
-    ]
-    lines.sort(key=lambda line: (line.short <= 0, line.part_id))
     return ShortageReport(
-        part_id=root_id,
-        quantity=quantity,
+        part_id=net.part_id,
+        quantity=net.quantity,
         lines=lines,
-        builds=builds,
+        builds=net.builds,
         total_cost=total,
         earliest_date=today + timedelta(days=longest),
     )
+
+
+def shortages(
+    graph: BomGraph,
+    root_id: int,
+    quantity: int,
+    on_hand: Mapping[int, Decimal],
+    supply: Mapping[int, Iterable[SupplyOption]] | None = None,
+    unit_costs: Mapping[int, Decimal] | None = None,
+    lead_times: Mapping[int, int] | None = None,
+    today: date | None = None,
+    include_optional: bool = False,
+) -> ShortageReport:
+    """What building ``quantity`` units lacks, what buying it costs and when it could be in.
+
+    Sub-assembly stock is netted first (as in ``buildable``); see ``price_shortages``.
+    """
+    net = Netting(graph, root_id, on_hand, include_optional).requirements(quantity)
+    return price_shortages(net, supply, unit_costs, lead_times, today)

@@ -36,7 +36,7 @@ def _recursive_lines_sql(direction: str) -> str:
         step, join = "assembly_id", "component_id"
     return (
         f"WITH RECURSIVE reach(part_id) AS ("
-        f" SELECT %s"
+        f" SELECT CAST(%s AS BIGINT)"
         f" UNION"
         f" SELECT l.{step} FROM {table} l JOIN reach r ON l.{join} = r.part_id"
         f") "
@@ -51,7 +51,17 @@ def bom_edges_below(*, part_id: int) -> list[bom.Edge]:
     with connection.cursor() as cursor:
         cursor.execute(_recursive_lines_sql("below"), [part_id])
         rows = cursor.fetchall()
-    return [(a, c, _decimal(q), bool(o)) for a, c, q, o in rows]
+    if connection.vendor == "postgresql":
+        return rows  # already (int, int, Decimal, bool)
+    # A BOM has few distinct quantities: convert each once.
+    converted: dict[Any, Decimal] = {}
+    edges = []
+    for a, c, q, o in rows:
+        quantity = converted.get(q)
+        if quantity is None:
+            quantity = converted[q] = _decimal(q)
+        edges.append((a, c, quantity, bool(o)))
+    return edges
 
 
 def bom_graph_below(*, part_id: int) -> BomGraph:

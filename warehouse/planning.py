@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from inventory import bom
 from inventory.models import BomLine, Part, SupplierPart
-from inventory.selectors import bom_graph_below, parts_by_id, supply_options
+from inventory.selectors import bom_graph_below, supply_options
 from warehouse.models import Location, StockLevel, Warehouse
 
 FOUR_PLACES = Decimal("0.0001")
+PART_FIELDS = ("id", "sku", "name", "unit", "unit_cost", "currency", "lead_time_days")
 
 
 class PlanningError(ValidationError):
@@ -69,7 +70,7 @@ def on_hand_below(*, part_id: int, warehouse: Warehouse | None = None) -> dict[i
         params.append(warehouse.pk)
     sql = (
         f"WITH RECURSIVE reach(part_id) AS ("
-        f" SELECT %s UNION SELECT l.component_id FROM {lines} l"
+        f" SELECT CAST(%s AS BIGINT) UNION SELECT l.component_id FROM {lines} l"
         f" JOIN reach r ON l.assembly_id = r.part_id) "
         f"SELECT s.part_id, SUM(s.quantity) FROM {stock} s"
         f" JOIN reach r ON s.part_id = r.part_id{where} GROUP BY s.part_id"
@@ -132,41 +133,40 @@ def build_plan(
 ) -> BuildPlan:
     """Buildable now (with limiting parts) and, for a target quantity, the shortage list.
 
-    Constant number of queries: graph, stock, parts, and supplier terms when a quantity is given.
+    A constant number of queries: the graph, the stock below the part, then (with a quantity)
+    the supplier terms of the short parts and the parts shown.
     """
     if quantity is not None and quantity < 1:
         raise PlanningError({"quantity": "The quantity must be a whole number of at least 1."})
     graph = bom_graph_below(part_id=part.pk)
     _require_bom(part, graph, include_optional)
     stock = on_hand_below(part_id=part.pk, warehouse=warehouse)
-    result = bom.buildable(graph, part.pk, stock, include_optional)
-    next_needs = bom.shortages(
-        graph, part.pk, result.quantity + 1, stock, include_optional=include_optional
-    )
+    try:
+        netting = bom.Netting(graph, part.pk, stock, include_optional)
+        result = netting.buildable()
+        net = netting.requirements(quantity) if quantity is not None else None
+    except bom.BomError as exc:
+        raise PlanningError({"part": f"{part.sku}: {exc}"})
+    shown = set(result.limiting_part_ids)
     report = None
-    supply: dict[int, list[bom.SupplyOption]] = {}
-    below = graph.parts_below(part.pk, include_optional)
-    parts = parts_by_id(below | {part.pk})
-    if quantity is not None:
-        leaves = [p for p in below if graph.is_leaf(p)]
-        supply = supply_options(part_ids=leaves)
-        report = bom.shortages(
-            graph,
-            part.pk,
-            quantity,
-            stock,
-            supply=supply,
-            unit_costs={p.pk: p.unit_cost for p in parts.values()},
-            lead_times={p.pk: p.lead_time_days for p in parts.values()},
+    if net is not None:
+        short = net.short()
+        shown |= set(short) | {step.part_id for step in net.builds}
+    parts = Part.objects.only(*PART_FIELDS).in_bulk(list(shown)) if shown else {}
+    parts[part.pk] = part
+    if net is not None:
+        report = bom.price_shortages(
+            net,
+            supply=supply_options(part_ids=list(short)) if short else {},
+            unit_costs={p: parts[p].unit_cost for p in short},
+            lead_times={p: parts[p].lead_time_days for p in short},
             today=today or timezone.localdate(),
-            include_optional=include_optional,
         )
-    required_next = {line.part_id: line.required for line in next_needs.lines}
     limiting = [
         LimitingPart(
             part=parts[p],
             on_hand=stock.get(p, Decimal("0")),
-            required_for_next=required_next.get(p, Decimal("0")),
+            required_for_next=result.required_for_next[p],
         )
         for p in result.limiting_part_ids
     ]

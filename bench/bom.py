@@ -1,0 +1,227 @@
+"""Benchmark: buildable, explode, cost roll-up and shortages on a five-level BOM of 10,000 parts.
+
+Run (SQLite, a temporary file database):
+    .venv/bin/python bench/bom.py
+Run (PostgreSQL: a throw-away database named <name>_bench next to the one in DATABASE_URL):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/partline_inv .venv/bin/python bench/bom.py
+
+It never touches the development database: it creates its own, migrates it, fills it with one
+product whose BOM has five levels of assemblies (1 + 10 + 60 + 300 + 1,500), 10,000 distinct
+parts and 50,000 lines with shared sub-assemblies and shared components, puts stock in two
+warehouses, then prints the median wall time of each computation end to end (database loads
+included), and drops the database. Target: buildable under 100 ms on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+PARTS = 10_000
+LINES = 50_000
+ASSEMBLY_LEVELS = [1, 10, 60, 300, 1_500]  # assemblies per level, top first
+SUB_FANOUT = [10, 12, 10, 10]  # sub-assembly lines per assembly at levels 0..3
+QUANTITIES = [Decimal(q) for q in ("1", "1", "1", "1", "2", "2", "3", "4", "0.5", "0.25")]
+
+
+def _postgres_bench_database(url: str) -> tuple[str, callable]:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "postgres"
+    bench = f"{name}_bench"
+    # Create and drop through the maintenance database: the named one need not exist.
+    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+
+    def run(sql: str) -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(sql)
+
+    run(f'DROP DATABASE IF EXISTS "{bench}"')
+    run(f'CREATE DATABASE "{bench}"')
+    return urlunsplit(parts._replace(path=f"/{bench}")), lambda: run(
+        f'DROP DATABASE IF EXISTS "{bench}"'
+    )
+
+
+def _sqlite_bench_database() -> tuple[str, callable]:
+    folder = tempfile.mkdtemp(prefix="partline-bench-")
+    return f"sqlite:///{folder}/bench.sqlite3", lambda: shutil.rmtree(folder, ignore_errors=True)
+
+
+def build_bom(rng: random.Random) -> tuple[int, list[tuple[int, int, Decimal]]]:
+    """Ids 1..PARTS; returns (root id, lines). Assemblies first, then purchased leaves."""
+    levels: list[list[int]] = []
+    next_id = 1
+    for size in ASSEMBLY_LEVELS:
+        levels.append(list(range(next_id, next_id + size)))
+        next_id += size
+    leaves = list(range(next_id, PARTS + 1))
+    lines: list[tuple[int, int, Decimal]] = []
+    for depth, fanout in enumerate(SUB_FANOUT):
+        below = levels[depth + 1]
+        # Every sub-assembly gets at least one parent; the rest are shared at random.
+        order = below[:]
+        rng.shuffle(order)
+        for i, assembly in enumerate(levels[depth]):
+            children = set(order[i * fanout : (i + 1) * fanout])
+            while len(children) < fanout:
+                children.add(rng.choice(below))
+            lines += [(assembly, child, rng.choice(QUANTITIES)) for child in children]
+        for j, child in enumerate(order[len(levels[depth]) * fanout :]):
+            lines.append((levels[depth][j % len(levels[depth])], child, Decimal("1")))
+    assemblies = [a for level in levels for a in level]
+    remaining = LINES - len(lines)
+    for i, assembly in enumerate(assemblies):
+        count = remaining // len(assemblies) + (1 if i < remaining % len(assemblies) else 0)
+        for leaf in rng.sample(leaves, count):
+            lines.append((assembly, leaf, rng.choice(QUANTITIES)))
+    return levels[0][0], lines
+
+
+def median_ms(function, runs: int) -> float:
+    function()  # warm up: first connection, imports
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    base_url = os.environ.get("DATABASE_URL", "")
+    if base_url.startswith(("postgres://", "postgresql://")):
+        url, cleanup = _postgres_bench_database(base_url)
+    else:
+        url, cleanup = _sqlite_bench_database()
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ["DEBUG"] = "false"
+    try:
+        run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        cleanup()
+
+
+def run(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from inventory import bom, selectors
+    from inventory.models import BomLine, Part
+    from warehouse import planning
+    from warehouse.models import Location, StockLevel, Warehouse
+
+    print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    rng = random.Random(args.seed)
+    root_id, lines = build_bom(rng)
+    assembly_count = sum(ASSEMBLY_LEVELS)
+    with transaction.atomic():
+        Part.objects.bulk_create(
+            [
+                Part(
+                    id=i,
+                    sku=f"{'ASM' if i <= assembly_count else 'PRT'}-{i:05d}",
+                    name=f"Bench part {i}",
+                    is_assembly=i <= assembly_count,
+                    is_purchased=i > assembly_count,
+                    unit_cost=Decimal(rng.randint(5, 5000)) / 100,
+                    lead_time_days=rng.randint(1, 40),
+                )
+                for i in range(1, PARTS + 1)
+            ],
+            batch_size=2000,
+        )
+        BomLine.objects.bulk_create(
+            [
+                BomLine(assembly_id=a, component_id=c, quantity=q, position=n)
+                for n, (a, c, q) in enumerate(lines)
+            ],
+            batch_size=5000,
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{Part._meta.db_table}', 'id'), {PARTS})"
+            )
+            cursor.execute("ANALYZE")
+    graph = selectors.bom_graph_below(part_id=root_id)
+    per_unit = bom.extended_quantities(graph, root_id, 1)
+    # Stock for roughly 20–60 units of every leaf; a fifth of the sub-assemblies have a few
+    # finished units on the shelf, so the netting matters.
+    with transaction.atomic():
+        warehouses = [
+            Warehouse.objects.create(code=f"B{n}", name=f"Bench warehouse {n}") for n in (1, 2)
+        ]
+        bins = [Location.objects.create(warehouse=w, code="BIN-1") for w in warehouses]
+        levels = []
+        for part_id, need in per_unit.items():
+            if part_id == root_id:
+                continue
+            if part_id <= assembly_count:
+                if rng.random() < 0.2:
+                    levels.append(
+                        StockLevel(location=bins[0], part_id=part_id, quantity=rng.randint(1, 5))
+                    )
+                continue
+            total = (need * rng.randint(20, 60)).quantize(Decimal("1"))
+            first = (total * Decimal(rng.random())).quantize(Decimal("1"))
+            levels.append(StockLevel(location=bins[0], part_id=part_id, quantity=first))
+            levels.append(StockLevel(location=bins[1], part_id=part_id, quantity=total - first))
+        StockLevel.objects.bulk_create(levels, batch_size=5000)
+    print(
+        f"Generated {Part.objects.count():,} parts, {BomLine.objects.count():,} BOM lines "
+        f"({len(graph.edges()):,} below the root), {StockLevel.objects.count():,} stock levels "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
+    root = Part.objects.get(pk=root_id)
+    plan = planning.build_plan(part=root)
+    target = plan.buildable + 10
+    report = planning.build_plan(part=root, quantity=target)
+    print(
+        f"Buildable now: {plan.buildable} (limited by {len(plan.limiting)} part(s)); "
+        f"shortages for {target}: {len(report.short_lines)} parts, "
+        f"{report.report.total_cost:,.2f} USD, all in by {report.report.earliest_date}"
+    )
+    results = {
+        "buildable (end to end)": lambda: planning.build_plan(part=root),
+        "buildable, one warehouse": lambda: planning.build_plan(part=root, warehouse=warehouses[0]),
+        f"shortages for {target}": lambda: planning.build_plan(part=root, quantity=target),
+        "explode ×10": lambda: selectors.explode(part=root, quantity=10),
+        "cost roll-up": lambda: selectors.cost_rollup(part=root),
+        "  load graph (1 query)": lambda: selectors.bom_graph_below(part_id=root_id),
+        "  load stock (1 query)": lambda: planning.on_hand_below(part_id=root_id),
+    }
+    stock = planning.on_hand_below(part_id=root_id)
+    results["  buildable, in memory"] = lambda: bom.buildable(graph, root_id, stock)
+    print(f"Median of {args.runs} runs:")
+    for label, function in results.items():
+        print(f"  {label:<28} {median_ms(function, args.runs):8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
