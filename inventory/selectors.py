@@ -140,14 +140,17 @@ def bom_tree(*, part: Part, depth: int | None = None, max_rows: int = 2000) -> d
     graph = bom_graph_below(part_id=part.pk)
     parts = parts_by_id(graph.parts_below(part.pk) | {part.pk})
     rows, truncated = bom.indented_tree(graph, part.pk, max_depth=depth, max_rows=max_rows)
-    costs = bom.cost_rollup(graph, part.pk, unit_costs(parts.values()), include_optional=True)
+    own_costs = unit_costs(parts.values())
+    # Rows show optional lines too, so their costs include them; the headline cost does not.
+    costs = bom.cost_rollup(graph, part.pk, own_costs, include_optional=True)
+    required = bom.cost_rollup(graph, part.pk, own_costs, include_optional=False)
     return {
         "graph": graph,
         "parts": parts,
         "rows": rows,
         "truncated": truncated,
         "unit_costs": costs.unit_costs,
-        "unit_cost": costs.unit_cost if graph.children.get(part.pk) else part.unit_cost,
+        "unit_cost": required.unit_cost if graph.children.get(part.pk) else part.unit_cost,
     }
 
 

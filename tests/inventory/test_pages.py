@@ -1,0 +1,72 @@
+"""Inventory pages: the parts list (search, filters, pages) and the part detail."""
+
+import pytest
+from django.urls import reverse
+
+from inventory.demo import load_demo_inventory
+from inventory.models import Part
+from tests.factories import AssemblyFactory, CategoryFactory, PartFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def viewer_client(client, user_in_role):
+    client.force_login(user_in_role("viewer"))
+    return client
+
+
+def test_the_parts_list_searches_sku_name_and_mpn(viewer_client):
+    PartFactory(sku="STS3215-7V4", mpn="STS3215-C001")
+    PartFactory(sku="RPI5-4GB")
+    html = viewer_client.get(reverse("inventory:part-list"), {"q": "c001"}).content.decode()
+    assert "STS3215-7V4" in html and "RPI5-4GB" not in html
+
+
+def test_the_parts_list_filters_by_category_and_assembly(viewer_client):
+    category = CategoryFactory()
+    AssemblyFactory(sku="ARM", category=category)
+    PartFactory(sku="SERVO", category=category)
+    PartFactory(sku="ELSEWHERE")
+    url = reverse("inventory:part-list")
+    html = viewer_client.get(url, {"category": category.pk, "assembly": "yes"}).content.decode()
+    assert "ARM" in html and "SERVO" not in html and "ELSEWHERE" not in html
+
+
+def test_the_parts_list_is_paginated(viewer_client):
+    PartFactory.create_batch(55)
+    html = viewer_client.get(reverse("inventory:part-list"), {"page": 2}).content.decode()
+    assert "Page 2 of 2" in html
+
+
+def test_an_empty_parts_list_explains_how_to_add_parts(viewer_client):
+    html = viewer_client.get(reverse("inventory:part-list")).content.decode()
+    assert "import_bom" in html
+
+
+def test_the_parts_list_requires_login(client):
+    assert client.get(reverse("inventory:part-list")).status_code == 302
+
+
+def test_the_part_detail_shows_the_indented_tree_where_used_and_suppliers(viewer_client):
+    load_demo_inventory()
+    lekiwi = Part.objects.get(sku="LEKIWI-12V")
+    html = viewer_client.get(reverse("inventory:part-detail", args=[lekiwi.pk])).content.decode()
+    assert 'class="indent-0"' in html and 'class="indent-1"' in html
+    assert "STS3215-7V4" in html
+    assert "437.44" in html  # rolled-up cost without the optional tools
+    servo = Part.objects.get(sku="STS3215-7V4")
+    html = viewer_client.get(reverse("inventory:part-detail", args=[servo.pk])).content.decode()
+    assert "LEKIWI-12V" in html  # where used, two levels up
+    assert "DigiKey" in html  # supplier parts
+
+
+def test_the_part_detail_takes_a_constant_number_of_queries(
+    viewer_client, django_assert_max_num_queries
+):
+    load_demo_inventory()
+    lekiwi = Part.objects.get(sku="LEKIWI-12V")
+    url = reverse("inventory:part-detail", args=[lekiwi.pk])
+    viewer_client.get(url)
+    with django_assert_max_num_queries(14):
+        assert viewer_client.get(url).status_code == 200
