@@ -1,0 +1,128 @@
+"""Forms of the warehouse pages: a stock document with its lines, and a BUILD from the planner."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from inventory.models import Part
+from warehouse.choices import DocumentType
+from warehouse.models import Location, StockDocument, Warehouse
+
+
+class LocationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Location) -> str:
+        return f"{obj.warehouse.code}/{obj.code}" + (f" — {obj.name}" if obj.name else "")
+
+
+class PartChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Part) -> str:
+        return f"{obj.sku} — {obj.name}"
+
+
+def _locations() -> Any:
+    return Location.objects.filter(is_active=True).select_related("warehouse")
+
+
+class StockDocumentForm(forms.ModelForm):
+    source_location = LocationChoiceField(
+        queryset=_locations(),
+        required=False,
+        help_text="Where stock comes from (issue, transfer, build components).",
+    )
+    destination_location = LocationChoiceField(
+        queryset=_locations(),
+        required=False,
+        help_text="Where stock goes (receipt, transfer, count, built assemblies).",
+    )
+    build_part = PartChoiceField(
+        queryset=Part.objects.filter(is_assembly=True),
+        required=False,
+        label="Assembly to build",
+        help_text="Build documents only: lines come from its bill of materials.",
+    )
+
+    class Meta:
+        model = StockDocument
+        fields = [
+            "doc_type",
+            "source_location",
+            "destination_location",
+            "build_part",
+            "build_quantity",
+            "partner",
+            "external_reference",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["doc_type"].disabled = True
+        for name in ("source_location", "destination_location"):
+            self.fields[name].queryset = _locations()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("doc_type") == DocumentType.BUILD:
+            if not data.get("build_part"):
+                self.add_error("build_part", "Choose the assembly to build.")
+            if not data.get("build_quantity"):
+                self.add_error("build_quantity", "Say how many to build.")
+            if not data.get("source_location"):
+                self.add_error("source_location", "Say where the components come from.")
+        return data
+
+
+class DocumentLineForm(forms.Form):
+    part = PartChoiceField(queryset=Part.objects.filter(is_active=True))
+    quantity = forms.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        min_value=Decimal("0"),
+        help_text="For a count: the counted quantity.",
+    )
+    from_location = LocationChoiceField(queryset=_locations(), required=False, label="From")
+    to_location = LocationChoiceField(queryset=_locations(), required=False, label="To")
+    unit_cost = forms.DecimalField(
+        max_digits=14, decimal_places=4, min_value=Decimal("0"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("from_location", "to_location"):
+            self.fields[name].queryset = _locations()
+
+
+DocumentLineFormSet = forms.formset_factory(DocumentLineForm, extra=4, can_delete=True)
+
+
+def line_dicts(formset: Any) -> list[dict[str, Any]]:
+    """The filled, not-deleted lines of a valid formset, as service input."""
+    return [
+        {key: form.cleaned_data.get(key) for key in DocumentLineForm.base_fields}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class BuildDocumentForm(forms.Form):
+    """Posted by the build planner: a DRAFT BUILD of N assemblies in one warehouse."""
+
+    part = forms.ModelChoiceField(queryset=Part.objects.filter(is_assembly=True))
+    quantity = forms.DecimalField(max_digits=14, decimal_places=4, min_value=Decimal("0.0001"))
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True))
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.all(),
+        required=False,
+        help_text="Where the components are taken from and the assemblies put; "
+        "default: the warehouse's receiving location.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        location, warehouse = data.get("location"), data.get("warehouse")
+        if location and warehouse and location.warehouse_id != warehouse.pk:
+            self.add_error("location", "That location is in another warehouse.")
+        return data
