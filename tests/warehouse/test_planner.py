@@ -228,3 +228,18 @@ def test_buildable_command_fails_for_an_unknown_warehouse():
     load_demo_inventory()
     with pytest.raises(CommandError, match="Unknown warehouse"):
         call_command("buildable", "SO-ARM100-F", "--warehouse", "NOPE")
+
+
+def test_planner_page_offers_a_storekeeper_the_build_form_for_the_planned_quantity(
+    arm, client, user_in_role
+):
+    wh = WarehouseFactory(code="WH-B")
+    client.force_login(user_in_role("storekeeper"))
+    response = client.get(
+        reverse("warehouse:planner"), {"part": arm.pk, "quantity": 3, "warehouse": "WH-B"}
+    )
+    html = response.content.decode()
+    assert f'action="{reverse("warehouse:document-create-build")}"' in html
+    assert f'name="part" value="{arm.pk}"' in html
+    assert 'name="quantity" min="1" value="3"' in html
+    assert f'name="warehouse" value="{wh.pk}"' in html
