@@ -164,6 +164,14 @@ def _next_document_number(*, doc_type: str, year: int) -> str:
     return f"{DOCUMENT_NUMBER_PREFIX[doc_type]}-{year}-{sequence.last_number:05d}"
 
 
+def document_number_take(*, doc_type: str) -> str:
+    """The next number of the type's series for this year, for a document saved elsewhere
+    (the admin). Call it inside the transaction that saves the document."""
+    if doc_type not in DocumentType.values:
+        raise StockError(f"Unknown document type '{doc_type}'.")
+    return _next_document_number(doc_type=doc_type, year=timezone.now().year)
+
+
 # --------------------------------------------------------------------------- drafts
 
 
