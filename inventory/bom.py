@@ -379,21 +379,36 @@ def where_used(
 # --------------------------------------------------------------------------- buildable
 
 
-class Netting:
-    """The graph below one root compiled to integer arrays for fast, exact, repeated netting.
+def _decimals(values: Iterable[Decimal]) -> int:
+    """How many decimal places are needed to write every value exactly."""
+    return max(
+        (-d.as_tuple().exponent for d in values if d.is_finite()),  # type: ignore[operator]
+        default=0,
+    )
 
-    Quantities and stock are scaled to integers by a power of ten large enough to hold every
-    decimal exactly (a BOM has few distinct quantities, so each is converted once). Building the
-    arrays is linear in the number of lines; each netting pass is one loop over them.
+
+@dataclass(frozen=True)
+class BomStructure:
+    """The lines below one root compiled to integer arrays, in low-level-code order.
+
+    Holds no stock, so it can be cached and reused until the BOM changes. Quantities are scaled
+    to integers by ``scale`` (a power of ten that writes every quantity exactly).
     """
 
-    def __init__(
-        self,
+    root_id: int
+    order: list[int]  # part ids; the root first, every part after all its parents
+    assemblies: list[tuple[int, list[tuple[int, int]]]]  # (index, [(child index, qty × scale)])
+    leaves: list[int]  # indexes of parts without lines
+    scale: int
+
+    @classmethod
+    def compile(
+        cls,
         graph: BomGraph,
         root_id: int,
-        on_hand: Mapping[int, Decimal],
         include_optional: bool = False,
-    ) -> None:
+        min_decimals: int = 0,
+    ) -> BomStructure:
         adjacency: dict[int, list[tuple[int, Decimal]]] = {}
         stack = [root_id]
         children = graph.children
@@ -424,27 +439,53 @@ class Netting:
         if len(order) != len(adjacency):
             raise BomError("The BOM contains a cycle.")
         quantities = {q for lines in adjacency.values() for _, q in lines}
-        stocks = {Decimal(on_hand[p]) for p in order if on_hand.get(p)}
-        decimals = max(
-            (-d.as_tuple().exponent for d in quantities | stocks if d.is_finite()),  # type: ignore[operator]
-            default=0,
-        )
-        self.scale = scale = 10 ** max(decimals, 0)
+        scale = 10 ** max(_decimals(quantities), min_decimals, 0)
         scaled = {q: int(q * scale) for q in quantities}
         index = {part: i for i, part in enumerate(order)}
-        self.root_id = root_id
-        self.order = order
-        self.index = index
-        self.on_hand = on_hand
-        self.stock = [max(int(Decimal(on_hand.get(p, 0)) * scale), 0) for p in order]
-        self.assemblies: list[tuple[int, list[tuple[int, int]]]] = []
-        self.leaves: list[int] = []
+        assemblies = []
+        leaves = []
         for i, node in enumerate(order):
             lines = adjacency[node]
             if lines:
-                self.assemblies.append((i, [(index[c], scaled[q]) for c, q in lines]))
+                assemblies.append((i, [(index[c], scaled[q]) for c, q in lines]))
             elif i != 0:
-                self.leaves.append(i)
+                leaves.append(i)
+        return cls(root_id=root_id, order=order, assemblies=assemblies, leaves=leaves, scale=scale)
+
+    @property
+    def has_lines(self) -> bool:
+        return bool(self.assemblies) and self.assemblies[0][0] == 0
+
+
+class Netting:
+    """Exact, fast, repeated netting of stock against a compiled BOM structure.
+
+    Each netting pass is one loop over the lines in integers. Pass either a graph (compiled
+    here) or an already compiled ``structure`` (e.g. from a cache).
+    """
+
+    def __init__(
+        self,
+        graph: BomGraph | None,
+        root_id: int,
+        on_hand: Mapping[int, Decimal],
+        include_optional: bool = False,
+        structure: BomStructure | None = None,
+    ) -> None:
+        stock_decimals = _decimals({Decimal(v) for v in on_hand.values() if v})
+        if structure is None or 10**stock_decimals > structure.scale:
+            if graph is None:
+                raise BomError("Stock has more decimals than the compiled BOM; pass the graph.")
+            structure = BomStructure.compile(graph, root_id, include_optional, stock_decimals)
+        self.structure = structure
+        self.root_id = root_id
+        self.scale = scale = structure.scale
+        self.order = structure.order
+        self.assemblies = structure.assemblies
+        self.leaves = structure.leaves
+        self.on_hand = on_hand
+        get = on_hand.get
+        self.stock = [max(int(Decimal(get(p, 0)) * scale), 0) if get(p) else 0 for p in self.order]
 
     def gross(self, n: int) -> tuple[list[int], list[int]]:
         """(gross requirement per node, whole units built per node) for n top-level units."""
@@ -486,11 +527,25 @@ class Netting:
         return math.floor(best[0] * (1 + 1e-9)) + 1
 
     def buildable(self) -> Buildable:
-        if not self.assemblies or self.assemblies[0][0] != 0:
+        if not self.structure.has_lines:
             raise BomError("The assembly has no required BOM lines.")
         low, high = 0, max(self.upper_bound(), 1)  # low is feasible
-        while self.feasible(high):  # the bound is a float estimate; make sure it is infeasible
+        while True:  # the bound is a float estimate; make sure it is infeasible
+            gross, _ = self.gross(high)
+            ratios = [self.stock[j] / gross[j] for j in self.leaves if gross[j] > self.stock[j]]
+            if ratios:
+                break
             low, high = high, high * 2
+        # Requirements grow about linearly with N, so N ≈ high × the scarcest part's cover is a
+        # close first guess; it is checked like any other, so the answer stays exact.
+        guess = min(max(math.floor(high * min(ratios)), low + 1), high - 1)
+        if low < guess < high:
+            if self.feasible(guess):
+                low = guess
+                if not self.feasible(guess + 1):
+                    high = guess + 1
+            else:
+                high = guess
         while high - low > 1:
             middle = (low + high) // 2
             if self.feasible(middle):

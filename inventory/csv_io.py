@@ -13,7 +13,12 @@ from django.db.models.functions import Lower
 from inventory import bom
 from inventory.models import BomLine, Part
 from inventory.selectors import bom_graph_all, bom_graph_below
-from inventory.services import InventoryError, format_path, lock_bom_structure
+from inventory.services import (
+    InventoryError,
+    bom_revision_bump,
+    format_path,
+    lock_bom_structure,
+)
 
 BOM_COLUMNS = [
     "assembly_sku",
@@ -272,6 +277,8 @@ def bom_import_csv(*, content: bytes | str) -> ImportResult:
             result.lines_unchanged += 1
     BomLine.objects.bulk_create(to_create)
     BomLine.objects.bulk_update(to_update, ["quantity", "optional"])
+    if to_create or to_update:
+        bom_revision_bump()  # bulk writes send no signals
     result.lines_created, result.lines_updated = len(to_create), len(to_update)
     return result
 

@@ -228,3 +228,21 @@ class BomLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assembly_id} ← {self.quantity} × {self.component_id}"
+
+
+class BomRevision(models.Model):
+    """One row counting changes to BOM lines; bumped in the same transaction as each change.
+
+    Compiled BOM structures are cached under the current number, so a change to any line makes
+    every cached structure unreachable at the moment it commits, in every process.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="inventory_bomrevision_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"BOM revision {self.number}"

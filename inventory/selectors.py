@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
 
 from inventory import bom
 from inventory.bom import BomGraph, SupplyOption
-from inventory.models import BomLine, Part, SupplierPart
+from inventory.models import BomLine, BomRevision, Part, SupplierPart
+
+logger = logging.getLogger(__name__)
+STRUCTURE_CACHE_SECONDS = 24 * 3600
 
 
 def _decimal(value: Any) -> Decimal:
@@ -67,6 +72,38 @@ def bom_edges_below(*, part_id: int) -> list[bom.Edge]:
 def bom_graph_below(*, part_id: int) -> BomGraph:
     """The BOM graph below an assembly, loaded with one query whatever its depth."""
     return BomGraph.from_edges(bom_edges_below(part_id=part_id))
+
+
+def bom_revision() -> int:
+    """The current BOM revision number (bumped by every change to BOM lines)."""
+    number = BomRevision.objects.filter(pk=1).values_list("number", flat=True).first()
+    return number or 0
+
+
+def bom_structure(*, part_id: int, include_optional: bool = False) -> bom.BomStructure:
+    """The compiled BOM below a part, from the shared cache while no BOM line has changed.
+
+    One query for the revision; on a miss, one more for the lines. The cache key holds the
+    revision, which is bumped in the same transaction as any change to lines, so a committed
+    change is never answered from an older structure. Stock is not cached. If the cache is
+    unreachable the structure is compiled from the database.
+    """
+    key = f"inventory:bom-structure:{bom_revision()}:{part_id}:{int(include_optional)}"
+    try:
+        structure = cache.get(key)
+    except Exception:  # the cache is an optimisation; never fail a plan because it is down
+        logger.warning("BOM structure cache unavailable", exc_info=True)
+        structure = None
+    if structure is not None:
+        return structure
+    graph = bom_graph_below(part_id=part_id)
+    # Four decimals: stock and quantities are stored with four, so no recompile is needed.
+    structure = bom.BomStructure.compile(graph, part_id, include_optional, min_decimals=4)
+    try:
+        cache.set(key, structure, STRUCTURE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("BOM structure cache unavailable", exc_info=True)
+    return structure
 
 
 def bom_parents_above(*, part_id: int) -> dict[int, list[tuple[int, Decimal, bool]]]:

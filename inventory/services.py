@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 
 from inventory import bom
-from inventory.models import BomLine, Part
+from inventory.models import BomLine, BomRevision, Part
 from inventory.selectors import bom_graph_below
 
 # Any constant: BOM structure writes take this PostgreSQL advisory lock so that two concurrent
@@ -23,6 +24,20 @@ class InventoryError(ValidationError):
 
 class BomCycleError(InventoryError):
     """The line would make an assembly contain itself."""
+
+
+def bom_revision_bump() -> None:
+    """Count one more change to BOM lines (inside the caller's transaction)."""
+    if not BomRevision.objects.filter(pk=1).update(number=F("number") + 1):
+        revision, created = BomRevision.objects.get_or_create(pk=1, defaults={"number": 1})
+        if not created:
+            BomRevision.objects.filter(pk=1).update(number=F("number") + 1)
+
+
+def bom_revision_bump_on_change(sender: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # loaddata
+    bom_revision_bump()
 
 
 def format_path(skus: list[str]) -> str:

@@ -6,7 +6,15 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
+from inventory.models import (
+    BomLine,
+    BomRevision,
+    Category,
+    Manufacturer,
+    Part,
+    Supplier,
+    SupplierPart,
+)
 from warehouse.choices import DocumentType, LocationKind, RackFace
 from warehouse.models import (
     Asset,
@@ -116,6 +124,15 @@ class BomLineFactory(factory.django.DjangoModelFactory):
     assembly = factory.SubFactory(AssemblyFactory)
     component = factory.SubFactory(PartFactory)
     quantity = Decimal("1")
+
+
+class BomRevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BomRevision
+        django_get_or_create = ("id",)
+
+    id = 1
+    number = 0
 
 
 class WarehouseFactory(factory.django.DjangoModelFactory):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from inventory import bom
 from inventory.models import BomLine, Part, SupplierPart
-from inventory.selectors import bom_graph_below, supply_options
+from inventory.selectors import bom_structure, supply_options
 from warehouse.models import Location, StockLevel, Warehouse
 
 FOUR_PLACES = Decimal("0.0001")
@@ -95,11 +95,6 @@ def resolve_warehouse(value: Any) -> Warehouse | None:
     return found
 
 
-def _require_bom(part: Part, graph: bom.BomGraph, include_optional: bool) -> None:
-    if not graph.lines_of(part.pk, include_optional):
-        raise PlanningError({"part": f"{part.sku} has no BOM lines to build from."})
-
-
 @dataclass(frozen=True)
 class LimitingPart:
     part: Part
@@ -133,16 +128,20 @@ def build_plan(
 ) -> BuildPlan:
     """Buildable now (with limiting parts) and, for a target quantity, the shortage list.
 
-    A constant number of queries: the graph, the stock below the part, then (with a quantity)
-    the supplier terms of the short parts and the parts shown.
+    A constant number of queries: the BOM revision (and, when the compiled BOM is not cached,
+    the lines), the stock below the part, the parts shown, and with a quantity the supplier
+    terms of the short parts.
     """
     if quantity is not None and quantity < 1:
         raise PlanningError({"quantity": "The quantity must be a whole number of at least 1."})
-    graph = bom_graph_below(part_id=part.pk)
-    _require_bom(part, graph, include_optional)
-    stock = on_hand_below(part_id=part.pk, warehouse=warehouse)
     try:
-        netting = bom.Netting(graph, part.pk, stock, include_optional)
+        structure = bom_structure(part_id=part.pk, include_optional=include_optional)
+        if not structure.has_lines:
+            raise PlanningError({"part": f"{part.sku} has no BOM lines to build from."})
+        stock = on_hand_below(part_id=part.pk, warehouse=warehouse)
+        netting = bom.Netting(
+            None, part.pk, stock, include_optional=include_optional, structure=structure
+        )
         result = netting.buildable()
         net = netting.requirements(quantity) if quantity is not None else None
     except bom.BomError as exc:

@@ -7,8 +7,8 @@ from django.db import IntegrityError
 
 from inventory import selectors, services
 from inventory.demo import load_demo_inventory
-from inventory.models import BomLine, Part
-from tests.factories import AssemblyFactory, BomLineFactory, PartFactory
+from inventory.models import BomLine, BomRevision, Part
+from tests.factories import AssemblyFactory, BomLineFactory, BomRevisionFactory, PartFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,19 @@ def test_dashboard_figures_count_parts_and_assemblies(user_in_role):
     }
     assert figures["Active parts"] == 2
     assert figures["Assemblies"] == 1
+
+
+def test_saving_or_deleting_a_bom_line_bumps_the_bom_revision():
+    BomRevisionFactory(number=41)
+    line = services.bom_line_add(
+        assembly=AssemblyFactory(), component=PartFactory(), quantity=Decimal("1")
+    )
+    assert selectors.bom_revision() == 42
+    line.delete()
+    assert selectors.bom_revision() == 43
+
+
+def test_the_database_keeps_a_single_bom_revision_row():
+    BomRevisionFactory()
+    with pytest.raises(IntegrityError):
+        BomRevision.objects.create(pk=2)

@@ -243,3 +243,50 @@ def test_planner_page_offers_a_storekeeper_the_build_form_for_the_planned_quanti
     assert f'name="part" value="{arm.pk}"' in html
     assert 'name="quantity" min="1" value="3"' in html
     assert f'name="warehouse" value="{wh.pk}"' in html
+
+
+# --------------------------------------------------------------------------- structure cache
+
+
+def _line_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "l.assembly_id, l.component_id" in q["sql"]]
+
+
+def test_a_second_plan_reuses_the_compiled_bom_without_reading_the_lines(arm, stock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    stock("SERVO", "6")
+    planning.build_plan(part=arm)
+    with CaptureQueriesContext(connection) as captured:
+        planning.build_plan(part=arm)
+    assert _line_queries(captured.captured_queries) == []
+
+
+def test_a_line_added_through_the_service_is_seen_by_the_next_plan(arm, stock):
+    from inventory.services import bom_line_add
+
+    for sku in ("SERVO", "BRACKET", "BASE-PLATE"):
+        stock(sku, "100")
+    assert planning.build_plan(part=arm).buildable == 16
+    bom_line_add(assembly=arm, component=PartFactory(sku="NEW-PART"), quantity=D("1"))
+    assert planning.build_plan(part=arm).buildable == 0
+
+
+def test_a_line_changed_by_a_bom_import_is_seen_by_the_next_plan(arm, stock):
+    from inventory.csv_io import BOM_COLUMNS, bom_import_csv
+
+    for sku in ("SERVO", "BRACKET", "BASE-PLATE"):
+        stock(sku, "100")
+    assert planning.build_plan(part=arm).buildable == 16
+    bom_import_csv(content=",".join(BOM_COLUMNS) + "\nWRIST,SERVO,Servo,6,14,false,purchased\n")
+    assert planning.build_plan(part=arm).buildable == 8
+
+
+def test_a_line_deleted_with_its_component_part_is_seen_by_the_next_plan(arm, stock):
+    for sku in ("SERVO", "BRACKET"):
+        stock(sku, "100")
+    assert planning.build_plan(part=arm).buildable == 0
+    line = arm.bom_lines.get(component__sku="BASE-PLATE")
+    line.delete()
+    assert planning.build_plan(part=arm).buildable == 16
