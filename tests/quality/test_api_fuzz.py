@@ -67,13 +67,7 @@ FUZZ_SETTINGS = settings(
 # Operations with a known bug in code this suite does not own: marked xfail (not strict, so a fix
 # shows up as XPASS) with the bug named, never skipped. Key: "METHOD /path" as schemathesis labels
 # it; tests/quality/conftest.py applies the marks at collection.
-KNOWN_BUGS: dict[str, str] = {
-    "POST /api/categories/": (
-        "BUG inventory/api/serializers.py CategorySerializer: a second root category with an "
-        "existing name violates inventory_category_unique_root_name -> IntegrityError -> 500 "
-        "instead of 400 (the conditional UniqueConstraint is not validated by the serializer)"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _own_schema() -> dict:

@@ -18,15 +18,20 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import (
+    AssemblyFactory,
     AssetFactory,
+    BomLineFactory,
     CategoryFactory,
     ConnectionFactory,
     DevicePartFactory,
     LocationFactory,
+    ManufacturerFactory,
     PartFactory,
     RackFactory,
     RackPlacementFactory,
     StockLevelFactory,
+    SupplierFactory,
+    SupplierPartFactory,
     WarehouseFactory,
 )
 from warehouse.models import Location
@@ -49,6 +54,36 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/api/parts/{part}/",              "PUT",    (401, 403, 403, 200, 200, 200)),
     ("/api/parts/{part}/",              "PATCH",  (401, 403, 403, 200, 200, 200)),
     ("/api/parts/{part}/",              "DELETE", (401, 403, 403, 204, 204, 204)),
+    ("/api/parts/{assembly}/bom/",      "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/parts/{assembly}/explode/",  "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/parts/{assembly}/cost/",     "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/parts/{part}/where-used/",   "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/parts/{assembly}/buildable/", "GET",   (401, 200, 200, 200, 200, 200)),
+    ("/api/parts/{assembly}/shortages/?quantity=2", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/bom-lines/",                 "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/bom-lines/",                 "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/bom-lines/{bomline}/",       "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/bom-lines/{bomline}/",       "PUT",    (401, 403, 403, 200, 200, 200)),
+    ("/api/bom-lines/{bomline}/",       "PATCH",  (401, 403, 403, 200, 200, 200)),
+    ("/api/bom-lines/{bomline}/",       "DELETE", (401, 403, 403, 204, 204, 204)),
+    ("/api/manufacturers/",             "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/manufacturers/",             "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/manufacturers/{manufacturer}/", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/manufacturers/{manufacturer}/", "PUT", (401, 403, 403, 200, 200, 200)),
+    ("/api/manufacturers/{manufacturer}/", "PATCH", (401, 403, 403, 200, 200, 200)),
+    ("/api/manufacturers/{manufacturer}/", "DELETE", (401, 403, 403, 204, 204, 204)),
+    ("/api/suppliers/",                 "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/suppliers/",                 "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/suppliers/{supplier}/",      "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/suppliers/{supplier}/",      "PUT",    (401, 403, 403, 200, 200, 200)),
+    ("/api/suppliers/{supplier}/",      "PATCH",  (401, 403, 403, 200, 200, 200)),
+    ("/api/suppliers/{supplier}/",      "DELETE", (401, 403, 403, 204, 204, 204)),
+    ("/api/supplier-parts/",            "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/supplier-parts/",            "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/supplier-parts/{supplierpart}/", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/supplier-parts/{supplierpart}/", "PUT", (401, 403, 403, 200, 200, 200)),
+    ("/api/supplier-parts/{supplierpart}/", "PATCH", (401, 403, 403, 200, 200, 200)),
+    ("/api/supplier-parts/{supplierpart}/", "DELETE", (401, 403, 403, 204, 204, 204)),
     # --- API: schema and docs are public (they describe, they hold no data)
     ("/api/schema/",                    "GET",    (200, 200, 200, 200, 200, 200)),
     ("/api/docs/",                      "GET",    (200, 200, 200, 200, 200, 200)),
@@ -103,6 +138,11 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     # --- Pages
     ("/",                               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/inventory/parts/{part}/",        "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/warehouse/planner/",             "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/warehouse/planner/?part={assembly}&quantity=2", "GET", (302, 200, 200, 200, 200, 200)),
+    ("/warehouse/planner/export.csv?part={assembly}&quantity=2", "GET",
+                                                  (302, 200, 200, 200, 200, 200)),
     ("/warehouse/",                     "GET",    (302, 200, 200, 200, 200, 200)),
     ("/warehouse/parts/{part}/",        "GET",    (302, 200, 200, 200, 200, 200)),
     ("/warehouse/documents/",           "GET",    (302, 200, 200, 200, 200, 200)),
@@ -117,6 +157,10 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     # --- Admin: staff only (managers are staff), then model permissions
     ("/admin/",                         "GET",    (302, 302, 302, 302, 200, 200)),
     ("/admin/auth/user/",               "GET",    (302, 302, 302, 302, 403, 200)),
+    ("/admin/inventory/part/",          "GET",    (302, 302, 302, 302, 200, 200)),
+    ("/admin/inventory/part/add/",      "GET",    (302, 302, 302, 302, 200, 200)),
+    ("/admin/inventory/part/{part}/change/", "GET", (302, 302, 302, 302, 200, 200)),
+    ("/admin/warehouse/stockdocument/", "GET",    (302, 302, 302, 302, 200, 200)),
     # --- Operations
     ("/health/live",                    "GET",    (200, 200, 200, 200, 200, 200)),
     ("/health/ready",                   "GET",    (200, 200, 200, 200, 200, 200)),
@@ -136,6 +180,11 @@ def _unique(prefix: str) -> str:
 OBJECTS: dict[str, Callable[[], Any]] = {
     "category": lambda: CategoryFactory(),
     "part": lambda: PartFactory(),
+    "assembly": lambda: BomLineFactory().assembly,
+    "bomline": lambda: BomLineFactory(),
+    "manufacturer": lambda: ManufacturerFactory(),
+    "supplier": lambda: SupplierFactory(),
+    "supplierpart": lambda: SupplierPartFactory(),
     "rack": lambda: RackFactory(),
     # Filled after {rack}: a placement in the rack just made for the same URL.
     "rackplacement": lambda: RackPlacementFactory(
@@ -168,6 +217,19 @@ def _posted_receipt() -> Any:
     return document_post(document=_draft_receipt(), user=None)
 
 
+def _bom_line_payload() -> dict[str, Any]:
+    return {"assembly": AssemblyFactory().pk, "component": PartFactory().pk, "quantity": "2"}
+
+
+def _supplier_part_payload() -> dict[str, Any]:
+    return {
+        "supplier": SupplierFactory().pk,
+        "part": PartFactory().pk,
+        "supplier_sku": _unique("SP"),
+        "price": "1.50",
+    }
+
+
 def _document_payload() -> dict[str, Any]:
     return {
         "doc_type": "RECEIPT",
@@ -181,6 +243,14 @@ PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
     "/api/categories/{category}/": lambda: {"name": _unique("Matrix category")},
     "/api/parts/": lambda: {"sku": _unique("MTX"), "name": "Matrix part"},
     "/api/parts/{part}/": lambda: {"sku": _unique("MTX"), "name": "Matrix part"},
+    "/api/bom-lines/": lambda: _bom_line_payload(),
+    "/api/bom-lines/{bomline}/": lambda: _bom_line_payload(),
+    "/api/manufacturers/": lambda: {"name": _unique("Matrix maker")},
+    "/api/manufacturers/{manufacturer}/": lambda: {"name": _unique("Matrix maker")},
+    "/api/suppliers/": lambda: {"name": _unique("Matrix supplier"), "code": _unique("MS")},
+    "/api/suppliers/{supplier}/": lambda: {"name": _unique("Supplier"), "code": _unique("MS")},
+    "/api/supplier-parts/": lambda: _supplier_part_payload(),
+    "/api/supplier-parts/{supplierpart}/": lambda: _supplier_part_payload(),
     "/api/racks/{rack}/optimize/": lambda: {"seed": 1},
     "/api/racks/{rack}/placements/": lambda: {"asset": AssetFactory().pk, "start_u": 1},
     "/api/racks/{rack}/apply/": lambda: {"moves": []},
@@ -272,6 +342,7 @@ def _covered(operation, rows) -> bool:
 
 
 def _same_shape(schema_path: str, row_path: str) -> bool:
+    row_path = row_path.partition("?")[0]
     a, b = schema_path.strip("/").split("/"), row_path.strip("/").split("/")
     return len(a) == len(b) and all(
         x == y or (x.startswith("{") and y.startswith("{")) for x, y in zip(a, b, strict=True)
