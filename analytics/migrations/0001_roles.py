@@ -9,10 +9,14 @@ def create_roles(apps, schema_editor):
     from config.roles import sync_roles
 
     # Permissions are normally created after migrate; make them now so groups can hold them.
+    # models_module is restored afterwards: leaving it None would make every later post_migrate
+    # in this process (a test run's flush) skip the app, so content types, permissions and the
+    # role groups would vanish after the first transactional test.
     for app_config in global_apps.get_app_configs():
+        original = app_config.models_module
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = original
     sync_roles(apps)
 
 

@@ -40,14 +40,8 @@ def browser() -> Iterator:
 @pytest.fixture
 def demo(transactional_db) -> None:
     """The demo data and logins (admin and one user per role, password partline-demo)."""
-    from django.apps import apps
     from django.core.management import call_command
 
-    from config.roles import sync_roles
-
-    # A transactional test's flush empties the role groups and post_migrate only restores them
-    # when the analytics app has models (config/roles.py listens for its signal): restore them.
-    sync_roles(apps)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
