@@ -615,22 +615,30 @@ def _pairs_sql(keys: list[tuple[int, int]]) -> tuple[str, list[int]]:
     return ", ".join(["(%s, %s)"] * len(keys)), [value for key in keys for value in key]
 
 
-def _lock_levels(keys: set[tuple[int, int]]) -> dict[tuple[int, int], list]:
+def _lock_levels(
+    keys: set[tuple[int, int]],
+) -> tuple[dict[tuple[int, int], list], dict[int, Decimal]]:
     """Create missing stock rows, then lock all of them in (part, location) order.
 
-    Returns {(part_id, location_id): [level id, quantity]}. Missing rows are inserted sorted and
-    insert-or-ignore, before any stock row is locked, so two postings that need the same new row
-    wait for each other instead of failing or deadlocking. Locking in one global order means two
-    postings can wait for each other but never in a cycle.
+    Returns ({(part_id, location_id): [level id, quantity]}, {part_id: unit cost}), the cost
+    being the moving average or, before the first receipt, the part's standard cost. Missing
+    rows are inserted sorted and insert-or-ignore before any stock row is locked, so two
+    postings that need the same new row wait for each other instead of failing or deadlocking;
+    all rows are then locked by one statement in one global order, so postings can wait for
+    each other but never in a cycle.
     """
     if not keys:
-        return {}
+        return {}, {}
     ordered = sorted(keys)
-    table = connection.ops.quote_name(StockLevel._meta.db_table)
+    quote = connection.ops.quote_name
+    levels = quote(StockLevel._meta.db_table)
     pairs, params = _pairs_sql(ordered)
-    where = f"(part_id, location_id) IN (VALUES {pairs})"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT part_id, location_id FROM {table} WHERE {where}", params)
+        cursor.execute(
+            f"SELECT part_id, location_id FROM {levels} "
+            f"WHERE (part_id, location_id) IN (VALUES {pairs})",
+            params,
+        )
         existing = set(cursor.fetchall())
     missing = [key for key in ordered if key not in existing]
     if missing:
@@ -642,15 +650,20 @@ def _lock_levels(keys: set[tuple[int, int]]) -> dict[tuple[int, int], list]:
             ],
             ignore_conflicts=True,
         )
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    lock = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT part_id, location_id, id, quantity FROM {table} WHERE {where} "
-            f"ORDER BY part_id, location_id{lock}",
+            f"SELECT s.part_id, s.location_id, s.id, s.quantity, p.unit_cost, "
+            f"v.average_unit_cost FROM {levels} s "
+            f"JOIN {quote(Part._meta.db_table)} p ON p.id = s.part_id "
+            f"LEFT JOIN {quote(PartValuation._meta.db_table)} v ON v.part_id = s.part_id "
+            f"WHERE (s.part_id, s.location_id) IN (VALUES {pairs}) "
+            f"ORDER BY s.part_id, s.location_id{lock}",
             params,
         )
         rows = cursor.fetchall()
-    return {(p, loc): [pk, _decimal(quantity)] for p, loc, pk, quantity in rows}
+    costs = {p: _decimal(average if average is not None else cost) for p, *_, cost, average in rows}
+    return {(p, loc): [pk, _decimal(quantity)] for p, loc, pk, quantity, _, _ in rows}, costs
 
 
 def _decimal(value: Any) -> Decimal:
@@ -676,29 +689,46 @@ def _write_levels(new_quantities: dict[int, Decimal], now: Any) -> None:
         )
 
 
-def _average_costs(part_ids: set[int], *, lock: set[int]) -> dict[int, Decimal]:
-    """Current moving-average unit costs; the valuation rows of parts in ``lock`` are locked.
+MOVE_COLUMNS = (
+    "document_id",
+    "line_id",
+    "location_id",
+    "part_id",
+    "quantity",
+    "balance_after",
+    "unit_cost",
+    "user_id",
+    "created_at",
+)
 
-    Valuation rows are locked after the stock rows and in part order, the same in every posting.
-    """
-    if lock:
-        standard = dict(Part.objects.filter(pk__in=lock).values_list("pk", "unit_cost"))
-        PartValuation.objects.bulk_create(
-            [PartValuation(part_id=pk, average_unit_cost=standard[pk]) for pk in sorted(lock)],
-            ignore_conflicts=True,
+
+def _insert_moves(moves: list[tuple]) -> None:
+    """Append the moves to the ledger in one INSERT."""
+    if not moves:
+        return
+    row = "(" + ", ".join(["%s"] * len(MOVE_COLUMNS)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(StockMove._meta.db_table)} "
+            f"({', '.join(MOVE_COLUMNS)}) VALUES {', '.join([row] * len(moves))}",
+            [value for move in moves for value in move],
         )
-        list(
-            PartValuation.objects.select_for_update()
-            .filter(part_id__in=lock)
-            .order_by("part_id")
-            .values_list("pk", flat=True)
-        )
-    return {
-        pk: average if average is not None else unit_cost
-        for pk, unit_cost, average in Part.objects.filter(pk__in=part_ids).values_list(
-            "pk", "unit_cost", "valuation__average_unit_cost"
-        )
-    }
+
+
+def _lock_valuations(part_ids: set[int]) -> dict[int, Decimal]:
+    """Lock the valuation rows of received parts (after the stock rows, in part order, as in
+    every posting) and return their current average costs."""
+    standard = dict(Part.objects.filter(pk__in=part_ids).values_list("pk", "unit_cost"))
+    PartValuation.objects.bulk_create(
+        [PartValuation(part_id=pk, average_unit_cost=standard[pk]) for pk in sorted(part_ids)],
+        ignore_conflicts=True,
+    )
+    return dict(
+        PartValuation.objects.select_for_update()
+        .filter(part_id__in=part_ids)
+        .order_by("part_id")
+        .values_list("part_id", "average_unit_cost")
+    )
 
 
 def _update_averages(
@@ -729,14 +759,15 @@ def _apply(
     changes: list[_Change],
     message_for: Any,
     error_class: type[InsufficientStockError],
-) -> list[StockMove]:
+) -> list[tuple]:
     """Lock, check every change, then write the new balances and one move per change."""
-    levels = _lock_levels({(c.part_id, c.location_id) for c in changes})
+    levels, costs = _lock_levels({(c.part_id, c.location_id) for c in changes})
     # Counted stock found with a unit cost (opening balances) is valued like a receipt.
     valued = {
         c.part_id for c in changes if c.is_receipt or (c.is_count and c.unit_cost is not None)
     }
-    costs = _average_costs({c.part_id for c in changes}, lock=valued)
+    if valued:
+        costs.update(_lock_valuations(valued))
 
     balances = {key: level[1] for key, level in levels.items()}
     short: list[tuple[_Change, Decimal, Decimal]] = []
@@ -791,9 +822,10 @@ def _apply(
         _update_averages(receipts, costs, on_hand)
 
     now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
     user_id = getattr(user, "pk", None)
     running = {key: level[1] for key, level in levels.items()}
-    moves: list[StockMove] = []
+    moves: list[tuple] = []
     for change in changes:
         if change.quantity == 0:
             continue
@@ -801,25 +833,25 @@ def _apply(
         running[key] += change.quantity
         cost = change.unit_cost if change.unit_cost is not None else costs[change.part_id]
         moves.append(
-            StockMove(
-                document_id=document.pk,
-                line_id=change.line_id,
-                location_id=change.location_id,
-                part_id=change.part_id,
-                quantity=change.quantity,
-                balance_after=running[key],
-                unit_cost=cost.quantize(COST_PLACES, rounding=ROUND_HALF_UP),
-                user_id=user_id,
-                created_at=now,
+            (
+                document.pk,
+                change.line_id,
+                change.location_id,
+                change.part_id,
+                change.quantity,
+                running[key],
+                cost.quantize(COST_PLACES, rounding=ROUND_HALF_UP),
+                user_id,
+                stamp,
             )
         )
     new_quantities = {
         level[0]: running[key] for key, level in levels.items() if running[key] != level[1]
     }
     try:
-        with transaction.atomic():
-            _write_levels(new_quantities, now)
-            StockMove.objects.bulk_create(moves)
+        # No savepoint: on an error the whole posting rolls back anyway.
+        _write_levels(new_quantities, stamp)
+        _insert_moves(moves)
     except IntegrityError as exc:
         # The CHECK constraint is the last line of defence; say it in words.
         raise StockError(
