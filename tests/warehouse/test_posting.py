@@ -373,3 +373,32 @@ def test_the_same_idempotency_key_returns_the_first_document(storekeeper, part, 
 
     assert first.pk == again.pk
     assert StockDocument.objects.count() == 1
+
+
+def test_posting_counts_documents_lines_and_failures_by_reason(receive, storekeeper, part, bin_a):
+    from warehouse import metrics
+
+    posted = metrics.DOCUMENTS_POSTED.labels(doc_type="RECEIPT")._value.get()
+    lines = metrics.DOCUMENT_LINES_POSTED._value.get()
+    short = metrics.DOCUMENT_POST_FAILURES.labels(reason="insufficient_stock")._value.get()
+    receive(part, bin_a, "1")
+    with pytest.raises(InsufficientStockError):
+        document_post(
+            document=issue(storekeeper, [{"part": part, "quantity": 5, "from_location": bin_a}]),
+            user=storekeeper,
+        )
+
+    assert metrics.DOCUMENTS_POSTED.labels(doc_type="RECEIPT")._value.get() == posted + 1
+    assert metrics.DOCUMENT_LINES_POSTED._value.get() == lines + 1
+    assert (
+        metrics.DOCUMENT_POST_FAILURES.labels(reason="insufficient_stock")._value.get() == short + 1
+    )
+
+
+def test_each_posting_writes_one_structured_log_line(receive, part, bin_a, caplog):
+    with caplog.at_level("INFO", logger="partline.warehouse"):
+        document = receive(part, bin_a, "2")
+
+    records = [r for r in caplog.records if getattr(r, "event", "") == "document_posted"]
+    assert len(records) == 1
+    assert (records[0].document_number, records[0].lines) == (document.number, 1)
