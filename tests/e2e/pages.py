@@ -20,7 +20,18 @@ class Page(NamedTuple):
 PAGES: list[Page] = [
     Page("home",                "/",                         "viewer",  "Partline"),
     Page("part-list",           "/inventory/parts/",         "viewer",  "Parts"),
+    Page("part-detail",         "/inventory/parts/{part}/",  "viewer",  "Bill of materials"),
     Page("stock-overview",      "/warehouse/",               "viewer",  "Warehouse"),
+    Page("part-stock",          "/warehouse/parts/{part}/",  "viewer",  "Balances per location"),
+    Page("document-list",       "/warehouse/documents/",     "viewer",  "Documents"),
+    Page("document-new",        "/warehouse/documents/new/", "storekeeper", "New stock document"),
+    Page("document-detail",     "/warehouse/documents/{document}/", "viewer", "Lines"),
+    Page("planner",             "/warehouse/planner/",       "planner", "planner"),
+    Page("planner-result",      "/warehouse/planner/?part={assembly}&quantity=2", "planner",
+         "Shortages"),
+    Page("admin-part-list",     "/admin/inventory/part/",    "admin",   "Select part to change"),
+    Page("admin-part-change",   "/admin/inventory/part/{assembly}/change/", "admin",
+         "Bill of materials"),
     Page("analytics",           "/analytics/",               "viewer",  "Analytics"),
     Page("api-docs",            "/api/docs/",                "viewer",  "Partline API"),
     Page("admin-index",         "/admin/",                   "admin",   "Partline administration"),
@@ -58,10 +69,20 @@ def _demo_rack() -> int:
     return rack.pk
 
 
+def _first_assembly() -> int:
+    from inventory.models import BomLine
+
+    line = BomLine.objects.order_by("assembly_id").first()
+    assert line is not None, "No assembly with a BOM in the demo data for a page placeholder"
+    return line.assembly_id
+
+
 # Placeholder name -> a function returning the value, read from the demo data.
 PLACEHOLDERS: dict[str, Callable[[], object]] = {
     "part": _first_pk("inventory.Part"),
     "warehouse": _first_pk("warehouse.Warehouse"),
+    "document": _first_pk("warehouse.StockDocument"),
+    "assembly": _first_assembly,
     "rack": _demo_rack,
 }
 

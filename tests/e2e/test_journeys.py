@@ -1,0 +1,141 @@
+"""The issue's journey in a real browser: a part and its BOM made in the admin, a receipt and an
+issue made and posted from the pages with the stock changing on screen, the build planner for the
+new assembly, the rack elevation and the optimiser preview — with no console error anywhere.
+
+Each step saves a screenshot to var/screenshots/journey-<step>.png.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from inventory.models import BomLine, Part
+from warehouse.models import Location, StockLevel
+
+pytestmark = pytest.mark.e2e
+
+
+def _stock(part: Part, location: Location) -> Decimal:
+    level = StockLevel.objects.filter(part=part, location=location).first()
+    return level.quantity if level else Decimal("0")
+
+
+def _component_and_bin() -> tuple[Part, Location]:
+    part = Part.objects.filter(is_assembly=False, is_active=True).order_by("sku").first()
+    location = Location.objects.filter(is_active=True, kind="bin").order_by("pk").first()
+    assert part and location, "the demo data should have purchased parts and bins"
+    return part, location
+
+
+def _balance_shown(session, location: Location) -> Decimal:
+    """The quantity the part's stock card shows for the location (first table: balances)."""
+    row = session.page.locator("table.data").first.locator("tr", has_text=location.code).first
+    return Decimal(row.locator("td").last.inner_text().replace(",", "").strip())
+
+
+def _pick_autocomplete(page, select_name_suffix: str, search: str) -> None:
+    """Choose in a Django admin autocomplete (select2) widget by typing and clicking."""
+    row_select = page.locator(f"select[name$='{select_name_suffix}']")
+    row_select.locator("xpath=following-sibling::span[contains(@class,'select2')]").click()
+    page.locator(".select2-search__field").fill(search)
+    page.locator(".select2-results__option", has_text=search).first.click()
+
+
+def _save_document(session, *, doc_type: str, part: Part, quantity: str, location: Location):
+    page = session.page
+    session.open("/warehouse/documents/new/")
+    page.select_option("select[name='doc_type']", doc_type)
+    page.select_option("select[name='lines-0-part']", str(part.pk))
+    page.fill("input[name='lines-0-quantity']", quantity)
+    field = "lines-0-to_location" if doc_type == "RECEIPT" else "lines-0-from_location"
+    page.select_option(f"select[name='{field}']", str(location.pk))
+    page.click("button:has-text('Save draft')")
+    page.wait_for_load_state("networkidle")
+    assert re.search(r"/warehouse/documents/\d+/$", page.url), page.url
+    session.assert_no_errors(f"new {doc_type.lower()} form")
+
+
+def _post_open_document(session) -> None:
+    page = session.page
+    page.click("form[action$='/post/'] button")
+    page.wait_for_load_state("networkidle")
+    assert "Posted" in page.content() or "POSTED" in page.content()
+
+
+def test_a_planner_creates_a_part_with_a_bom_in_the_admin(session_for):
+    component, _ = _component_and_bin()
+    session = session_for("admin")
+    page = session.page
+    session.open("/admin/inventory/part/add/")
+    page.fill("#id_sku", "E2E-ASM-1")
+    page.fill("#id_name", "Browser-made assembly")
+    page.check("#id_is_assembly")
+    _pick_autocomplete(page, "-0-component", component.sku)
+    page.locator("input[name$='-0-quantity']").fill("3")
+    session.screenshot("journey-admin-part-with-bom")
+    page.click("input[name='_save']")
+    page.wait_for_load_state("networkidle")
+    assert "was added successfully" in page.content(), page.content()[:2000]
+    session.assert_no_errors("admin part add")
+
+    assembly = Part.objects.get(sku="E2E-ASM-1")
+    assert assembly.is_assembly
+    line = BomLine.objects.get(assembly=assembly)
+    assert (line.component, line.quantity) == (component, Decimal("3"))
+
+
+def test_a_storekeeper_receives_and_issues_from_the_pages_and_sees_the_stock_change(session_for):
+    part, location = _component_and_bin()
+    before = _stock(part, location)
+    session = session_for("storekeeper")
+
+    _save_document(session, doc_type="RECEIPT", part=part, quantity="7", location=location)
+    session.screenshot("journey-receipt-draft")
+    _post_open_document(session)
+    session.screenshot("journey-receipt-posted")
+    assert _stock(part, location) == before + 7
+
+    session.open(f"/warehouse/parts/{part.pk}/")
+    session.screenshot("journey-stock-card-after-receipt")
+    assert _balance_shown(session, location) == before + 7
+
+    _save_document(session, doc_type="ISSUE", part=part, quantity="2", location=location)
+    _post_open_document(session)
+    session.screenshot("journey-issue-posted")
+    assert _stock(part, location) == before + 5
+
+    session.open(f"/warehouse/parts/{part.pk}/")
+    assert _balance_shown(session, location) == before + 5
+    session.screenshot("journey-stock-card-after-issue")
+    session.assert_no_errors("receipt and issue")
+
+
+def test_the_build_planner_answers_for_an_assembly(session_for):
+    assembly = Part.objects.filter(is_assembly=True, bom_lines__isnull=False).distinct().first()
+    assert assembly, "the demo data should have an assembly with a BOM"
+    session = session_for("planner")
+    session.open("/warehouse/planner/")
+    session.page.select_option("select[name='part']", str(assembly.pk))
+    session.page.fill("input[name='quantity']", "2")
+    session.page.locator("form[action$='/planner/'] button[type=submit]").click()
+    session.page.wait_for_load_state("networkidle")
+    assert "part=" in session.page.url
+    assert "Buildable" in session.page.content() or "buildable" in session.page.content()
+    session.screenshot("journey-planner")
+    session.assert_no_errors("build planner")
+
+
+def test_the_rack_elevation_opens_and_the_optimiser_preview_runs(session_for):
+    rack = Location.objects.filter(kind="rack", placements__isnull=False).distinct().first()
+    assert rack, "the demo data should have a rack with devices"
+    session = session_for("planner")
+    session.open(f"/warehouse/racks/{rack.pk}/")
+    assert session.page.locator("svg").count() > 0, "the elevation is drawn as SVG"
+    session.screenshot("journey-rack-elevation")
+    session.page.click("button:has-text('Run optimiser')")
+    session.page.wait_for_load_state("networkidle")
+    assert "/optimise/" in session.page.url
+    assert "Score breakdown" in session.page.content()
+    session.screenshot("journey-rack-optimiser-preview")
+    session.assert_no_errors("rack elevation and optimiser")
