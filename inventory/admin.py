@@ -21,7 +21,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from inventory import services
-from inventory.csv_io import BomImportError, bom_export_rows, bom_import_csv, parts_export_csv
+from inventory.csv_io import (
+    BOM_COLUMNS,
+    PART_COLUMNS,
+    BomImportError,
+    PartImportError,
+    bom_export_rows,
+    bom_import_csv,
+    parts_export_csv,
+    parts_import_csv,
+)
 from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
 
 # Typed web addresses without a scheme are read as https (Django 6's default).
@@ -90,11 +99,8 @@ class SupplierPartInline(admin.TabularInline):
     ]
 
 
-class BomImportForm(forms.Form):
-    file = forms.FileField(
-        help_text="UTF-8 CSV with the columns assembly_sku, component_sku, component_name, "
-        "quantity, unit_cost_usd, optional, kind."
-    )
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(help_text="A UTF-8 CSV file with a header row.")
 
 
 def _csv_response(filename: str) -> HttpResponse:
@@ -164,20 +170,26 @@ class PartAdmin(admin.ModelAdmin):
                 "import-bom/",
                 self.admin_site.admin_view(self.import_bom_view),
                 name="inventory_part_import_bom",
-            )
+            ),
+            path(
+                "import-parts/",
+                self.admin_site.admin_view(self.import_parts_view),
+                name="inventory_part_import_parts",
+            ),
         ]
         return own + super().get_urls()
 
-    def import_bom_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload a BOM CSV; the same all-or-nothing import as ``manage.py import_bom``."""
+    def _import_view(
+        self, request: HttpRequest, *, title: str, columns: str, run: Any, error_class: type
+    ) -> HttpResponse:
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         errors: list[str] = []
-        form = BomImportForm(request.POST or None, request.FILES or None)
+        form = CsvUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                result = bom_import_csv(content=form.cleaned_data["file"].read())
-            except BomImportError as exc:
+                result = run(content=form.cleaned_data["file"].read())
+            except error_class as exc:
                 errors = exc.messages
             else:
                 self.message_user(request, f"Imported: {result}.", messages.SUCCESS)
@@ -185,11 +197,32 @@ class PartAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import BOM from CSV",
+            "title": title,
+            "columns": columns,
             "form": form,
             "errors": errors,
         }
-        return TemplateResponse(request, "admin/inventory/part/import_bom.html", context)
+        return TemplateResponse(request, "admin/inventory/part/import_csv.html", context)
+
+    def import_bom_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a BOM CSV; the same all-or-nothing import as ``manage.py import_bom``."""
+        return self._import_view(
+            request,
+            title="Import BOM from CSV",
+            columns=", ".join(BOM_COLUMNS),
+            run=bom_import_csv,
+            error_class=BomImportError,
+        )
+
+    def import_parts_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a parts CSV (the export's columns): create or update parts, all or nothing."""
+        return self._import_view(
+            request,
+            title="Import parts from CSV",
+            columns=", ".join(PART_COLUMNS) + " (only sku and name are required)",
+            run=parts_import_csv,
+            error_class=PartImportError,
+        )
 
     @admin.action(description="Export selected parts as CSV")
     def export_parts_csv(self, request: HttpRequest, queryset: Any) -> HttpResponse:

@@ -368,3 +368,137 @@ def parts_export_csv(*, parts) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+class PartImportError(InventoryError):
+    """The parts file was refused; ``messages`` has one entry per problem, with line numbers."""
+
+
+def _parse_bool(text: str, column: str, default: bool) -> bool:
+    word = text.strip().lower()
+    if word == "":
+        return default
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{column} must be true or false, not {text!r}")
+
+
+@transaction.atomic
+def parts_import_csv(*, content: bytes | str) -> dict[str, int]:
+    """Create or update parts from CSV (the export's columns; only ``sku`` and ``name`` required).
+
+    Rows are matched to parts by SKU ignoring case. Categories (top-level) and manufacturers are
+    found by name and created when missing. The whole file is checked first; nothing is written
+    if any row is bad, and every bad row is reported by line number.
+    """
+    from inventory.choices import UnitOfMeasure
+    from inventory.models import Category, Manufacturer
+
+    text = _decode(content)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    unknown = [c for c in header if c not in PART_COLUMNS]
+    if "sku" not in header or "name" not in header or unknown or len(set(header)) != len(header):
+        raise PartImportError(
+            f"Wrong columns ({', '.join(unknown) or 'sku and name are required'}); allowed: "
+            f"{','.join(PART_COLUMNS)}."
+        )
+    reader.fieldnames = header
+    errors: list[str] = []
+    rows: list[tuple[int, dict]] = []
+    seen: dict[str, int] = {}
+    units = set(UnitOfMeasure.values)
+    for record in reader:
+        line = reader.line_num
+        if None in record:
+            errors.append(f"line {line}: more cells than columns")
+            continue
+        values = {k: (v or "").strip() for k, v in record.items()}
+        if not any(values.values()):
+            continue
+        problems: list[str] = []
+        data: dict = {"sku": values["sku"], "name": values["name"]}
+        if not data["sku"] or len(data["sku"]) > SKU_MAX:
+            problems.append(f"sku must have 1 to {SKU_MAX} characters")
+        if not data["name"] or len(data["name"]) > NAME_MAX:
+            problems.append(f"name must have 1 to {NAME_MAX} characters")
+        if data["sku"].lower() in seen:
+            problems.append(f"duplicate of line {seen[data['sku'].lower()]} ({data['sku']})")
+        seen.setdefault(data["sku"].lower(), line)
+        for column in ("unit_cost", "reorder_point"):
+            if values.get(column):
+                try:
+                    data[column] = _parse_decimal(values[column], column, positive=False)
+                except ValueError as exc:
+                    problems.append(str(exc))
+        if values.get("lead_time_days"):
+            if values["lead_time_days"].isdigit():
+                data["lead_time_days"] = int(values["lead_time_days"])
+            else:
+                problems.append(
+                    f"lead_time_days must be a whole number, not {values['lead_time_days']!r}"
+                )
+        if values.get("unit"):
+            if values["unit"] in units:
+                data["unit"] = values["unit"]
+            else:
+                problems.append(f"unit must be one of {', '.join(sorted(units))}")
+        if values.get("currency"):
+            if len(values["currency"]) == 3 and values["currency"].isalpha():
+                data["currency"] = values["currency"].upper()
+            else:
+                problems.append("currency must be a three-letter code")
+        for column in ("is_assembly", "is_purchased", "is_active"):
+            if column in values:
+                try:
+                    data[column] = _parse_bool(values[column], column, column != "is_assembly")
+                except ValueError as exc:
+                    problems.append(str(exc))
+        for column in ("mpn", "category", "manufacturer"):
+            if column in values:
+                data[column] = values[column]
+        if problems:
+            errors.extend(f"line {line}: {p}" for p in problems)
+        else:
+            rows.append((line, data))
+    if not rows and not errors:
+        errors.append("The file has no rows.")
+    if errors:
+        raise PartImportError(errors)
+    existing = {
+        p.sku.lower(): p
+        for p in Part.objects.annotate(sku_lower=Lower("sku")).filter(
+            sku_lower__in=[data["sku"].lower() for _, data in rows]
+        )
+    }
+    categories = {c.name.lower(): c for c in Category.objects.filter(parent=None)}
+    manufacturers = {m.name.lower(): m for m in Manufacturer.objects.all()}
+    created = updated = 0
+    for _, data in rows:
+        for column, lookup, model in (
+            ("category", categories, Category),
+            ("manufacturer", manufacturers, Manufacturer),
+        ):
+            if column in data:
+                name = data[column]
+                if not name:
+                    data[column] = None
+                    continue
+                if name.lower() not in lookup:
+                    lookup[name.lower()] = model.objects.create(name=name)
+                data[column] = lookup[name.lower()]
+        part = existing.get(data["sku"].lower())
+        if part is None:
+            Part.objects.create(**data)
+            created += 1
+            continue
+        data.pop("sku")
+        changed = [k for k, v in data.items() if getattr(part, k) != v]
+        if changed:
+            for k in changed:
+                setattr(part, k, data[k])
+            part.save(update_fields=[*changed, "updated_at"])
+            updated += 1
+    return {"rows": len(rows), "created": created, "updated": updated}

@@ -126,3 +126,45 @@ def test_the_export_parts_action_lists_the_selected_parts(admin_client):
 def test_the_manufacturer_admin_lists_manufacturers(admin_client):
     response = admin_client.get(reverse("admin:inventory_manufacturer_changelist"))
     assert response.status_code == 200
+
+
+def test_the_admin_parts_import_creates_and_updates_parts(admin_client):
+    PartFactory(sku="STS3215-7V4", name="Old name")
+    content = (
+        b"sku,name,category,manufacturer,mpn,unit_cost,lead_time_days\n"
+        b"sts3215-7v4,Feetech STS3215 7.4 V,Servos,Feetech,STS3215-C001,14.00,21\n"
+        b"RPI5-4GB,Raspberry Pi 5 4 GB,Computers,Raspberry Pi,SC1111,60,3\n"
+    )
+    response = admin_client.post(
+        reverse("admin:inventory_part_import_parts"),
+        {"file": SimpleUploadedFile("parts.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code == 302
+    servo = Part.objects.get(sku="STS3215-7V4")
+    assert (servo.name, servo.manufacturer.name, servo.category.name) == (
+        "Feetech STS3215 7.4 V",
+        "Feetech",
+        "Servos",
+    )
+    assert Part.objects.get(sku="RPI5-4GB").unit_cost == Decimal("60")
+
+
+def test_the_admin_parts_import_reports_bad_lines_and_changes_nothing(admin_client):
+    content = b"sku,name,unit_cost,unit\nA,Part A,1,pcs\nB,Part B,-3,boxes\n"
+    response = admin_client.post(
+        reverse("admin:inventory_part_import_parts"),
+        {"file": SimpleUploadedFile("parts.csv", content, content_type="text/csv")},
+    )
+    html = response.content.decode()
+    assert "line 3: unit_cost cannot be negative" in html
+    assert "line 3: unit must be one of" in html
+    assert not Part.objects.exists()
+
+
+def test_parts_export_then_import_changes_nothing(admin_client):
+    from inventory.csv_io import parts_export_csv, parts_import_csv
+
+    PartFactory(sku="A", mpn="X-1")
+    AssemblyFactory(sku="B")
+    result = parts_import_csv(content=parts_export_csv(parts=Part.objects.all()))
+    assert result == {"rows": 2, "created": 0, "updated": 0}
