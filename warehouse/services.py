@@ -43,6 +43,7 @@ from warehouse.selectors import format_quantity, stock_ledger_mismatches
 logger = logging.getLogger("partline.warehouse")
 
 ZERO = Decimal("0")
+MAX_NUMBER = Decimal("1E10")
 COST_PLACES = Decimal("0.0001")
 DEFAULT_RECEIVING_CODE = "RECEIVING"
 
@@ -191,6 +192,9 @@ def _as_decimal(value: Any, label: str) -> Decimal:
         raise StockError(f"{label}: '{value}' is not a number.")
     if not number.is_finite():
         raise StockError(f"{label}: '{value}' is not a number.")
+    if abs(number) >= MAX_NUMBER:
+        # Quantities and costs are stored with 14 digits, 4 after the point.
+        raise StockError(f"{label}: '{value}' is too large (at most 9,999,999,999.9999).")
     return number
 
 

@@ -27,6 +27,8 @@ class Command(BaseCommand):
             text = path.read_text(encoding="utf-8-sig")
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.")
+        except UnicodeDecodeError:
+            raise CommandError(f"{path.name} is not UTF-8 text: save it as CSV UTF-8 and retry.")
         user = None
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()

@@ -1,0 +1,265 @@
+"""Bad input, named: each case is refused with 400/404 (or a non-zero exit) and a message a person
+can act on, and nothing is partially written.
+
+Cases are rows of tables; a new endpoint or command joins by adding rows.
+"""
+
+from collections.abc import Callable
+from io import StringIO
+from typing import Any, NamedTuple
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from inventory.models import BomLine, Part
+from tests.factories import AssemblyFactory, BomLineFactory, LocationFactory, PartFactory
+from warehouse.models import DocumentLine, StockDocument, StockLevel, StockMove
+
+pytestmark = pytest.mark.django_db
+
+WRITTEN_MODELS = (Part, BomLine, StockDocument, DocumentLine, StockLevel, StockMove)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in WRITTEN_MODELS}
+
+
+class World:
+    """The few objects the cases refer to, made fresh for every case."""
+
+    def __init__(self) -> None:
+        self.part = PartFactory(sku="BAD-IN-1")
+        self.location = LocationFactory()
+        line = BomLineFactory(component=self.part)
+        self.assembly = line.assembly
+        self.top = AssemblyFactory()
+        BomLineFactory(assembly=self.top, component=self.assembly)
+
+
+class ApiCase(NamedTuple):
+    name: str
+    method: str
+    url: str | Callable[[World], str]
+    body: Callable[[World], dict] | None
+    status: int
+    message: str
+
+
+def receipt(quantity: Any) -> Callable[[World], dict]:
+    return lambda w: {
+        "doc_type": "RECEIPT",
+        "lines": [{"part": w.part.pk, "quantity": quantity, "to_location": w.location.pk}],
+    }
+
+
+def receipt_line(**line: Any) -> Callable[[World], dict]:
+    def build(w: World) -> dict:
+        values = {"part": w.part.pk, "quantity": "1", "to_location": w.location.pk, **line}
+        return {"doc_type": "RECEIPT", "lines": [values]}
+
+    return build
+
+
+def bom_line(assembly: str, component: str, quantity: str) -> Callable[[World], dict]:
+    return lambda w: {
+        "assembly": getattr(w, assembly).pk,
+        "component": getattr(w, component).pk,
+        "quantity": quantity,
+    }
+
+
+def shortages(quantity: str) -> Callable[[World], str]:
+    return lambda w: f"/api/parts/{w.assembly.pk}/shortages/?quantity={quantity}"
+
+
+def part(**fields: Any) -> Callable[[World], dict]:
+    return lambda w: {"sku": "BAD-NEW-1", "name": "Bad input part", **fields}
+
+
+# fmt: off
+API_CASES: list[ApiCase] = [
+    #       name
+    #       method  url  body  status  message the answer contains
+    # --- quantities
+    ApiCase("negative document quantity",
+            "POST", "/api/documents/", receipt("-1"), 400, "greater than"),
+    ApiCase("zero document quantity",
+            "POST", "/api/documents/", receipt("0"), 400, "greater than"),
+    ApiCase("huge document quantity",
+            "POST", "/api/documents/", receipt("1" + "0" * 30), 400, "digits"),
+    ApiCase("non-numeric document quantity",
+            "POST", "/api/documents/", receipt("many"), 400, "valid number"),
+    ApiCase("quantity with too many decimals",
+            "POST", "/api/documents/", receipt("1.123456789"), 400, "decimal places"),
+    ApiCase("quantity as an exponent of 10^40",
+            "POST", "/api/documents/", receipt("1e40"), 400, "digits"),
+    ApiCase("document line for a part that does not exist",
+            "POST", "/api/documents/", receipt_line(part=999999), 400, "does not exist"),
+    ApiCase("document line whose part id is not an integer",
+            "POST", "/api/documents/", receipt_line(part="abc"), 400, "Incorrect type"),
+    ApiCase("negative part unit cost",
+            "POST", "/api/parts/", part(unit_cost="-1"), 400, "greater than or equal to 0"),
+    ApiCase("non-numeric part unit cost",
+            "POST", "/api/parts/", part(unit_cost="cheap"), 400, "valid number"),
+    ApiCase("huge part unit cost",
+            "POST", "/api/parts/", part(unit_cost="1" + "0" * 20), 400, "digits"),
+    ApiCase("negative lead time",
+            "POST", "/api/parts/", part(lead_time_days=-3), 400, "greater than or equal to 0"),
+    ApiCase("zero BOM quantity",
+            "POST", "/api/bom-lines/", bom_line("top", "part", "0"), 400, "greater than"),
+    ApiCase("BOM line that closes a cycle",
+            "POST", "/api/bom-lines/", bom_line("part", "top", "1"), 400, "cycle"),
+    ApiCase("BOM line with the assembly as its own component",
+            "POST", "/api/bom-lines/", bom_line("top", "top", "1"), 400, "itself"),
+    # --- ids
+    ApiCase("part id that does not exist",
+            "GET", "/api/parts/999999/", None, 404, "No Part matches"),
+    ApiCase("part id that is not an integer",
+            "GET", "/api/parts/abc/", None, 404, "Not found"),
+    ApiCase("posting a document that does not exist",
+            "POST", "/api/documents/999999/post/", None, 404, "No StockDocument matches"),
+    ApiCase("posting a document id that is not an integer",
+            "POST", "/api/documents/1.5/post/", None, 404, "Not found"),
+    ApiCase("buildable of a part that does not exist",
+            "GET", "/api/parts/999999/buildable/", None, 404, "No Part matches"),
+    # --- pages
+    ApiCase("page zero",
+            "GET", "/api/parts/?page=0", None, 404, "Invalid page"),
+    ApiCase("page that is not a number",
+            "GET", "/api/parts/?page=abc", None, 404, "Invalid page"),
+    ApiCase("page past the end",
+            "GET", "/api/parts/?page=999", None, 404, "Invalid page"),
+    # --- filters
+    ApiCase("unknown document status filter",
+            "GET", "/api/documents/?status=BOGUS", None, 400, "valid choice"),
+    ApiCase("unknown document type filter",
+            "GET", "/api/documents/?doc_type=GIFT", None, 400, "valid choice"),
+    ApiCase("warehouse filter that does not exist",
+            "GET", "/api/stock-levels/?warehouse=999999", None, 400, "valid choice"),
+    ApiCase("warehouse filter that is not an id",
+            "GET", "/api/stock-levels/?warehouse=abc", None, 400, "valid choice"),
+    ApiCase("part filter that does not exist",
+            "GET", "/api/moves/?part=999999", None, 400, "valid choice"),
+    ApiCase("category filter that does not exist",
+            "GET", "/api/parts/?category=999999", None, 400, "valid choice"),
+    # --- planning parameters
+    ApiCase("shortages for a negative quantity",
+            "GET", shortages("-2"), None, 400, "quantity"),
+    ApiCase("shortages for a non-numeric quantity",
+            "GET", shortages("lots"), None, 400, "quantity"),
+    ApiCase("shortages for a huge quantity",
+            "GET", shortages("1e40"), None, 400, "quantity"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "url", "body", "status", "message"),
+    API_CASES,
+    ids=[case[0] for case in API_CASES],
+)
+def test_bad_api_input_is_refused_with_a_message_and_writes_nothing(
+    name, method, url, body, status, message, client_for
+):
+    world = World()
+    client = client_for("manager")
+    before = counts()
+    url = url(world) if callable(url) else url
+    kwargs = {"data": body(world), "format": "json"} if body else {}
+    response = getattr(client, method.lower())(url, **kwargs)
+    assert response.status_code == status, f"{name}: {response.status_code} {response.content!r}"
+    assert response["Content-Type"].startswith("application/json"), name
+    assert message.lower() in response.content.decode().lower(), (
+        f"{name}: expected a message containing {message!r}, got {response.content!r}"
+    )
+    assert counts() == before, f"{name}: something was written"
+
+
+def test_a_page_size_over_the_cap_is_served_capped_on_every_list_endpoint(client_for):
+    from tests.quality.test_api_fuzz import schema
+
+    client = client_for("manager")
+    PartFactory.create_batch(3)
+    lists = [
+        operation.ok().path
+        for operation in schema.get_all_operations()
+        if operation.ok().method == "get"
+        and "{" not in operation.ok().path
+        and any(p.name == "page_size" for p in operation.ok().query)
+    ]
+    assert "/api/parts/" in lists
+    for path in lists:
+        response = client.get(path, {"page_size": 100000})
+        assert response.status_code == 200, path
+        assert len(response.json()["results"]) <= 100, path
+
+
+# --- CSV imports (commands): a non-zero exit, a message naming the problem, nothing written.
+
+BOM_HEADER = "assembly_sku,component_sku,component_name,quantity,unit_cost_usd,optional,kind\n"
+STOCK_HEADER = "warehouse,location,sku,quantity,unit_cost\n"
+
+# fmt: off
+IMPORT_CASES: list[tuple[str, str, bytes, str]] = [
+    # (name, command,
+    #  file content, message the error contains)
+    ("BOM file with wrong columns", "import_bom",
+     b"parent,child,qty\nA,B,1\n", "column"),
+    ("BOM file that is not UTF-8", "import_bom",
+     (BOM_HEADER + "ASM-\xc9,C-1,Widget,1,,,\n").encode("latin-1"), "UTF-8"),
+    ("BOM file with a duplicated row", "import_bom",
+     (BOM_HEADER + "ASM-X,C-1,Widget,1,,,\nASM-X,C-1,Widget,2,,,\n").encode(), "duplicate"),
+    ("BOM file with a cycle", "import_bom",
+     (BOM_HEADER + "ASM-X,ASM-Y,Y,1,,,\nASM-Y,ASM-X,X,1,,,\n").encode(), "cycle"),
+    ("BOM file with a negative quantity", "import_bom",
+     (BOM_HEADER + "ASM-X,C-1,Widget,-2,,,\n").encode(), "quantity"),
+    ("BOM file with a non-numeric quantity", "import_bom",
+     (BOM_HEADER + "ASM-X,C-1,Widget,two,,,\n").encode(), "quantity"),
+    ("empty BOM file", "import_bom",
+     b"", "column"),
+    ("stock file with wrong columns", "import_stock",
+     b"sku,qty\nBAD-IN-1,1\n", "column"),
+    ("stock file that is not UTF-8", "import_stock",
+     (STOCK_HEADER + "WH-\xc9,,BAD-IN-1,1,\n").encode("latin-1"), "UTF-8"),
+    ("stock file with a duplicated SKU row", "import_stock",
+     (STOCK_HEADER + "{wh},,BAD-IN-1,1,\n{wh},,bad-in-1,2,\n").encode(), "BAD-IN-1"),
+    ("stock file with an unknown SKU", "import_stock",
+     (STOCK_HEADER + "{wh},,NO-SUCH-SKU,1,\n").encode(), "unknown SKU"),
+    ("stock file with a negative quantity", "import_stock",
+     (STOCK_HEADER + "{wh},,BAD-IN-1,-1,\n").encode(), "Row 2"),
+    ("stock file with a non-numeric quantity", "import_stock",
+     (STOCK_HEADER + "{wh},,BAD-IN-1,lots,\n").encode(), "Row 2"),
+    ("stock file with a huge quantity", "import_stock",
+     (STOCK_HEADER + "{wh},,BAD-IN-1,1" + "0" * 30 + ",\n").encode(), "Row 2"),
+    ("stock file with an unknown warehouse", "import_stock",
+     (STOCK_HEADER + "NOWHERE,,BAD-IN-1,1,\n").encode(), "NOWHERE"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("name", "command", "content", "message"),
+    IMPORT_CASES,
+    ids=[case[0] for case in IMPORT_CASES],
+)
+def test_a_bad_import_file_exits_non_zero_naming_the_problem_and_writes_nothing(
+    name, command, content, message, tmp_path
+):
+    world = World()
+    content = content.replace(b"{wh}", world.location.warehouse.code.encode())
+    path = tmp_path / "import.csv"
+    path.write_bytes(content)
+    before = counts()
+    stderr = StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command(command, str(path), stdout=StringIO(), stderr=stderr)
+    said = f"{refused.value} {stderr.getvalue()}"
+    assert message.lower() in said.lower(), f"{name}: {said!r}"
+    assert counts() == before, f"{name}: something was written"
+
+
+@pytest.mark.parametrize("command", ["import_bom", "import_stock"])
+def test_an_import_of_a_missing_file_exits_non_zero_naming_the_file(command, tmp_path):
+    missing = tmp_path / "nope.csv"
+    with pytest.raises(CommandError, match="nope.csv"):
+        call_command(command, str(missing), stdout=StringIO(), stderr=StringIO())
