@@ -37,11 +37,16 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Longer sessions of the quality gates (CI runs them bounded inside `make test`).
 fuzz: install
-	FUZZ_EXAMPLES=200 $(BIN)/pytest -q tests/quality/test_api_fuzz.py -p no:xdist
+	FUZZ_EXAMPLES=200 PROPERTY_EXAMPLES=300 $(BIN)/pytest -q -p no:xdist \
+		tests/quality/test_api_fuzz.py tests/quality/test_properties.py
 
 e2e: install
 	$(BIN)/pytest -q -m e2e -p no:xdist
+
+faults: install
+	$(BIN)/pytest -q -m faults -p no:xdist
 
 bench: install
 	$(PY) bench/bom.py
