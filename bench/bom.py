@@ -107,6 +107,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--keep", action="store_true", help="Keep the bench database (prints its URL) to profile."
+    )
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "")
@@ -126,7 +129,10 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        cleanup()
+        if args.keep:
+            print(f"Kept: DATABASE_URL={url}")
+        else:
+            cleanup()
 
 
 def run(args: argparse.Namespace) -> None:

@@ -7,6 +7,7 @@ more, then parts and supplier terms with one each, and computes in memory.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -80,6 +81,29 @@ def on_hand_below(*, part_id: int, warehouse: Warehouse | None = None) -> dict[i
         return {part: _decimal(total) for part, total in cursor.fetchall()}
 
 
+def on_hand_of(*, part_ids: list[int], warehouse: Warehouse | None = None) -> dict[int, Decimal]:
+    """Stock of the given parts, in one query with the ids passed as one parameter.
+
+    Used when the parts below an assembly are already known (a cached BOM structure), so the
+    recursive walk is not run again. PostgreSQL takes the ids as an array, SQLite as JSON.
+    """
+    stock = connection.ops.quote_name(StockLevel._meta.db_table)
+    locations = connection.ops.quote_name(Location._meta.db_table)
+    if connection.vendor == "postgresql":
+        ids_sql, ids_param = "s.part_id = ANY(%s)", list(part_ids)
+    else:
+        ids_sql, ids_param = "s.part_id IN (SELECT value FROM json_each(%s))", json.dumps(part_ids)
+    params: list[Any] = [ids_param]
+    where = ids_sql
+    if warehouse is not None:
+        where += f" AND s.location_id IN (SELECT id FROM {locations} WHERE warehouse_id = %s)"
+        params.append(warehouse.pk)
+    sql = f"SELECT s.part_id, SUM(s.quantity) FROM {stock} s WHERE {where} GROUP BY s.part_id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {part: _decimal(total) for part, total in cursor.fetchall()}
+
+
 def resolve_warehouse(value: Any) -> Warehouse | None:
     """A warehouse from its code (any case) or id; None for blank; PlanningError if unknown."""
     if value in (None, ""):
@@ -138,7 +162,7 @@ def build_plan(
         structure = bom_structure(part_id=part.pk, include_optional=include_optional)
         if not structure.has_lines:
             raise PlanningError({"part": f"{part.sku} has no BOM lines to build from."})
-        stock = on_hand_below(part_id=part.pk, warehouse=warehouse)
+        stock = on_hand_of(part_ids=structure.order, warehouse=warehouse)
         netting = bom.Netting(
             None, part.pk, stock, include_optional=include_optional, structure=structure
         )

@@ -290,3 +290,16 @@ def test_a_line_deleted_with_its_component_part_is_seen_by_the_next_plan(arm, st
     line = arm.bom_lines.get(component__sku="BASE-PLATE")
     line.delete()
     assert planning.build_plan(part=arm).buildable == 16
+
+
+def test_stock_by_ids_and_stock_below_an_assembly_agree_per_warehouse(arm, stock):
+    north, south = WarehouseFactory(code="NORTH"), WarehouseFactory(code="SOUTH")
+    stock("SERVO", "1.5", north)
+    stock("SERVO", "2.25", south)
+    stock("WRIST", "1", north)
+    ids = list(Part.objects.values_list("pk", flat=True))
+    for warehouse in (None, north, south):
+        by_ids = planning.on_hand_of(part_ids=ids, warehouse=warehouse)
+        below = planning.on_hand_below(part_id=arm.pk, warehouse=warehouse)
+        assert by_ids == below
+    assert planning.on_hand_of(part_ids=ids)[Part.objects.get(sku="SERVO").pk] == D("3.75")
