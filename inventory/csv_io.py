@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 
 from inventory import bom
 from inventory.models import BomLine, Part
-from inventory.selectors import bom_graph_all, bom_graph_below
+from inventory.selectors import bom_graph_all, bom_graph_below, parts_by_id
 from inventory.services import (
     InventoryError,
     bom_revision_bump,
@@ -301,7 +301,7 @@ def _money(value: Decimal) -> str:
 def bom_export_rows(*, part: Part) -> list[list[str]]:
     """The BOM below a part as import rows (header first), each assembly's lines once."""
     graph = bom_graph_below(part_id=part.pk)
-    parts = Part.objects.in_bulk(graph.parts_below(part.pk) | {part.pk})
+    parts = parts_by_id(graph.parts_below(part.pk) | {part.pk})
     rows = [list(BOM_COLUMNS)]
     for node in bom.topological_order(graph, part.pk, include_optional=True):
         for child, quantity, optional in graph.children.get(node, []):

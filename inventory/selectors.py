@@ -127,8 +127,23 @@ def bom_graph_all() -> BomGraph:
     )
 
 
+# What BOM pages, exports and computations read of each part: loading only these keeps a
+# 10,000-part BOM cheap.
+PART_SUMMARY_FIELDS = (
+    "id",
+    "sku",
+    "name",
+    "unit",
+    "unit_cost",
+    "currency",
+    "is_assembly",
+    "is_purchased",
+    "lead_time_days",
+)
+
+
 def parts_by_id(ids: Iterable[int]) -> dict[int, Part]:
-    return Part.objects.in_bulk(list(set(ids)))
+    return Part.objects.only(*PART_SUMMARY_FIELDS).in_bulk(list(set(ids)))
 
 
 def where_used(*, part: Part) -> list[dict[str, Any]]:

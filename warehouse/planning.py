@@ -20,11 +20,10 @@ from django.utils import timezone
 
 from inventory import bom
 from inventory.models import BomLine, Part, SupplierPart
-from inventory.selectors import bom_structure, supply_options
+from inventory.selectors import bom_structure, parts_by_id, supply_options
 from warehouse.models import Location, StockLevel, Warehouse
 
 FOUR_PLACES = Decimal("0.0001")
-PART_FIELDS = ("id", "sku", "name", "unit", "unit_cost", "currency", "lead_time_days")
 
 
 class PlanningError(ValidationError):
@@ -175,7 +174,7 @@ def build_plan(
     if net is not None:
         short = net.short()
         shown |= set(short) | {step.part_id for step in net.builds}
-    parts = Part.objects.only(*PART_FIELDS).in_bulk(list(shown)) if shown else {}
+    parts = parts_by_id(shown) if shown else {}
     parts[part.pk] = part
     if net is not None:
         report = bom.price_shortages(
