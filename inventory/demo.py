@@ -62,6 +62,14 @@ PART_DETAILS = {
     "LEKIWI-PRINT": ("Printed parts", "", ""),
 }
 
+# Top-level assemblies never appear as components in the CSV, so the import names them by SKU.
+ASSEMBLY_NAMES = {
+    "SO-ARM100-L": "SO-ARM100 leader arm",
+    "LEKIWI-12V": "LeKiwi mobile manipulator 12 V",
+}
+# Own lead times (days) of parts bought ad hoc or printed in-house, used when no supplier part.
+LEAD_TIMES = {"printed": 2, "purchased": 7}
+
 SUPPLIERS = {
     "ALI": {
         "name": "Alibaba Feetech Store",
@@ -120,6 +128,11 @@ def load_demo_inventory() -> str:
             "manufacturer": manufacturers.get(manufacturer),
             "mpn": mpn,
         }
+        if sku in ASSEMBLY_NAMES and part.name == part.sku:
+            wanted["name"] = ASSEMBLY_NAMES[sku]
+        if not part.is_assembly and part.lead_time_days == 0:
+            kind = "purchased" if part.is_purchased else "printed"
+            wanted["lead_time_days"] = LEAD_TIMES[kind]
         if any(getattr(part, k) != v for k, v in wanted.items()):
             for k, v in wanted.items():
                 setattr(part, k, v)
