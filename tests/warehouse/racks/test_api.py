@@ -189,3 +189,26 @@ def test_connections_filter_by_asset_at_either_end(client_for, placed):
     ConnectionFactory()
     body = client_for("viewer").get(f"/api/connections/?asset={placed['db'].asset_id}").json()
     assert body["count"] == 1
+
+
+def test_the_layout_takes_the_same_number_of_queries_however_many_devices(
+    client_for, rack, placed, django_assert_max_num_queries
+):
+    client = client_for("viewer")
+    client.get(f"/api/racks/{rack.pk}/layout/")  # warm the session and permission caches
+    for start_u in range(25, 35):
+        from warehouse.racks.services import placement_create
+
+        placement_create(rack=rack, asset=device(f"extra-{start_u}"), start_u=start_u)
+    with django_assert_max_num_queries(6):
+        assert client.get(f"/api/racks/{rack.pk}/layout/").status_code == 200
+
+
+def test_the_rack_list_takes_a_fixed_number_of_queries(
+    client_for, placed, django_assert_max_num_queries
+):
+    RackFactory.create_batch(5)
+    client = client_for("viewer")
+    client.get("/api/racks/")
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/racks/").json()["count"] == 6
