@@ -11,6 +11,7 @@ from tests.factories import LocationFactory, PartFactory, UserFactory
 from warehouse.choices import DocumentStatus, DocumentType
 from warehouse.models import StockDocument, StockLevel, StockMove
 from warehouse.services import (
+    DocumentStateError,
     InsufficientStockError,
     document_create,
     document_post,
@@ -159,3 +160,21 @@ def test_concurrent_document_numbers_have_no_gaps_or_duplicates(setup):
     assert not any(isinstance(r, Exception) for r in results), results
     numbers = sorted(int(n.rsplit("-", 1)[1]) for batch in results for n in batch)
     assert numbers == list(range(1, THREADS * 5 + 1))
+
+
+def test_posting_the_same_document_concurrently_posts_it_once(setup):
+    user, bin_a, _ = setup
+    part = PartFactory()
+    receive(user, part, bin_a, "100")
+    draft = document_create(
+        doc_type=DocumentType.ISSUE,
+        user=user,
+        lines=[{"part": part, "quantity": Decimal("5"), "from_location": bin_a}],
+    )
+
+    results = run_in_threads(lambda i: document_post(document=draft, user=user))
+
+    assert sum(isinstance(r, StockDocument) for r in results) == 1, results
+    assert all(isinstance(r, (StockDocument, DocumentStateError)) for r in results), results
+    assert StockLevel.objects.get(location=bin_a, part=part).quantity == Decimal("95")
+    assert StockMove.objects.filter(document=draft).count() == 1
