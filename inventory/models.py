@@ -1,5 +1,6 @@
 """Parts, categories, manufacturers, suppliers and bills of materials."""
 
+import uuid
 from decimal import Decimal
 
 from django.core.validators import (
@@ -238,6 +239,9 @@ class BomRevision(models.Model):
     """
 
     number = models.BigIntegerField(default=0)
+    # A fresh random token with every change: cache keys built from it never repeat, even if the
+    # database is restored to an older revision number and changed again.
+    token = models.UUIDField(default=uuid.uuid4)
 
     class Meta:
         constraints = [

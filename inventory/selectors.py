@@ -76,8 +76,13 @@ def bom_graph_below(*, part_id: int) -> BomGraph:
 
 def bom_revision() -> int:
     """The current BOM revision number (bumped by every change to BOM lines)."""
-    number = BomRevision.objects.filter(pk=1).values_list("number", flat=True).first()
-    return number or 0
+    return bom_revision_key()[0]
+
+
+def bom_revision_key() -> tuple[int, str]:
+    """(number, token) of the current BOM revision, in one query; (0, "none") before any."""
+    row = BomRevision.objects.filter(pk=1).values_list("number", "token").first()
+    return (row[0], row[1].hex if hasattr(row[1], "hex") else str(row[1])) if row else (0, "none")
 
 
 def bom_structure(*, part_id: int, include_optional: bool = False) -> bom.BomStructure:
@@ -88,7 +93,8 @@ def bom_structure(*, part_id: int, include_optional: bool = False) -> bom.BomStr
     change is never answered from an older structure. Stock is not cached. If the cache is
     unreachable the structure is compiled from the database.
     """
-    key = f"inventory:bom-structure:{bom_revision()}:{part_id}:{int(include_optional)}"
+    number, token = bom_revision_key()
+    key = f"inventory:bom-structure:{number}-{token}:{part_id}:{int(include_optional)}"
     try:
         structure = cache.get(key)
     except Exception:  # the cache is an optimisation; never fail a plan because it is down

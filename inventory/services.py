@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -28,10 +29,11 @@ class BomCycleError(InventoryError):
 
 def bom_revision_bump() -> None:
     """Count one more change to BOM lines (inside the caller's transaction)."""
-    if not BomRevision.objects.filter(pk=1).update(number=F("number") + 1):
-        revision, created = BomRevision.objects.get_or_create(pk=1, defaults={"number": 1})
+    bump = {"number": F("number") + 1, "token": uuid.uuid4()}
+    if not BomRevision.objects.filter(pk=1).update(**bump):
+        _, created = BomRevision.objects.get_or_create(pk=1, defaults={"number": 1})
         if not created:
-            BomRevision.objects.filter(pk=1).update(number=F("number") + 1)
+            BomRevision.objects.filter(pk=1).update(**bump)
 
 
 def bom_revision_bump_on_change(sender: Any, **kwargs: Any) -> None:

@@ -303,3 +303,16 @@ def test_stock_by_ids_and_stock_below_an_assembly_agree_per_warehouse(arm, stock
         below = planning.on_hand_below(part_id=arm.pk, warehouse=warehouse)
         assert by_ids == below
     assert planning.on_hand_of(part_ids=ids)[Part.objects.get(sku="SERVO").pk] == D("3.75")
+
+
+def test_a_revision_number_seen_before_does_not_bring_back_an_old_cached_bom(arm, stock):
+    from inventory.models import BomRevision
+    from inventory.services import bom_line_add
+
+    for sku in ("SERVO", "BRACKET", "BASE-PLATE"):
+        stock(sku, "100")
+    planning.build_plan(part=arm)
+    number = BomRevision.objects.get().number
+    bom_line_add(assembly=arm, component=PartFactory(sku="NEW-PART"), quantity=D("1"))
+    BomRevision.objects.update(number=number)  # as after restoring an older backup
+    assert planning.build_plan(part=arm).buildable == 0
