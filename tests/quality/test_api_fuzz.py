@@ -30,7 +30,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -78,6 +80,18 @@ def _own_schema() -> dict:
 
 schema = schemathesis.openapi.from_dict(_own_schema())
 schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open():
+    """Calls go straight to the WSGI handler, whose request signals close old connections: on
+    PostgreSQL that would close the test's own connection inside its transaction. Django's test
+    Client disconnects the same handler for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
