@@ -21,7 +21,8 @@ Left out, and why:
 - response_headers_conformance, missing_required_header, unsupported_method: headers carry no
   contract in this schema; unsupported methods are answered 405 by DRF and covered there.
 
-FUZZ_EXAMPLES bounds the generated examples per operation (default 5 for CI); `make fuzz` uses 200.
+FUZZ_EXAMPLES bounds the generated examples per operation (default 5 for CI); `make fuzz` uses 200
+and adds the coverage phase (boundary values of every parameter).
 """
 
 import json
@@ -80,6 +81,10 @@ def _own_schema() -> dict:
 
 schema = schemathesis.openapi.from_dict(_own_schema())
 schema.app = get_wsgi_application()
+# The coverage phase sends every boundary value of every parameter (hundreds of requests per
+# operation, whatever FUZZ_EXAMPLES says); CI runs the examples and fuzzing phases, `make fuzz`
+# adds coverage (FUZZ_COVERAGE=1).
+schema.config.phases.coverage.enabled = os.environ.get("FUZZ_COVERAGE") == "1"
 
 
 @pytest.fixture(autouse=True)
