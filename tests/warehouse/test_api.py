@@ -281,3 +281,20 @@ def test_documents_filter_by_type_status_and_warehouse(storekeeper_client, recei
     assert drafts["count"] == 1 and drafts["results"][0]["doc_type"] == "ISSUE"
     assert receipts["count"] == 1
     assert other["count"] == 0
+
+
+def test_creating_again_with_the_same_idempotency_key_returns_the_first_document(
+    storekeeper_client, part, bin_a
+):
+    body = {
+        "doc_type": "RECEIPT",
+        "idempotency_key": "delivery-881",
+        "lines": [{"part": part.pk, "quantity": "2", "to_location": bin_a.pk}],
+    }
+
+    first = storekeeper_client.post("/api/documents/", body, format="json")
+    again = storekeeper_client.post("/api/documents/", body, format="json")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert StockDocument.objects.count() == 1

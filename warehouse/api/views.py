@@ -194,10 +194,23 @@ class StockDocumentViewSet(
             return conflict_response(exc)
 
     @extend_schema(
-        responses={201: StockDocumentSerializer, 409: CONFLICT},
+        responses={
+            201: StockDocumentSerializer,
+            200: OpenApiResponse(
+                StockDocumentSerializer,
+                description="A document with this idempotency_key exists already: it is "
+                "returned unchanged and nothing is created.",
+            ),
+            409: CONFLICT,
+        },
         description="Create a DRAFT document with its lines in one request.",
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = request.data.get("idempotency_key") if hasattr(request.data, "get") else None
+        if isinstance(key, str) and key:
+            existing = self.get_queryset().filter(idempotency_key=key).first()
+            if existing is not None:
+                return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
         return self._state_errors(lambda: super(StockDocumentViewSet, self).create(request))
 
     @extend_schema(
