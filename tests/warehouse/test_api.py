@@ -298,3 +298,37 @@ def test_creating_again_with_the_same_idempotency_key_returns_the_first_document
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["id"] == first.json()["id"]
     assert StockDocument.objects.count() == 1
+
+
+def test_the_document_list_takes_a_constant_number_of_queries(
+    storekeeper_client, receive, part, bin_a, django_assert_max_num_queries
+):
+    for _ in range(3):
+        receive(part, bin_a, "1")
+    storekeeper_client.get("/api/documents/")  # warm the permission cache
+    with django_assert_max_num_queries(8) as few:
+        storekeeper_client.get("/api/documents/")
+    for _ in range(10):
+        receive(PartFactory(), bin_a, "1")
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = storekeeper_client.get("/api/documents/")
+
+    assert response.json()["count"] == 13
+
+
+def test_the_stock_level_list_takes_a_constant_number_of_queries(
+    client_for, receive, bin_a, django_assert_max_num_queries
+):
+    viewer = client_for("viewer")
+    receive(PartFactory(), bin_a, "1")
+    viewer.get("/api/stock-levels/")
+    with django_assert_max_num_queries(8) as few:
+        viewer.get("/api/stock-levels/")
+    for _ in range(10):
+        receive(PartFactory(), bin_a, "1")
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = viewer.get("/api/stock-levels/")
+
+    assert response.json()["count"] == 11
