@@ -197,7 +197,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=400, help="Documents per run.")
+    parser.add_argument("--documents", type=int, default=800, help="Documents per run.")
     parser.add_argument(
         "--kind", choices=["issue", "transfer", "receipt"], default="issue", help="Document type."
     )
