@@ -7,8 +7,10 @@ DATABASE_URL; it is created, migrated, filled and dropped again):
 It never touches the development database. It makes 5,000 parts and 20 bins, posts opening stock
 through one ADJUSTMENT, creates the DRAFT documents (not timed), then times document_post —
 the same service the pages, the API and the admin call — first with 1 poster, then with 8
-concurrent posters, each a separate process (like web workers; --mode thread for threads)
-on its own connection. Each document has 10 distinct random parts from random bins.
+concurrent posters, each a thread with its own database connection (--mode process runs them as
+separate processes instead, like web workers; on two cores eight Python processes starve the
+database of CPU while it holds row locks, so that mode measures the machine more than posting).
+Each document has 10 distinct random parts from random bins.
 Printed: posted lines per second for each run and the p50/p95 latency of one post.
 Target: at least 1,000 lines/s with 8 posters on a 2-core machine.
 """
@@ -155,8 +157,8 @@ def _post_chunk(document_ids: list[int], user_id: int, start: Any, results: Any)
 def _post_all(documents: list, posters: int, user: Any, mode: str) -> tuple[float, list[float]]:
     """Post the documents with `posters` concurrent posters, each on its own connection.
 
-    mode "process" (the default) runs each poster in its own process, as gunicorn workers
-    would; "thread" runs them as threads of this process (one GIL shared by all).
+    mode "thread" (the default) runs them as threads of this process (one GIL shared by all);
+    "process" runs each poster in its own process, as gunicorn workers would.
     """
     from django.db import connections
 
@@ -205,8 +207,9 @@ def main() -> None:
     parser.add_argument(
         "--mode",
         choices=["process", "thread"],
-        default="process",
-        help="Posters as processes (like web workers) or as threads of one process.",
+        default="thread",
+        help="Posters as threads of this process, each on its own connection (default), or as "
+        "separate processes like web workers.",
     )
     args = parser.parse_args()
 
