@@ -82,28 +82,43 @@ class BomGraph:
 # --------------------------------------------------------------------------- structure
 
 
-def topological_order(graph: BomGraph, root_id: int, include_optional: bool = False) -> list[int]:
-    """Parts reachable from the root, every part after all of its parents (low-level-code order).
-
-    Raises BomError if the graph below the root has a cycle.
-    """
-    reachable = graph.parts_below(root_id, include_optional) | {root_id}
-    indegree: dict[int, int] = dict.fromkeys(reachable, 0)
-    for node in reachable:
-        for child, _, _ in graph.lines_of(node, include_optional):
+def _ordered_subgraph(
+    graph: BomGraph, root_id: int, include_optional: bool
+) -> tuple[list[int], dict[int, list[tuple[int, Decimal, bool]]]]:
+    """(parts below the root in topological order, their lines) with each line list built once."""
+    adjacency: dict[int, list[tuple[int, Decimal, bool]]] = {}
+    stack = [root_id]
+    while stack:
+        node = stack.pop()
+        if node in adjacency:
+            continue
+        lines = graph.lines_of(node, include_optional)
+        adjacency[node] = lines
+        stack.extend(c for c, _, _ in lines if c not in adjacency)
+    indegree: dict[int, int] = dict.fromkeys(adjacency, 0)
+    for lines in adjacency.values():
+        for child, _, _ in lines:
             indegree[child] += 1
     queue = deque([node for node, degree in indegree.items() if degree == 0])
     order: list[int] = []
     while queue:
         node = queue.popleft()
         order.append(node)
-        for child, _, _ in graph.lines_of(node, include_optional):
+        for child, _, _ in adjacency[node]:
             indegree[child] -= 1
             if indegree[child] == 0:
                 queue.append(child)
-    if len(order) != len(reachable):
+    if len(order) != len(adjacency):
         raise BomError("The BOM contains a cycle.")
-    return order
+    return order, adjacency
+
+
+def topological_order(graph: BomGraph, root_id: int, include_optional: bool = False) -> list[int]:
+    """Parts reachable from the root, every part after all of its parents (low-level-code order).
+
+    Raises BomError if the graph below the root has a cycle.
+    """
+    return _ordered_subgraph(graph, root_id, include_optional)[0]
 
 
 def low_level_codes(
@@ -199,13 +214,19 @@ def extended_quantities(
     graph: BomGraph, root_id: int, quantity: Decimal | int = 1, include_optional: bool = False
 ) -> dict[int, Decimal]:
     """Total quantity of every part below the root (sub-assemblies too) per ``quantity`` roots."""
-    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    totals[root_id] = Decimal(quantity)
-    for node in topological_order(graph, root_id, include_optional):
+    return _extended(*_ordered_subgraph(graph, root_id, include_optional), Decimal(quantity))
+
+
+def _extended(
+    order: list[int], adjacency: dict[int, list[tuple[int, Decimal, bool]]], quantity: Decimal
+) -> dict[int, Decimal]:
+    totals: dict[int, Decimal] = dict.fromkeys(order, ZERO)
+    totals[order[0]] = quantity
+    for node in order:
         amount = totals[node]
-        for child, per_unit, _ in graph.lines_of(node, include_optional):
+        for child, per_unit, _ in adjacency[node]:
             totals[child] += amount * per_unit
-    return dict(totals)
+    return totals
 
 
 # --------------------------------------------------------------------------- cost roll-up
@@ -243,18 +264,18 @@ def cost_rollup(
     the leaf lines add up to the total; a sub-assembly line's contribution is the part of the
     total that flows through it.
     """
-    order = topological_order(graph, root_id, include_optional)
+    order, adjacency = _ordered_subgraph(graph, root_id, include_optional)
     rolled: dict[int, Decimal] = {}
     for node in reversed(order):
-        lines = graph.lines_of(node, include_optional)
+        lines = adjacency[node]
         if lines:
             rolled[node] = sum((q * rolled[c] for c, q, _ in lines), ZERO)
         else:
             rolled[node] = Decimal(unit_costs.get(node, ZERO))
-    multiplier = extended_quantities(graph, root_id, 1, include_optional)
+    multiplier = _extended(order, adjacency, ONE)
     lines_out = []
     for node in order:
-        for child, q, _ in graph.lines_of(node, include_optional):
+        for child, q, _ in adjacency[node]:
             extended_quantity = multiplier[node] * q
             lines_out.append(
                 CostLine(
@@ -265,7 +286,7 @@ def cost_rollup(
                     extended_cost=q * rolled[child],
                     extended_quantity=extended_quantity,
                     contribution=extended_quantity * rolled[child],
-                    is_leaf=not graph.lines_of(child, include_optional),
+                    is_leaf=not adjacency[child],
                 )
             )
     return CostRollup(
