@@ -235,7 +235,7 @@ def main() -> None:
         )
         print(
             f"documents: {args.kind.upper()}, {LINES_PER_DOCUMENT} lines each; "
-            f"posters run as {args.mode}es"
+            f"posters run as {'threads' if args.mode == 'thread' else 'processes'}"
         )
         for posters in args.posters:
             documents = _drafts(args.documents, args.kind, parts, bins, context)
