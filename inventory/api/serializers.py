@@ -294,6 +294,10 @@ class IncludeOptionalQuerySerializer(serializers.Serializer):
     )
 
 
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, for a person.")
+
+
 class PartRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Part id.")
     sku = serializers.CharField(help_text="Part SKU.")

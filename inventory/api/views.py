@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.db.models import ProtectedError, RestrictedError
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -15,6 +16,7 @@ from inventory import selectors, services
 from inventory.api import serializers as s
 from inventory.api.filters import BomLineFilter, PartFilter, SupplierPartFilter
 from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
+from inventory.services import InventoryError
 
 
 def _ref(part: Part) -> dict[str, Any]:
@@ -27,7 +29,44 @@ def _query(serializer_class: type, request: Request) -> dict[str, Any]:
     return serializer.validated_data
 
 
-class CategoryViewSet(viewsets.ModelViewSet):
+class StillInUse(InventoryError):
+    http_status = 409
+
+
+def _describe_users(objects: Any) -> str:
+    counts: dict[str, int] = {}
+    for obj in objects:
+        meta = obj._meta
+        counts[str(meta.verbose_name_plural)] = counts.get(str(meta.verbose_name_plural), 0) + 1
+    return ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
+
+
+class ProtectedDestroyMixin:
+    """DELETE of a row that others still reference answers 409 naming what holds it."""
+
+    def perform_destroy(self, instance: Any) -> None:
+        try:
+            instance.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            users = getattr(exc, "protected_objects", None) or exc.restricted_objects
+            raise StillInUse(
+                f"Cannot delete {instance}: still used by {_describe_users(users)}. "
+                "Remove those first, or mark it inactive."
+            )
+
+
+IN_USE_SCHEMA = extend_schema_view(
+    destroy=extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(s.ErrorDetailSerializer, description="Still used elsewhere."),
+        }
+    )
+)
+
+
+@IN_USE_SCHEMA
+class CategoryViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     queryset = Category.objects.all()
     serializer_class = s.CategorySerializer
     search_fields = ["name"]
@@ -67,7 +106,8 @@ class BomLineViewSet(viewsets.ModelViewSet):
         services.bom_line_delete(line=instance)
 
 
-class PartViewSet(viewsets.ModelViewSet):
+@IN_USE_SCHEMA
+class PartViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     queryset = Part.objects.select_related("category", "manufacturer")
     serializer_class = s.PartSerializer
     filterset_class = PartFilter

@@ -237,3 +237,17 @@ def test_bom_endpoints_take_a_constant_number_of_queries(
     viewer.get(f"/api/parts/{lekiwi.pk}/{endpoint}")
     with django_assert_max_num_queries(8):
         assert viewer.get(f"/api/parts/{lekiwi.pk}/{endpoint}").status_code == 200
+
+
+def test_deleting_a_part_that_a_bom_still_uses_answers_409_naming_the_users(planner):
+    line = BomLineFactory()
+    response = planner.delete(f"/api/parts/{line.component_id}/")
+    assert response.status_code == 409
+    assert "still used by 1 bom lines" in response.json()["detail"]
+    assert Part.objects.filter(pk=line.component_id).exists()
+
+
+def test_deleting_a_category_with_children_answers_409(planner):
+    parent = CategoryFactory()
+    CategoryFactory(parent=parent)
+    assert planner.delete(f"/api/categories/{parent.pk}/").status_code == 409
