@@ -155,3 +155,33 @@ def test_the_database_keeps_a_single_bom_revision_row():
     BomRevisionFactory()
     with pytest.raises(IntegrityError):
         BomRevision.objects.create(pk=2)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_lines_that_together_close_a_cycle_cannot_both_be_added():
+    import threading
+
+    from django.db import connection
+
+    a, b = AssemblyFactory(sku="A"), AssemblyFactory(sku="B")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def add(assembly, component):
+        try:
+            barrier.wait()
+            services.bom_line_add(assembly=assembly, component=component, quantity=Decimal("1"))
+            outcomes.append("added")
+        except services.BomCycleError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=pair) for pair in ((a, b), (b, a))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added", "refused"]
+    assert BomLine.objects.count() == 1
