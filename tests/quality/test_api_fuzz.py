@@ -48,7 +48,11 @@ from schemathesis.specs.openapi.checks import (
 from tests.factories import (
     BomLineFactory,
     CategoryFactory,
+    LocationFactory,
     PartFactory,
+    RackPlacementFactory,
+    StockDocumentFactory,
+    StockLevelFactory,
     UserFactory,
 )
 
@@ -101,10 +105,14 @@ def _keep_the_test_connection_open():
 
 @pytest.fixture
 def fuzz_data(db):
-    """A little of every kind of object so that ids in paths sometimes hit real rows."""
+    """A few rows of each kind so that generated ids (small integers first) hit real objects."""
     category = CategoryFactory()
     parts = PartFactory.create_batch(3, category=category)
     BomLineFactory(component=parts[0])
+    location = LocationFactory()
+    StockLevelFactory(part=parts[0], location=location, quantity=5)
+    StockDocumentFactory()
+    RackPlacementFactory()
     return parts
 
 

@@ -237,7 +237,8 @@ class DocumentLineSerializer(serializers.ModelSerializer):
 
 class UserNameField(serializers.SlugRelatedField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(slug_field="username", read_only=True, **kwargs)
+        # Null until someone posts/cancels (and for documents made by commands without a user).
+        super().__init__(slug_field="username", read_only=True, allow_null=True, **kwargs)
 
 
 class StockDocumentSerializer(serializers.ModelSerializer):
