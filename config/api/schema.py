@@ -13,15 +13,19 @@ ERROR_SCHEMA = {
     "required": ["detail"],
 }
 VALIDATION_ERROR_SCHEMA = {
-    "type": "object",
-    "description": 'Field name → messages, or {"detail": message} for a whole-request error.',
-    "additionalProperties": {
-        "oneOf": [
-            {"type": "string"},
-            {"type": "array", "items": {}},
-            {"type": "object"},
-        ]
-    },
+    "description": (
+        'Field name → messages, {"detail": message} for a whole-request error, or a plain list '
+        "of messages (DRF's answer to a bad query parameter, e.g. a null character in ?search=)."
+    ),
+    "oneOf": [
+        {
+            "type": "object",
+            "additionalProperties": {
+                "oneOf": [{"type": "string"}, {"type": "array", "items": {}}, {"type": "object"}]
+            },
+        },
+        {"type": "array", "items": {"type": "string"}},
+    ],
 }
 ERROR_RESPONSES = {
     "400": ("Invalid input: the messages say which field and why.", VALIDATION_ERROR_SCHEMA),

@@ -142,6 +142,8 @@ API_CASES: list[ApiCase] = [
             "GET", "/api/moves/?part=999999", None, 400, "valid choice"),
     ApiCase("category filter that does not exist",
             "GET", "/api/parts/?category=999999", None, 400, "valid choice"),
+    ApiCase("null character in a search",
+            "GET", "/api/parts/?search=%00", None, 400, "Null characters"),
     # --- planning parameters
     ApiCase("shortages for a negative quantity",
             "GET", shortages("-2"), None, 400, "quantity"),
