@@ -92,6 +92,11 @@ def test_a_storekeeper_receives_and_issues_from_the_pages_and_sees_the_stock_cha
 
     _save_document(session, doc_type="RECEIPT", part=part, quantity="7", location=location)
     session.screenshot("journey-receipt-draft")
+    detail = session.page.url
+    session.open(detail + "edit/")  # the draft's edit page, then back: nothing changes
+    assert "Edit draft" in session.page.content()
+    session.screenshot("journey-receipt-edit")
+    session.open(detail)
     _post_open_document(session)
     session.screenshot("journey-receipt-posted")
     assert _stock(part, location) == before + 7
