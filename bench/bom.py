@@ -195,7 +195,7 @@ def run(args: argparse.Namespace) -> None:
         ]
         bins = [Location.objects.create(warehouse=w, code="BIN-1") for w in warehouses]
         levels = []
-        for part_id, need in per_unit.items():
+        for part_id, need in sorted(per_unit.items()):
             if part_id == root_id:
                 continue
             if part_id <= assembly_count:
