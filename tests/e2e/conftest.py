@@ -6,7 +6,6 @@ developer's machine, saying how to install it.
 """
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,9 +112,3 @@ def session_for(browser, live_server, demo):
     yield make
     for session in opened:
         session.close()
-
-
-def pytest_sessionstart(session) -> None:
-    if shutil.which("chromium") is None and not os.path.exists(CHROMIUM):
-        return
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
