@@ -145,3 +145,16 @@ def test_anonymous_is_refused_with_401_or_403_and_sees_no_data(case, fuzz_data):
     )
     body = response.json()
     assert set(body) <= {"detail"}, f"{case.operation.label} leaked data to anonymous: {body}"
+
+
+def test_every_operation_documents_its_error_answers():
+    """The schema the fuzzer trusts says what a client may get besides success."""
+    missing = [
+        f"{method.upper()} {path}: {status}"
+        for path, item in _own_schema()["paths"].items()
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+        for status in ("400", "401", "403", "404", "429")
+        if status not in operation["responses"]
+    ]
+    assert missing == []
