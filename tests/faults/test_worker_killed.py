@@ -22,7 +22,7 @@ from tests.faults.conftest import ROOT, wait_until
 from tests.faults.worker_tasks import starts_key
 from warehouse.models import StockVerification
 
-pytestmark = [pytest.mark.faults, pytest.mark.postgres]
+pytestmark = pytest.mark.faults
 
 TASK_SECONDS = 6  # long enough to be killed in the middle of it
 
@@ -90,6 +90,7 @@ def test_the_nightly_verification_task_acks_late_and_retries_database_errors():
     assert DatabaseError in verify_stock_task.autoretry_for
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_task_whose_worker_is_killed_is_redone_and_writes_its_result_once(
     redis_server, workers, tmp_path
