@@ -11,6 +11,7 @@ comes first and sends WWW-Authenticate); anonymous pages redirect (302) to the l
 """
 
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -364,3 +365,31 @@ def _same_shape(schema_path: str, row_path: str) -> bool:
     return len(a) == len(b) and all(
         x == y or (x.startswith("{") and y.startswith("{")) for x, y in zip(a, b, strict=True)
     )
+
+
+def _page_routes() -> list[str]:
+    """Every route of the domain apps' pages, as /warehouse/documents/{x}/post/."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix: str):
+        for pattern in patterns:
+            text = re.sub(r"<[^>]+>", "{x}", str(pattern.pattern))
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + text)
+            elif isinstance(pattern, URLPattern):
+                yield "/" + prefix + text
+
+    return [
+        route
+        for route in walk(get_resolver().url_patterns, "")
+        if route.startswith(("/inventory/", "/warehouse/", "/analytics/"))
+    ]
+
+
+def test_every_page_route_of_the_domain_apps_has_a_row():
+    """A new page or page action cannot ship without deciding who may open it."""
+    rows = [path for path, _, _ in MATRIX]
+    missing = [
+        route for route in _page_routes() if not any(_same_shape(route, row) for row in rows)
+    ]
+    assert not missing, "Add these to MATRIX: " + ", ".join(missing)
