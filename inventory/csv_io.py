@@ -101,6 +101,14 @@ def _parse_decimal(text: str, what: str, *, positive: bool) -> Decimal:
 
 def parse_bom_csv(content: bytes | str) -> list[BomRow]:
     """Parse and check every row; raise BomImportError listing every bad row by line number."""
+    rows, errors = _parse_bom_rows(content)
+    if errors:
+        raise BomImportError(errors)
+    return rows
+
+
+def _parse_bom_rows(content: bytes | str) -> tuple[list[BomRow], list[str]]:
+    """The well-formed rows and one message per problem; only a bad header raises at once."""
     text = _decode(content)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [name.strip() for name in (reader.fieldnames or [])]
@@ -179,9 +187,7 @@ def parse_bom_csv(content: bytes | str) -> list[BomRow]:
         )
     if not rows and not errors:
         errors.append("The file has no rows.")
-    if errors:
-        raise BomImportError(errors)
-    return rows
+    return rows, errors
 
 
 @transaction.atomic
@@ -192,7 +198,9 @@ def bom_import_csv(*, content: bytes | str) -> ImportResult:
     the database); nothing is written if any row is bad. Importing the same file twice changes
     nothing the second time. Existing parts keep their name and cost.
     """
-    rows = parse_bom_csv(content)
+    rows, errors = _parse_bom_rows(content)
+    # The cycle check runs over the well-formed rows even when other rows are bad, so one run
+    # reports every problem in the file.
     lock_bom_structure()
     skus = {r.assembly_sku.lower() for r in rows} | {r.component_sku.lower() for r in rows}
     existing = {
@@ -219,7 +227,9 @@ def bom_import_csv(*, content: bytes | str) -> ImportResult:
             if (a, c) in file_pairs
         )
         where = f"line {lines[-1]}: " if lines else ""
-        raise BomImportError([f"{where}the BOM would contain a cycle {format_path(names)}"])
+        errors.append(f"{where}the BOM would contain a cycle {format_path(names)}")
+    if errors:
+        raise BomImportError(errors)
 
     result = ImportResult(rows=len(rows))
     new_parts: dict[str, Part] = {}

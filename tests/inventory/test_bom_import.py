@@ -157,6 +157,40 @@ def test_import_bom_command_fails_with_every_bad_line_and_imports_nothing(tmp_pa
     assert Part.objects.count() == 0
 
 
+def test_import_reports_a_cycle_together_with_other_bad_rows():
+    with pytest.raises(BomImportError) as info:
+        bom_import_csv(
+            content=csv_text(
+                "ARM-101,WRIST-01,Wrist,1,,false,assembly",
+                "WRIST-01,ARM-101,Arm,1,,false,assembly",
+                "ARM-101,SERVO,Servo,-1,14,false,purchased",
+            )
+        )
+    messages = info.value.messages
+    assert any(m.startswith("line 4: quantity must be greater than 0") for m in messages)
+    assert any("cycle" in m for m in messages)
+    assert Part.objects.count() == 0
+
+
+def test_import_bom_command_prints_each_problem_once_then_one_summary_line(tmp_path):
+    path = write(
+        tmp_path,
+        csv_text(
+            "ARM-101,WRIST-01,Wrist,1,,false,assembly",
+            "WRIST-01,ARM-101,Arm,1,,false,assembly",
+            "ARM-101,SERVO,Servo,-1,14,false,purchased",
+        ),
+    )
+    err = StringIO()
+    with pytest.raises(CommandError) as info:
+        call_command("import_bom", path, stderr=err)
+    printed = err.getvalue().splitlines()
+    assert len(printed) == 2
+    assert printed[0].strip().startswith("line 4: quantity")
+    assert "cycle" in printed[1]
+    assert str(info.value) == "bom.csv: 2 problem(s); nothing was imported."
+
+
 def test_import_bom_command_fails_on_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_bom", str(tmp_path / "missing.csv"))

@@ -26,10 +26,10 @@ class Command(BaseCommand):
         try:
             result = bom_import_csv(content=content)
         except BomImportError as exc:
+            # Each problem once, one per line; the error itself is the one-line summary.
             for message in exc.messages:
                 self.stderr.write(f"  {message}")
             raise CommandError(
-                f"{path.name}: {len(exc.messages)} problem(s); nothing was imported. "
-                + " | ".join(exc.messages[:5])
+                f"{path.name}: {len(exc.messages)} problem(s); nothing was imported."
             )
         self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {result}."))
