@@ -199,17 +199,56 @@ def bom_tree(*, part: Part, depth: int | None = None, max_rows: int = 2000) -> d
     parts = parts_by_id(graph.parts_below(part.pk) | {part.pk})
     rows, truncated = bom.indented_tree(graph, part.pk, max_depth=depth, max_rows=max_rows)
     own_costs = unit_costs(parts.values())
-    # Rows show optional lines too, so their costs include them; the headline cost does not.
-    costs = bom.cost_rollup(graph, part.pk, own_costs, include_optional=True)
+    # Every cost leaves optional lines out, like the headline and each part's own page, so a
+    # sub-assembly row shows the same unit cost as that sub-assembly's page.
     required = bom.cost_rollup(graph, part.pk, own_costs, include_optional=False)
+    costs = dict(required.unit_costs)
+    for node in parts:  # parts reached only through optional lines
+        if node not in costs:
+            costs.update(bom.cost_rollup(graph, node, own_costs, include_optional=False).unit_costs)
     return {
         "graph": graph,
         "parts": parts,
         "rows": rows,
         "truncated": truncated,
-        "unit_costs": costs.unit_costs,
+        "unit_costs": costs,
         "unit_cost": required.unit_cost if graph.children.get(part.pk) else part.unit_cost,
     }
+
+
+def rolled_up_unit_costs(*, part_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Material cost per unit (optional lines excluded) of each given part that has BOM lines.
+
+    Two queries however many parts: one recursive CTE for the lines below all of them, one for
+    the unit costs of the parts found. Parts without lines are left out.
+    """
+    ids = sorted(set(part_ids))
+    if not ids:
+        return {}
+    lines = connection.ops.quote_name(BomLine._meta.db_table)
+    part_table = connection.ops.quote_name(Part._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"WITH RECURSIVE reach(part_id) AS ("
+        f" SELECT id FROM {part_table} WHERE id IN ({placeholders})"
+        f" UNION"
+        f" SELECT l.component_id FROM {lines} l JOIN reach r ON l.assembly_id = r.part_id"
+        f") "
+        f"SELECT l.assembly_id, l.component_id, l.quantity, l.optional"
+        f" FROM {lines} l JOIN reach r ON l.assembly_id = r.part_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        edges = [(a, c, _decimal(q), bool(o)) for a, c, q, o in cursor.fetchall()]
+    graph = BomGraph.from_edges(edges)
+    nodes = {n for a, c, _, _ in edges for n in (a, c)}
+    own_costs = dict(Part.objects.filter(pk__in=nodes).values_list("id", "unit_cost"))
+    costs: dict[int, Decimal] = {}
+    for part_id in ids:
+        if graph.children.get(part_id) and part_id not in costs:
+            rollup = bom.cost_rollup(graph, part_id, own_costs, include_optional=False)
+            costs[part_id] = rollup.unit_cost
+    return costs
 
 
 def cost_rollup(*, part: Part, include_optional: bool = False) -> tuple[bom.CostRollup, dict]:

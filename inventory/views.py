@@ -47,6 +47,12 @@ def part_list(request: HttpRequest) -> HttpResponse:
         is_assembly={"yes": True, "no": False}.get(assembly),
     )
     page = Paginator(parts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    rolled_up = selectors.rolled_up_unit_costs(
+        part_ids=[p.pk for p in page.object_list if p.is_assembly]
+    )
+    for part in page.object_list:
+        part.rolled_up_cost = rolled_up.get(part.pk)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -63,9 +69,13 @@ def part_list(request: HttpRequest) -> HttpResponse:
 def _tree_rows(tree: dict[str, Any], stock: dict[int, Decimal] | None) -> list[dict[str, Any]]:
     parts, costs = tree["parts"], tree["unit_costs"]
     rows = []
+    # optional_above[d] is true when the row at depth d or a line above it is optional: such
+    # rows are shown but left out of the cost, as in the headline.
+    optional_above: dict[int, bool] = {0: False}
     for row in tree["rows"]:
         component = parts[row.component_id]
         unit_cost = costs.get(row.component_id, component.unit_cost)
+        optional_above[row.depth] = row.optional or optional_above[row.depth - 1]
         rows.append(
             {
                 "row": row,
@@ -73,6 +83,7 @@ def _tree_rows(tree: dict[str, Any], stock: dict[int, Decimal] | None) -> list[d
                 "indent": min(row.depth - 1, 5),
                 "unit_cost": unit_cost,
                 "extended_cost": row.extended_quantity * unit_cost,
+                "in_cost": not optional_above[row.depth],
                 "on_hand": None if stock is None else stock.get(row.component_id, Decimal("0")),
             }
         )

@@ -1,11 +1,13 @@
 """Inventory pages: the parts list (search, filters, pages) and the part detail."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory.demo import load_demo_inventory
 from inventory.models import Part
-from tests.factories import AssemblyFactory, CategoryFactory, PartFactory
+from tests.factories import AssemblyFactory, BomLineFactory, CategoryFactory, PartFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,46 @@ def test_the_part_detail_takes_a_constant_number_of_queries(
     viewer_client.get(url)
     with django_assert_max_num_queries(14):
         assert viewer_client.get(url).status_code == 200
+
+
+def _detail_html(client, sku: str) -> str:
+    part = Part.objects.get(sku=sku)
+    return client.get(reverse("inventory:part-detail", args=[part.pk])).content.decode()
+
+
+def _tree_row(html: str, sku: str) -> str:
+    return next(row for row in html.split("<tr") if f">{sku}</a>" in row and "indent-" in row)
+
+
+def test_a_sub_assembly_row_costs_the_same_as_that_sub_assemblys_own_page(viewer_client):
+    load_demo_inventory()
+    row = _tree_row(_detail_html(viewer_client, "LEKIWI-12V"), "SO-ARM100-F")
+    assert "120.00" in row and "135.00" not in row
+    assert "120.00" in _detail_html(viewer_client, "SO-ARM100-F")
+
+
+def test_optional_lines_in_the_tree_are_marked_as_not_in_the_cost(viewer_client):
+    load_demo_inventory()
+    html = _detail_html(viewer_client, "LEKIWI-12V")
+    assert "(optional, not in cost)" in _tree_row(html, "CLAMP-2PK")
+    assert "(optional, not in cost)" not in _tree_row(html, "STS3215-7V4")
+
+
+def test_the_parts_list_shows_an_assemblys_rolled_up_cost(viewer_client):
+    load_demo_inventory()
+    html = viewer_client.get(reverse("inventory:part-list"), {"q": "SO-ARM100-F"}).content.decode()
+    assert "120.00 USD <small>(rolled up)</small>" in html
+
+
+def test_the_parts_list_takes_the_same_number_of_queries_however_many_assemblies(viewer_client):
+    load_demo_inventory()
+    url = reverse("inventory:part-list")
+    viewer_client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        viewer_client.get(url)
+    for _ in range(5):
+        sub_assembly = BomLineFactory().assembly
+        BomLineFactory(component=sub_assembly)
+    with CaptureQueriesContext(connection) as after:
+        viewer_client.get(url)
+    assert len(after.captured_queries) == len(before.captured_queries)
