@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.module_loading import import_string
 
 from inventory import selectors
+from inventory.forms import PartFilterForm
 from inventory.models import Category, Part
 
 PAGE_SIZE = 50
@@ -41,11 +42,8 @@ def part_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     category = request.GET.get("category", "")
     assembly = request.GET.get("assembly", "")
-    parts = selectors.part_list(
-        search=search,
-        category_id=int(category) if category.isdigit() else None,
-        is_assembly={"yes": True, "no": False}.get(assembly),
-    )
+    form = PartFilterForm(request.GET)
+    parts = selectors.part_list(**form.filters())
     page = Paginator(parts, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     rolled_up = selectors.rolled_up_unit_costs(
@@ -60,6 +58,7 @@ def part_list(request: HttpRequest) -> HttpResponse:
         "search": search,
         "category": category,
         "assembly": assembly,
+        "filter_errors": form.error_messages(),
         "categories": Category.objects.select_related("parent"),
         "query": query.urlencode(),
     }

@@ -115,3 +115,18 @@ def test_the_parts_list_takes_the_same_number_of_queries_however_many_assemblies
     with CaptureQueriesContext(connection) as after:
         viewer_client.get(url)
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_the_parts_list_explains_a_category_it_does_not_understand(viewer_client):
+    PartFactory(sku="SERVO")
+    response = viewer_client.get(reverse("inventory:part-list"), {"category": "abc"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="message error"' in html and "There is no category abc." in html
+    assert "SERVO" in html
+
+
+def test_the_parts_api_refuses_a_category_that_is_not_a_number(client_for):
+    response = client_for("viewer").get("/api/parts/", {"category": "abc"})
+    assert response.status_code == 400
+    assert "category" in response.json()
