@@ -111,13 +111,13 @@ class BuildDocumentForm(forms.Form):
     """Posted by the build planner: a DRAFT BUILD of N assemblies in one warehouse."""
 
     part = forms.ModelChoiceField(queryset=Part.objects.filter(is_assembly=True))
-    quantity = forms.DecimalField(max_digits=14, decimal_places=4, min_value=Decimal("0.0001"))
+    quantity = forms.IntegerField(min_value=1, help_text="Assemblies are built in whole units.")
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True))
     location = forms.ModelChoiceField(
         queryset=Location.objects.all(),
         required=False,
-        help_text="Where the components are taken from and the assemblies put; "
-        "default: the warehouse's receiving location.",
+        help_text="Where the built assemblies are put (default: the warehouse's receiving "
+        "location); the components are taken from the bins that hold them.",
     )
 
     def clean(self) -> dict[str, Any]:

@@ -272,22 +272,81 @@ def _normalise_lines(
     return result
 
 
+def _allocate_from_warehouse(
+    *, warehouse: Warehouse, requirements: list[tuple[Part, Decimal]], build_part: Part
+) -> list[_LineInput]:
+    """One consuming line per (component, bin): the bins holding most stock first.
+
+    A requirement is split over as many bins as it needs; a component the warehouse
+    does not hold enough of is refused with what is missing (and, for a sub-assembly,
+    that it has to be built first).
+    """
+    part_ids = [part.pk for part, _ in requirements]
+    stock: dict[int, list[tuple[Location, Decimal]]] = {pk: [] for pk in part_ids}
+    for level in (
+        StockLevel.objects.filter(
+            part_id__in=part_ids,
+            location__warehouse=warehouse,
+            location__is_active=True,
+            quantity__gt=0,
+        )
+        .select_related("location__warehouse")
+        .order_by("-quantity", "location__code", "location_id")
+    ):
+        stock[level.part_id].append((level.location, level.quantity))
+    lines: list[_LineInput] = []
+    errors: list[str] = []
+    for part, needed in requirements:
+        available = sum((quantity for _, quantity in stock[part.pk]), Decimal("0"))
+        if available < needed:
+            hint = f" {part.sku} is a sub-assembly: build it first." if part.is_assembly else ""
+            errors.append(
+                f"Cannot build {format_quantity(needed)} × {part.sku} into "
+                f"{build_part.sku} from {warehouse.code}: "
+                f"{format_quantity(available)} available.{hint}"
+            )
+            continue
+        remaining = needed
+        for location, quantity in stock[part.pk]:
+            if remaining <= 0:
+                break
+            take = min(quantity, remaining)
+            lines.append(_LineInput(part, take, location, None, None))
+            remaining -= take
+    if errors:
+        raise InsufficientStockError(errors, [])
+    return lines
+
+
 def _build_lines(
     *,
     build_part: Part | None,
     build_quantity: Any,
     source_location: Location | None,
     destination_location: Location | None,
+    source_warehouse: Warehouse | None = None,
 ) -> tuple[Decimal, list[_LineInput]]:
-    """The lines of a BUILD: each non-optional component × N out, N assemblies in."""
+    """The lines of a BUILD: each non-optional component × N out, N assemblies in.
+
+    Components come from ``source_location``, or, without one, from wherever
+    ``source_warehouse`` holds them (each line then carries its own bin).
+    """
     if build_part is None:
         raise StockError("A build document needs the assembly to build.")
     quantity = _as_decimal(build_quantity, "Build quantity")
     if quantity <= 0:
         raise StockError("The build quantity must be greater than 0.")
-    if source_location is None:
+    if quantity != quantity.to_integral_value():
+        raise StockError(
+            f"Build quantity: '{build_quantity}' is not a whole number; "
+            "assemblies are built in whole units."
+        )
+    if source_location is None and source_warehouse is None:
         raise StockError("A build document needs the location the components come from.")
-    destination_location = destination_location or source_location
+    if destination_location is None:
+        destination_location = source_location or default_receiving_location(
+            warehouse=source_warehouse
+        )
     bom = list(
         BomLine.objects.filter(assembly=build_part, optional=False)
         .select_related("component")
@@ -295,10 +354,17 @@ def _build_lines(
     )
     if not bom:
         raise StockError(f"{build_part.sku} has no bill of materials to build from.")
-    lines = [
-        _LineInput(row.component, row.quantity * quantity, source_location, None, None)
-        for row in bom
-    ]
+    if source_location is not None:
+        lines = [
+            _LineInput(row.component, row.quantity * quantity, source_location, None, None)
+            for row in bom
+        ]
+    else:
+        lines = _allocate_from_warehouse(
+            warehouse=source_warehouse,
+            requirements=[(row.component, row.quantity * quantity) for row in bom],
+            build_part=build_part,
+        )
     lines.append(_LineInput(build_part, quantity, None, destination_location, None))
     return quantity, lines
 
@@ -348,6 +414,7 @@ def document_create(
     destination_location: Location | None = None,
     build_part: Part | None = None,
     build_quantity: Any = None,
+    source_warehouse: Warehouse | None = None,
     partner: str = "",
     external_reference: str = "",
     note: str = "",
@@ -356,7 +423,9 @@ def document_create(
     """Create a DRAFT document with its lines and the next number of its yearly series.
 
     With an ``idempotency_key`` that was used before, the existing document is returned.
-    A BUILD document's lines come from the assembly's bill of materials.
+    A BUILD document's lines come from the assembly's bill of materials; without a
+    ``source_location`` its components are taken from the bins of ``source_warehouse``
+    that hold them (most stock first), each line with its own ``from_location``.
     """
     if doc_type not in DocumentType.values:
         raise StockError(f"Unknown document type '{doc_type}'.")
@@ -371,8 +440,9 @@ def document_create(
             build_quantity=build_quantity,
             source_location=source_location,
             destination_location=destination_location,
+            source_warehouse=source_warehouse,
         )
-        destination_location = destination_location or source_location
+        destination_location = normalised[-1].to_location
     else:
         build_part, build_quantity = None, None
         normalised = _normalise_lines(
@@ -452,7 +522,9 @@ def document_update(
             build_quantity=locked.build_quantity,
             source_location=locked.source_location,
             destination_location=locked.destination_location,
+            source_warehouse=locked.source_warehouse,
         )
+        locked.destination_location = normalised[-1].to_location
     elif lines is not None:
         normalised = _normalise_lines(
             doc_type=locked.doc_type,

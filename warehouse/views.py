@@ -267,16 +267,17 @@ def document_create_build(request: HttpRequest) -> HttpResponse:
                 messages.error(request, f"{field}: {error}" if field != "__all__" else error)
         return redirect("warehouse:planner")
     data = form.cleaned_data
-    location = data["location"] or services.default_receiving_location(warehouse=data["warehouse"])
     try:
+        # Components come from whichever bins of the warehouse hold them; the assemblies
+        # go to the chosen location or the warehouse's receiving location.
         document = services.document_create(
             doc_type=DocumentType.BUILD,
             user=request.user,
             lines=[],
             build_part=data["part"],
             build_quantity=data["quantity"],
-            source_location=location,
-            destination_location=location,
+            source_warehouse=data["warehouse"],
+            destination_location=data["location"],
             note="Created from the build planner.",
         )
     except ValidationError as exc:

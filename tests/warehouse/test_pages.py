@@ -5,7 +5,13 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from tests.factories import AssemblyFactory, BomLineFactory, PartFactory, UserFactory
+from tests.factories import (
+    AssemblyFactory,
+    BomLineFactory,
+    LocationFactory,
+    PartFactory,
+    UserFactory,
+)
 from warehouse.choices import DocumentStatus, DocumentType
 from warehouse.models import StockDocument, StockLevel
 from warehouse.services import document_create
@@ -200,23 +206,41 @@ def test_a_posted_document_cannot_be_edited_from_the_page(page_client, receive, 
     assert response.url == f"/warehouse/documents/{posted.pk}/"
 
 
-def test_the_planner_creates_a_draft_build_document(page_client, warehouse):
+def test_the_planner_creates_a_draft_build_document(page_client, warehouse, receive):
     arm = AssemblyFactory()
-    BomLineFactory(assembly=arm, component=PartFactory(), quantity=Decimal("6"))
+    component = PartFactory()
+    BomLineFactory(assembly=arm, component=component, quantity=Decimal("6"))
+    shelf = LocationFactory(warehouse=warehouse)
+    receive(component, shelf, "12")
 
     response = page_client("storekeeper").post(
         "/warehouse/documents/new/build/",
         {"part": arm.pk, "quantity": "2", "warehouse": warehouse.pk},
     )
 
-    document = StockDocument.objects.get()
+    document = StockDocument.objects.get(doc_type=DocumentType.BUILD)
     assert response.status_code == 302 and response.url == f"/warehouse/documents/{document.pk}/"
-    assert (document.doc_type, document.status) == (DocumentType.BUILD, DocumentStatus.DRAFT)
-    assert document.source_location.is_default_receiving
+    assert document.status == DocumentStatus.DRAFT
+    assert document.destination_location.is_default_receiving
+    assert document.lines.get(part=component).from_location == shelf
     assert sorted(document.lines.values_list("quantity", flat=True)) == [
         Decimal("2"),
         Decimal("12"),
     ]
+
+
+def test_the_planner_refuses_a_build_draft_the_stock_cannot_cover(page_client, warehouse):
+    arm = AssemblyFactory()
+    BomLineFactory(assembly=arm, component=PartFactory(sku="NOT-HERE"), quantity=Decimal("6"))
+
+    response = page_client("storekeeper").post(
+        "/warehouse/documents/new/build/",
+        {"part": arm.pk, "quantity": "2", "warehouse": warehouse.pk},
+        follow=True,
+    )
+
+    assert not StockDocument.objects.exists()
+    assert "12 × NOT-HERE" in response.content.decode()
 
 
 def test_a_viewer_cannot_create_a_build_document(page_client, warehouse):

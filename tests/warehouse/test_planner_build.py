@@ -1,0 +1,123 @@
+"""BUILD drafts from the planner: components come from the bins that hold them."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import AssemblyFactory, BomLineFactory, LocationFactory, PartFactory
+from warehouse import services
+from warehouse.choices import DocumentStatus, DocumentType
+from warehouse.models import StockDocument, StockLevel
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def arm():
+    """SO-ARM100-F = 6 × STS3215-7V4 + 1 × BASE-PLATE."""
+    arm = AssemblyFactory(sku="SO-ARM100-F")
+    BomLineFactory(assembly=arm, component=PartFactory(sku="STS3215-7V4"), quantity=D("6"))
+    BomLineFactory(assembly=arm, component=PartFactory(sku="BASE-PLATE"), quantity=D("1"))
+    return arm
+
+
+def _on_hand(sku, location):
+    level = StockLevel.objects.filter(part__sku=sku, location=location).first()
+    return level.quantity if level else D("0")
+
+
+def test_planner_build_with_components_in_two_bins_posts_and_the_ledger_stays_clean(
+    arm, client, user_in_role, warehouse, receive, storekeeper
+):
+    servo, plate = arm.bom_lines.order_by("position")[0].component, arm.bom_lines.last().component
+    bin_one = LocationFactory(warehouse=warehouse, code="A-01-01")
+    bin_two = LocationFactory(warehouse=warehouse, code="P-01")
+    receive(servo, bin_one, "4")
+    receive(servo, bin_two, "3")
+    receive(plate, bin_two, "1")
+    client.force_login(user_in_role("storekeeper"))
+
+    response = client.post(
+        reverse("warehouse:document-create-build"),
+        {"part": arm.pk, "quantity": 1, "warehouse": warehouse.pk},
+    )
+
+    document = StockDocument.objects.get(doc_type=DocumentType.BUILD)
+    assert response.status_code == 302
+    services.document_post(document=document, user=storekeeper)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.POSTED
+    assert _on_hand("STS3215-7V4", bin_one) + _on_hand("STS3215-7V4", bin_two) == D("1")
+    assert _on_hand("SO-ARM100-F", services.default_receiving_location(warehouse=warehouse)) == 1
+    assert services.stock_verify(triggered_by="test").mismatch_count == 0
+
+
+def test_build_lines_take_the_bin_with_most_stock_first(arm, warehouse, receive, storekeeper):
+    servo, plate = arm.bom_lines.order_by("position")[0].component, arm.bom_lines.last().component
+    small, large = LocationFactory(warehouse=warehouse), LocationFactory(warehouse=warehouse)
+    receive(servo, small, "2")
+    receive(servo, large, "5")
+    receive(plate, small, "1")
+
+    document = services.document_create(
+        doc_type=DocumentType.BUILD,
+        user=storekeeper,
+        lines=[],
+        build_part=arm,
+        build_quantity=1,
+        source_warehouse=warehouse,
+    )
+
+    servo_lines = list(document.lines.filter(part=servo).order_by("position"))
+    assert [(line.from_location, line.quantity) for line in servo_lines] == [
+        (large, D("5")),
+        (small, D("1")),
+    ]
+
+
+def test_build_of_an_assembly_whose_sub_assembly_is_not_on_the_shelf_says_build_it_first(
+    arm, warehouse, storekeeper
+):
+    robot = AssemblyFactory(sku="LEKIWI-12V")
+    BomLineFactory(assembly=robot, component=arm, quantity=D("1"))
+
+    with pytest.raises(services.StockError, match="SO-ARM100-F is a sub-assembly: build it first"):
+        services.document_create(
+            doc_type=DocumentType.BUILD,
+            user=storekeeper,
+            lines=[],
+            build_part=robot,
+            build_quantity=1,
+            source_warehouse=warehouse,
+        )
+
+
+def test_a_fractional_build_quantity_is_refused(arm, warehouse, storekeeper):
+    with pytest.raises(services.StockError, match="whole units"):
+        services.document_create(
+            doc_type=DocumentType.BUILD,
+            user=storekeeper,
+            lines=[],
+            build_part=arm,
+            build_quantity="0.5",
+            source_location=LocationFactory(warehouse=warehouse),
+        )
+
+
+def test_the_api_refuses_a_fractional_build_quantity_with_400(arm, warehouse, client_for):
+    location = LocationFactory(warehouse=warehouse)
+    response = client_for("storekeeper").post(
+        "/api/documents/",
+        {
+            "doc_type": "BUILD",
+            "build_part": arm.pk,
+            "build_quantity": "0.5",
+            "source_location": location.pk,
+            "lines": [],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "whole units" in str(response.json())
