@@ -128,7 +128,15 @@ def test_loading_the_demo_twice_changes_nothing():
     counts = (Part.objects.count(), BomLine.objects.count())
     summary = load_demo_inventory()
     assert (Part.objects.count(), BomLine.objects.count()) == counts
-    assert "0 BOM lines added" in summary
+    assert "(0 created)" in summary
+
+
+def test_the_demo_summary_reads_the_same_on_a_rerun_after_other_parts_were_added():
+    first = load_demo_inventory()
+    PartFactory()  # as the rack demo does after the inventory loader
+    again = load_demo_inventory()
+    assert first.startswith("inventory: 24 parts, 4 assemblies, 27 BOM lines (27 created)")
+    assert again.startswith("inventory: 24 parts, 4 assemblies, 27 BOM lines (0 created)")
 
 
 def test_dashboard_figures_count_parts_and_assemblies(user_in_role):
