@@ -130,3 +130,31 @@ def test_the_parts_api_refuses_a_category_that_is_not_a_number(client_for):
     response = client_for("viewer").get("/api/parts/", {"category": "abc"})
     assert response.status_code == 400
     assert "category" in response.json()
+
+
+def test_the_parts_list_keeps_a_unit_cost_on_one_line(viewer_client):
+    PartFactory(unit_cost="32.99", currency="USD")
+    html = viewer_client.get(reverse("inventory:part-list")).content.decode()
+    assert '<td class="num" style="white-space:nowrap">32.99 USD</td>' in html
+
+
+def test_the_part_detail_has_no_dangling_separator_after_the_lead_time(viewer_client):
+    part = PartFactory(lead_time_days=7, reorder_point=0)
+    html = viewer_client.get(reverse("inventory:part-detail", args=[part.pk])).content.decode()
+    assert "Lead time: 7&nbsp;d\n" in html
+
+
+def test_a_staff_planner_sees_edit_in_admin_on_the_part_page(client, user_in_role):
+    planner = user_in_role("planner")
+    planner.is_staff = True
+    planner.save()
+    client.force_login(planner)
+    part = PartFactory()
+    html = client.get(reverse("inventory:part-detail", args=[part.pk])).content.decode()
+    assert reverse("admin:inventory_part_change", args=[part.pk]) in html
+
+
+def test_a_viewer_does_not_see_edit_in_admin_on_the_part_page(viewer_client):
+    part = PartFactory()
+    html = viewer_client.get(reverse("inventory:part-detail", args=[part.pk])).content.decode()
+    assert "Edit in admin" not in html
