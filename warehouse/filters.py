@@ -24,8 +24,10 @@ class StockLevelFilterSet(django_filters.FilterSet):
     )
     location = django_filters.ModelChoiceFilter(queryset=Location.objects.all())
     part = django_filters.ModelChoiceFilter(queryset=Part.objects.all())
-    below_reorder = django_filters.BooleanFilter(
+    below_reorder = django_filters.ChoiceFilter(
         method="filter_below_reorder",
+        choices=[("true", "Yes"), ("false", "No")],
+        empty_label="Any",
         label="Below reorder point",
         help_text="Only parts whose stock (in the chosen warehouse, or overall) is at or below "
         "their reorder point.",
@@ -35,11 +37,12 @@ class StockLevelFilterSet(django_filters.FilterSet):
         model = StockLevel
         fields = ["warehouse", "location", "part", "below_reorder"]
 
-    def filter_below_reorder(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        if value is None:
+    def filter_below_reorder(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # A choice rather than a boolean so "?below_reorder=maybe" is refused, not ignored.
+        if value not in ("true", "false"):
             return queryset
         low = parts_below_reorder(warehouse=self.form.cleaned_data.get("warehouse")).values("pk")
-        return queryset.filter(part__in=low) if value else queryset.exclude(part__in=low)
+        return queryset.filter(part__in=low) if value == "true" else queryset.exclude(part__in=low)
 
 
 class StockMoveFilterSet(django_filters.FilterSet):

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -86,11 +87,20 @@ def stock_levels_with_value(*, warehouse: Any = None, location: Any = None) -> Q
 
 
 def parts_below_reorder(*, warehouse: Any = None) -> QuerySet:
-    """Parts with a reorder point whose stock (in the warehouse, or overall) is at or below it."""
+    """Active parts with a reorder point > 0 whose stock is at or below it.
+
+    Company-wide: the total over all warehouses (a part with no stock at all counts).
+    In one warehouse: only the parts that warehouse stocks (has a stock row for, even at
+    zero) — a server room that never held a servo is not short of servos.
+    """
     stock_filter = Q(stock_levels__location__warehouse=warehouse) if warehouse else Q()
+    parts = Part.objects.filter(is_active=True, reorder_point__gt=0)
+    if warehouse is not None:
+        parts = parts.filter(
+            Exists(StockLevel.objects.filter(part=OuterRef("pk"), location__warehouse=warehouse))
+        )
     return (
-        Part.objects.filter(is_active=True, reorder_point__gt=0)
-        .annotate(
+        parts.annotate(
             on_hand=Coalesce(
                 Sum("stock_levels__quantity", filter=stock_filter), Value(ZERO), output_field=MONEY
             )

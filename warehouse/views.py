@@ -46,8 +46,11 @@ def stock_overview(request: HttpRequest) -> HttpResponse:
         data, queryset=selectors.stock_levels_with_value(), request=request
     )
     levels = filterset.qs
-    low_part_ids = set(selectors.parts_below_reorder().values_list("pk", flat=True))
     warehouse = filterset.form.cleaned_data.get("warehouse") if filterset.is_valid() else None
+    # The same rule as the filter and the cards: in the chosen warehouse, or company-wide.
+    low_part_ids = set(
+        selectors.parts_below_reorder(warehouse=warehouse).values_list("pk", flat=True)
+    )
     context = {
         "filter": filterset,
         "summaries": selectors.warehouse_summaries(),

@@ -1,0 +1,74 @@
+"""Parts at or below their reorder point: per warehouse, company-wide, and the stock filter."""
+
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import LocationFactory, PartFactory
+from warehouse.selectors import parts_below_reorder, warehouse_summaries
+from warehouse.services import warehouse_create
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def test_a_warehouse_that_never_stocked_a_part_does_not_count_it_below_reorder(warehouse, part):
+    server_room = warehouse_create(code="DC1", name="Server room")
+
+    assert not parts_below_reorder(warehouse=server_room).exists()
+    low = {row["warehouse"].code: row["low"] for row in warehouse_summaries()}
+    assert low["DC1"] == 0
+
+
+def test_a_warehouse_that_stocks_a_part_at_its_reorder_point_counts_it(
+    warehouse, bin_a, part, receive
+):
+    receive(part, bin_a, "5")
+
+    assert list(parts_below_reorder(warehouse=warehouse)) == [part]
+
+
+def test_a_warehouse_above_the_reorder_point_does_not_count_the_part(
+    warehouse, bin_a, part, receive
+):
+    receive(part, bin_a, "6")
+
+    assert not parts_below_reorder(warehouse=warehouse).exists()
+
+
+def test_company_wide_a_part_with_no_stock_anywhere_is_below_reorder(part):
+    assert list(parts_below_reorder()) == [part]
+
+
+def test_company_wide_a_part_without_a_reorder_point_is_never_below_it(db):
+    PartFactory(reorder_point=D("0"))
+
+    assert not parts_below_reorder().exists()
+
+
+def test_the_stock_api_refuses_an_unknown_below_reorder_value(client_for):
+    response = client_for("viewer").get("/api/stock-levels/", {"below_reorder": "maybe"})
+
+    assert response.status_code == 400
+    assert "below_reorder" in response.json()
+
+
+def test_the_stock_page_offers_any_rather_than_unknown_for_below_reorder(client, user_in_role):
+    client.force_login(user_in_role("viewer"))
+
+    html = client.get("/warehouse/").content.decode()
+
+    assert ">Any<" in html and "Unknown" not in html
+
+
+def test_stock_rows_are_highlighted_by_the_chosen_warehouses_rule(
+    client, user_in_role, warehouse, bin_a, part, receive
+):
+    other = warehouse_create(code="WH2", name="Second")
+    receive(part, LocationFactory(warehouse=other), "1")
+    receive(part, bin_a, "50")
+    client.force_login(user_in_role("viewer"))
+
+    html = client.get("/warehouse/", {"warehouse": other.pk}).content.decode()
+
+    assert 'class="low" title="At or below the reorder point in WH2"' in html
