@@ -228,7 +228,7 @@ class BomLine(models.Model):
         indexes = [models.Index(fields=["component"], name="inventory_bom_component_idx")]
 
     def __str__(self) -> str:
-        return f"{self.assembly_id} ← {self.quantity} × {self.component_id}"
+        return f"{self.assembly.sku}: {self.quantity.normalize():f} × {self.component.sku}"
 
 
 class BomRevision(models.Model):

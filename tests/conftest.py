@@ -2,10 +2,11 @@
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
+from warehouse.selectors import stock_ledger_mismatches
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +22,27 @@ def _clear_own_cache_keys() -> None:
         cache.delete_pattern("*")
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _ledger_verifies_clean(request):
+    """After each database test, every stock level must equal the sum of its ledger moves."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db")
+    )
+    if uses_db and request.node.get_closest_marker("ledger_unchecked"):
+        uses_db = False  # the test builds stock rows directly, on purpose
+    if uses_db:
+        # Open the database before this fixture so that the check runs before it is torn down.
+        request.getfixturevalue("_django_db_helper")
+    yield
+    if not uses_db:
+        return
+    try:
+        checked, mismatches = stock_ledger_mismatches()
+    except DatabaseError:
+        return  # the test broke its transaction and has failed already; don't report it twice
+    assert mismatches == [], f"stock levels differ from the ledger: {mismatches}"
 
 
 @pytest.fixture

@@ -3,14 +3,28 @@ from decimal import Decimal
 import pytest
 
 from analytics.selectors import stock_movement_chart
-from tests.factories import StockMoveFactory
+from tests.factories import LocationFactory, PartFactory, UserFactory
+from warehouse.choices import DocumentType
+from warehouse.services import document_create, document_post
+
+
+def post(doc_type: str, *, part, location, quantity: str) -> None:
+    clerk = UserFactory(role="storekeeper")
+    side = "to_location" if doc_type == DocumentType.RECEIPT else "from_location"
+    document = document_create(
+        doc_type=doc_type,
+        user=clerk,
+        lines=[{"part": part, "quantity": Decimal(quantity), side: location}],
+    )
+    document_post(document=document, user=clerk)
 
 
 @pytest.mark.django_db
 def test_the_movement_chart_sums_units_in_and_out_for_today(user_in_role):
-    StockMoveFactory(quantity=Decimal("5"), balance_after=Decimal("5"))
-    StockMoveFactory(quantity=Decimal("3"), balance_after=Decimal("8"))
-    StockMoveFactory(quantity=Decimal("-2"), balance_after=Decimal("6"))
+    part, location = PartFactory(), LocationFactory()
+    post(DocumentType.RECEIPT, part=part, location=location, quantity="5")
+    post(DocumentType.RECEIPT, part=part, location=location, quantity="3")
+    post(DocumentType.ISSUE, part=part, location=location, quantity="2")
     chart = stock_movement_chart(user=user_in_role("viewer"))
     assert len(chart["labels"]) == 14
     assert chart["datasets"][0]["data"][-1] == 8.0
@@ -25,7 +39,7 @@ def test_the_movement_chart_is_hidden_from_users_without_stock_access(user_in_ro
 
 @pytest.mark.django_db
 def test_the_home_page_embeds_the_chart_data_and_vendored_script(client, user_in_role):
-    StockMoveFactory(quantity=Decimal("4"), balance_after=Decimal("4"))
+    post(DocumentType.RECEIPT, part=PartFactory(), location=LocationFactory(), quantity="4")
     client.force_login(user_in_role("viewer"))
     content = client.get("/").content
     assert b'<script id="chart-1" type="application/json">' in content

@@ -27,6 +27,7 @@ and adds the coverage phase (boundary values of every parameter).
 
 import json
 import os
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -52,9 +53,10 @@ from tests.factories import (
     PartFactory,
     RackPlacementFactory,
     StockDocumentFactory,
-    StockLevelFactory,
     UserFactory,
 )
+from warehouse.choices import DocumentType
+from warehouse.services import document_create, document_post
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 CHECKS = [
@@ -110,7 +112,14 @@ def fuzz_data(db):
     parts = PartFactory.create_batch(3, category=category)
     BomLineFactory(component=parts[0])
     location = LocationFactory()
-    StockLevelFactory(part=parts[0], location=location, quantity=5)
+    # Stock arrives through a posted receipt, so the ledger check after each test holds.
+    clerk = UserFactory(role="storekeeper")
+    receipt = document_create(
+        doc_type=DocumentType.RECEIPT,
+        user=clerk,
+        lines=[{"part": parts[0], "quantity": Decimal("5"), "to_location": location}],
+    )
+    document_post(document=receipt, user=clerk)
     StockDocumentFactory()
     RackPlacementFactory()
     return parts

@@ -103,7 +103,7 @@ class StockLevel(models.Model):
         indexes = [models.Index(fields=["part", "location"], name="warehouse_stock_part_loc_idx")]
 
     def __str__(self) -> str:
-        return f"{self.location} · {self.part_id}: {self.quantity}"
+        return f"{self.location} · {self.part.sku}: {self.quantity.normalize():f}"
 
 
 class DocumentSequence(models.Model):
@@ -223,7 +223,7 @@ class DocumentLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.document_id}: {self.quantity} × {self.part_id}"
+        return f"{self.document.number}: {self.quantity.normalize():f} × {self.part.sku}"
 
 
 class StockMove(models.Model):
@@ -257,7 +257,10 @@ class StockMove(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.location_id} · {self.part_id}: {self.quantity:+} → {self.balance_after}"
+        return (
+            f"{self.location} · {self.part.sku}: "
+            f"{self.quantity.normalize():+f} → {self.balance_after.normalize():f}"
+        )
 
 
 class IdempotencyRecord(models.Model):

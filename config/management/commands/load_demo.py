@@ -23,6 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--no-users", action="store_true", help="Skip the demo logins.")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="Address printed for logging in."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for dotted in DEMO_LOADERS:
@@ -39,6 +42,6 @@ class Command(BaseCommand):
         if options["no_users"]:
             return
         accounts = demo_users_ensure()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000/"))
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Log in at {options['url']}"))
         for username, role in accounts:
             self.stdout.write(f"  {username:<12} / {DEMO_PASSWORD}   ({role})")
