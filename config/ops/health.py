@@ -1,6 +1,8 @@
 """Health endpoints: liveness, readiness, startup, a summary and a detailed report for operators."""
 
 import shutil
+import socket
+import struct
 import time
 import uuid
 from typing import Any
@@ -16,9 +18,42 @@ from django.views.decorators.http import require_GET
 
 from config.ops.access import ops_token_valid
 
+# PostgreSQL's SSLRequest: length 8, code 80877103. Any live server answers one byte at once.
+_SSL_REQUEST = struct.pack("!ii", 8, 80877103)
+
+
+def postgres_answers(host: str, port: int, timeout: float) -> str | None:
+    """A one-round-trip protocol probe; returns why the server did not answer, or None.
+
+    libpq will not time out a connection attempt in under 2 s, so a hung server (one that
+    accepts TCP and never replies) would hold /health/ready that long. This probe bounds it.
+    """
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            sock.sendall(_SSL_REQUEST)
+            if sock.recv(1) not in (b"S", b"N", b"E"):
+                return "PostgreSQL did not answer the protocol probe"
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc or 'timed out'}"
+    return None
+
+
+def _probe_before_connecting(connection: Any) -> str | None:
+    if connection.vendor != "postgresql" or connection.connection is not None:
+        return None
+    host = connection.settings_dict.get("HOST") or ""
+    if not host or host.startswith("/"):
+        return None  # a Unix socket: nothing on the network to hang
+    port = int(connection.settings_dict.get("PORT") or 5432)
+    return postgres_answers(host, port, getattr(settings, "HEALTH_DB_PROBE_TIMEOUT", 1.0))
+
 
 def check_database() -> dict[str, Any]:
     started = time.perf_counter()
+    problem = _probe_before_connecting(connections[DEFAULT_DB_ALIAS])
+    if problem:
+        return {"ok": False, "error": problem[:300]}
     try:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute("SELECT 1")

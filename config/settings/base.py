@@ -152,6 +152,8 @@ CELERY_BEAT_SCHEDULE["warehouse-verify-stock"] = {
 }
 # /health/detailed asks these how fresh their scheduled data is.
 HEALTH_REFRESH_PROVIDERS = ["warehouse.selectors.verification_freshness"]
+# Seconds the readiness check waits for PostgreSQL to answer a protocol probe before giving up.
+HEALTH_DB_PROBE_TIMEOUT = env.float("HEALTH_DB_PROBE_TIMEOUT", default=1.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -102,3 +102,19 @@ def test_detailed_accepts_the_operations_token(client):
         assert client.get("/health/detailed", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
         response = client.get("/health/detailed", HTTP_AUTHORIZATION="Bearer s3cret-token")
     assert response.status_code == 200
+
+
+def test_the_postgres_probe_says_why_when_nothing_listens():
+    from config.ops.health import postgres_answers
+
+    assert postgres_answers("127.0.0.1", 1, timeout=1.0).startswith("ConnectionRefusedError")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_postgres_probe_is_answered_by_the_real_server():
+    from config.ops.health import postgres_answers
+
+    host = connections[DEFAULT_DB_ALIAS].settings_dict["HOST"] or "127.0.0.1"
+    port = int(connections[DEFAULT_DB_ALIAS].settings_dict["PORT"] or 5432)
+    assert postgres_answers(host, port, timeout=1.0) is None
