@@ -21,8 +21,12 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY --chown=partline:partline . .
 # collectstatic needs settings that import: a throwaway key and host for the build step only.
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
-    && mkdir -p /app/var /tmp/prometheus \
+# PROMETHEUS_MULTIPROC_DIR is set above, so every process (collectstatic too) writes its metric
+# files there: the directory must exist first, and is emptied after so that no build-time file
+# is baked into the image (gunicorn empties it again when it starts).
+RUN mkdir -p /app/var /tmp/prometheus \
+    && SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
+    && rm -rf /tmp/prometheus/* \
     && chown -R partline:partline /app/var /app/staticfiles /tmp/prometheus
 USER partline
 EXPOSE 8000

@@ -27,7 +27,7 @@ run: demo
 	$(PY) manage.py runserver $(HOST)
 
 test: install
-	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 -rs $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

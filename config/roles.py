@@ -3,7 +3,7 @@
 viewer       reads everything in the domain apps
 storekeeper  reads, and creates, edits, posts and cancels stock documents
 planner      reads, and manages parts, BOMs, suppliers, racks and production data
-manager      everything in the domain apps, but not users or groups
+manager      everything in the domain apps, but not users, groups or API tokens
 """
 
 from typing import Any
@@ -50,10 +50,8 @@ def _codenames_for(apps: Any, role: str) -> set[tuple[str, str]]:
     for app_label, model, codename in domain_perms:
         if _role_allows(role, app_label, model, codename.split("_", 1)[0]):
             wanted.add((app_label, codename))
-    if role == "manager":
-        # Managers may also manage API tokens of their own.
-        for codename in ("view_token", "add_token", "delete_token", "view_tokenproxy"):
-            wanted.add(("authtoken", codename))
+    # No role holds authtoken permissions: the token admin would show other users' keys (the
+    # superuser's among them), and `manage.py api_token` is how keys are issued and revoked.
     return wanted
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.module_loading import import_string
+from django.views.decorators.http import require_safe
 
 # Each app contributes dashboard figures through a selector returning a list of
 # {"label", "value", "url"} dicts; a missing selector simply contributes nothing.
@@ -16,6 +17,7 @@ DASHBOARD_PROVIDERS = (
 DASHBOARD_CHARTS = ("analytics.selectors.stock_movement_chart",)
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     figures: list[dict] = []

@@ -1,7 +1,12 @@
-"""gunicorn settings for Partline: workers from the CPU count, recycled with jitter."""
+"""gunicorn settings for Partline: workers from the CPU count, recycled with jitter, JSON logs."""
 
+import glob
 import multiprocessing
 import os
+
+# config.wsgi defaults to production too, but the config package (imported first, for the Celery
+# app) would default to the local settings: say production before anything is imported.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -12,14 +17,51 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-accesslog = "-"
-errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+# Logs: one JSON object per line on stdout, the same formatter as the application's. gunicorn's
+# own access log is off: the application already writes one JSON line per request (logger
+# partline.access, with request id, user, status and duration), so a second, plain-text line per
+# request would only duplicate it. gunicorn's own messages (start, worker boot/exit, timeouts)
+# stay, as JSON under the logger name gunicorn.error.
+accesslog = None
+errorlog = "-"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "config.ops.logging.RequestContextFilter"}},
+    "formatters": {"json": {"()": "config.ops.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        }
+    },
+    "root": {"level": loglevel.upper(), "handlers": ["console"]},
+    "loggers": {
+        # Not propagated: in a worker the root logger gets Django's handler, which would print
+        # each of these lines a second time.
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["console"], "propagate": False},
+        # gunicorn turns its access log on whenever a logging config is given; silence it here.
+        "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+    },
+}
+
+
+def on_starting(server) -> None:
+    """Start with an empty metrics directory: files of an earlier run would be counted again."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for path in glob.glob(os.path.join(directory, "*.db")):
+            os.remove(path)
+
 
 # Metrics from every worker: with PROMETHEUS_MULTIPROC_DIR set (an empty, writable directory),
-# django-prometheus's /metrics aggregates all workers; a dead worker's files are retired here.
+# /metrics aggregates all workers; a dead worker's files are retired here.
 def child_exit(server, worker) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess

@@ -1,7 +1,9 @@
 """Admin for parts, BOMs, categories, manufacturers and suppliers.
 
-BOM lines edited here go through the same checks as the services: the inline's clean calls
-``services.bom_cycle_check`` so a line that would close a cycle is refused with its path.
+BOM lines edited here are written by the services (``bom_line_add``/``bom_line_update``/
+``bom_line_delete``), as in the API. The forms check cycles while holding the BOM lock, which
+the admin's one transaction keeps until the save, so a line that would close a cycle is a form
+error naming its path, never a server error, and no concurrent write can slip in between.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from inventory import services
+from inventory import selectors, services
 from inventory.csv_io import (
     BOM_COLUMNS,
     PART_COLUMNS,
@@ -49,24 +52,63 @@ class BomLineForm(forms.ModelForm):
         return quantity
 
 
+BOM_LINE_FIELDS = ["component", "quantity", "reference", "optional", "note", "position"]
+
+
 class BomLineFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         assembly = self.instance
+        if assembly.pk is None:
+            return  # a new part has no users yet, so no cycle is possible
+        # The admin validates and saves in one transaction; holding the BOM lock from here
+        # means no other write can close a loop between this check and the services' save.
+        services.lock_bom_structure()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
                 continue
             component = form.cleaned_data.get("component")
             if component is None:
                 continue
-            if form.instance.pk and form.instance.component_id == component.pk:
+            # form.instance already carries the new component here; compare with the form's
+            # initial data to see whether the line's edge changes.
+            if form.instance.pk and "component" not in form.changed_data:
                 continue
-            if assembly.pk is None:
-                continue  # a new part has no users yet, so no cycle is possible
             try:
                 services.bom_cycle_check(assembly=assembly, component=component)
             except services.BomCycleError as exc:
                 form.add_error("component", exc.messages[0])
+
+
+def save_bom_formset(formset: forms.BaseInlineFormSet) -> None:
+    """Write the inline's lines through the services (lock, cycle check, ``is_assembly``).
+
+    Sets the attributes the admin's change message reads, as ``BaseModelFormSet.save`` does.
+    """
+    assembly = formset.instance
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        if form in formset.deleted_forms and form.instance.pk:
+            formset.deleted_objects.append(form.instance)
+            services.bom_line_delete(line=form.instance)
+    for form in formset.forms:
+        if form in formset.deleted_forms or not form.has_changed():
+            continue
+        data = {name: form.cleaned_data[name] for name in BOM_LINE_FIELDS}
+        if form.instance.pk:
+            changed = [name for name in BOM_LINE_FIELDS if name in form.changed_data]
+            # A fresh copy: form.instance already holds the new values, and the service
+            # compares against the stored line to decide whether to check for a cycle.
+            line = services.bom_line_update(
+                line=BomLine.objects.select_related("assembly", "component").get(
+                    pk=form.instance.pk
+                ),
+                **{name: data[name] for name in changed},
+            )
+            formset.changed_objects.append((line, changed))
+        else:
+            line = services.bom_line_add(assembly=assembly, **data)
+            formset.new_objects.append(line)
 
 
 class BomLineInline(admin.TabularInline):
@@ -109,6 +151,24 @@ def _csv_response(filename: str) -> HttpResponse:
     return response
 
 
+class CategoryTreeFilter(admin.SimpleListFilter):
+    """Category, including its sub-categories at any depth (as the parts page and API do)."""
+
+    title = "category (with sub-categories)"
+    parameter_name = "category_tree"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(pk), name) for pk, name in Category.objects.values_list("pk", "name")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if not value or not value.isdigit():
+            return queryset
+        return queryset.filter(
+            category_id__in=selectors.category_and_descendant_ids(category_id=int(value))
+        )
+
+
 @admin.register(Part)
 class PartAdmin(admin.ModelAdmin):
     list_display = [
@@ -123,14 +183,15 @@ class PartAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = [
-        "category",
+        CategoryTreeFilter,
         "is_assembly",
         "is_purchased",
         "is_active",
         "device_type",
         "manufacturer",
     ]
-    search_fields = ["sku", "name", "mpn"]
+    # Also the device catalogue's autocomplete: by manufacturer and model (name or MPN).
+    search_fields = ["sku", "name", "mpn", "manufacturer__name"]
     list_select_related = ["category", "manufacturer"]
     autocomplete_fields = ["category", "manufacturer"]
     inlines = [BomLineInline, SupplierPartInline]
@@ -163,6 +224,12 @@ class PartAdmin(admin.ModelAdmin):
         ),
         ("Notes", {"fields": ["notes"]}),
     ]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is BomLine:
+            save_bom_formset(formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_urls(self) -> list:
         own = [
@@ -255,12 +322,10 @@ class StandaloneBomLineForm(BomLineForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assembly, component = data.get("assembly"), data.get("component")
-        unchanged = (
-            self.instance.pk
-            and self.instance.assembly_id == getattr(assembly, "pk", None)
-            and self.instance.component_id == getattr(component, "pk", None)
-        )
-        if assembly and component and not unchanged:
+        edge_changed = not self.instance.pk or {"assembly", "component"} & set(self.changed_data)
+        if assembly and component and edge_changed:
+            # Held until the admin's transaction ends, so the save sees the graph checked here.
+            services.lock_bom_structure()
             try:
                 services.bom_cycle_check(assembly=assembly, component=component)
             except services.BomCycleError as exc:
@@ -280,13 +345,49 @@ class BomLineAdmin(admin.ModelAdmin):
         kwargs["form"] = StandaloneBomLineForm
         return super().get_form(request, obj, **kwargs)
 
+    def save_model(self, request: HttpRequest, obj: BomLine, form: Any, change: bool) -> None:
+        """Save through the services (lock, cycle check, ``is_assembly``), not ``obj.save()``."""
+        data = {name: form.cleaned_data[name] for name in ["assembly", *BOM_LINE_FIELDS]}
+        if change:
+            stored = BomLine.objects.select_related("assembly", "component").get(pk=obj.pk)
+            line = services.bom_line_update(
+                line=stored, **{k: v for k, v in data.items() if k in form.changed_data}
+            )
+        else:
+            line = services.bom_line_add(**data)
+        # The admin reads obj afterwards (messages, redirect): make it the saved line.
+        obj.pk, obj.assembly, obj.component = line.pk, line.assembly, line.component
+
+    def delete_model(self, request: HttpRequest, obj: BomLine) -> None:
+        services.bom_line_delete(line=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for line in queryset:
+            services.bom_line_delete(line=line)
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "parent", "description"]
+
+    def clean(self) -> dict[str, Any]:
+        # The admin runs the form and the save in one transaction: holding the category lock
+        # from here means Category.clean (run next, in _post_clean) and the save see one tree.
+        services.lock_category_tree()
+        return super().clean()
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
     list_display = ["name", "parent"]
     list_select_related = ["parent"]
     search_fields = ["name"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+
+    def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
+        services.category_save(category=obj)
 
 
 @admin.register(Manufacturer)

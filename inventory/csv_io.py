@@ -190,6 +190,34 @@ def _parse_bom_rows(content: bytes | str) -> tuple[list[BomRow], list[str]]:
     return rows, errors
 
 
+def _cycles_closed_by_rows(
+    stored: list[bom.Edge], file_pairs: dict[tuple[int, int], BomRow]
+) -> list[tuple[int | None, list[int]]]:
+    """(line, cycle path) for every file row that would close a cycle; none for a clean file.
+
+    The common case (no cycle at all) costs one pass over the whole graph. Otherwise the rows
+    are added to the stored graph one at a time in file order, and each row whose line would
+    close a cycle is reported and left out, so one run names every such row, not just the first.
+    """
+    file_edges = [(a, c, r.quantity, r.optional) for (a, c), r in file_pairs.items()]
+    any_cycle = bom.find_any_cycle(bom.BomGraph.from_edges([*stored, *file_edges]))
+    if any_cycle is None:
+        return []
+    graph = bom.BomGraph.from_edges(stored)
+    found: list[tuple[int | None, list[int]]] = []
+    for (assembly_id, component_id), row in sorted(file_pairs.items(), key=lambda i: i[1].line):
+        path = bom.cycle_path_if_added(graph, assembly_id, component_id)
+        if path is not None:
+            found.append((row.line, path))
+            continue
+        graph.children.setdefault(assembly_id, []).append((component_id, row.quantity, False))
+    if not found:
+        # The stored lines loop by themselves (written around the services); say so.
+        stored_cycle = bom.find_any_cycle(bom.BomGraph.from_edges(stored))
+        found.append((None, stored_cycle or any_cycle))
+    return found
+
+
 @transaction.atomic
 def bom_import_csv(*, content: bytes | str) -> ImportResult:
     """Import BOM rows: create missing parts, add or update lines; all or nothing.
@@ -215,19 +243,17 @@ def bom_import_csv(*, content: bytes | str) -> ImportResult:
             ids.setdefault(sku.lower(), -(len(ids) + 1))
             display.setdefault(sku.lower(), sku)
     file_pairs = {(ids[r.assembly_sku.lower()], ids[r.component_sku.lower()]): r for r in rows}
-    edges = [e for e in bom_graph_all().edges() if (e[0], e[1]) not in file_pairs]
-    edges += [(a, c, r.quantity, r.optional) for (a, c), r in file_pairs.items()]
-    cycle = bom.find_any_cycle(bom.BomGraph.from_edges(edges))
-    if cycle:
-        by_id = {part_id: sku for sku, part_id in ids.items()}
-        names = [display[by_id[p]] if p in by_id else str(p) for p in cycle]
-        lines = sorted(
-            file_pairs[(a, c)].line
-            for a, c in zip(cycle, cycle[1:], strict=False)
-            if (a, c) in file_pairs
-        )
-        where = f"line {lines[-1]}: " if lines else ""
-        errors.append(f"{where}the BOM would contain a cycle {format_path(names)}")
+    stored = [e for e in bom_graph_all().edges() if (e[0], e[1]) not in file_pairs]
+    cycles = _cycles_closed_by_rows(stored, file_pairs)
+    if cycles:
+        # Paths through stored BOMs may pass parts the file does not mention.
+        sku_of = {part_id: display[sku] for sku, part_id in ids.items()}
+        others = {p for _, path in cycles for p in path if p not in sku_of}
+        sku_of.update(Part.objects.filter(pk__in=others).values_list("pk", "sku"))
+        for line, path in cycles:
+            where = f"line {line}: " if line else ""
+            names = format_path([sku_of.get(p, str(p)) for p in path])
+            errors.append(f"{where}the BOM would contain a cycle {names}")
     if errors:
         raise BomImportError(errors)
 

@@ -3,6 +3,7 @@
 import uuid
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
@@ -16,6 +17,29 @@ from inventory.choices import Airflow, DeviceType, UnitOfMeasure, WidthClass
 from inventory.validators import logo_extension_validator, validate_logo_size
 
 ZERO = Decimal("0")
+# Far deeper than any real category tree; a walk up the tree stops here even if rows loop.
+CATEGORY_MAX_DEPTH = 50
+
+
+def category_ancestry(category_id: int | None) -> tuple[list[tuple[int, str]], bool]:
+    """(id, name) of the category and each parent up to the root, and whether the walk stopped
+    early because the rows above already loop or are deeper than ``CATEGORY_MAX_DEPTH``.
+
+    One query per level; a seen-set and the depth bound keep it finite on corrupt data.
+    """
+    chain: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    node_id = category_id
+    while node_id is not None:
+        if node_id in seen or len(chain) >= CATEGORY_MAX_DEPTH:
+            return chain, True
+        row = Category.objects.filter(pk=node_id).values_list("name", "parent_id").first()
+        if row is None:
+            break
+        seen.add(node_id)
+        chain.append((node_id, row[0]))
+        node_id = row[1]
+    return chain, False
 
 
 class Category(models.Model):
@@ -44,6 +68,40 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse a parent that is this category or lies below it, naming the loop."""
+        super().clean()
+        if self.parent_id is None:
+            return
+        parent_name = getattr(self.parent, "name", self.parent_id)
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError(
+                {"parent": f"{self.name} cannot be its own parent."}, code="category_cycle"
+            )
+        chain, stopped = category_ancestry(self.parent_id)
+        ids = [node_id for node_id, _ in chain]
+        if self.pk is not None and self.pk in ids:
+            # chain runs from the new parent up to this category: the loop, top down, is this
+            # category → … → new parent → this category.
+            below = [name for _, name in reversed(chain[: ids.index(self.pk)])]
+            loop = " → ".join([self.name, *below, self.name])
+            raise ValidationError(
+                {
+                    "parent": f"{self.name} cannot be moved under {parent_name}: "
+                    f"{parent_name} is inside {self.name}, so this would make a loop {loop}."
+                },
+                code="category_cycle",
+            )
+        if stopped:
+            path = " → ".join(name for _, name in reversed(chain))
+            raise ValidationError(
+                {
+                    "parent": f"The categories above {parent_name} loop or are deeper than "
+                    f"{CATEGORY_MAX_DEPTH} levels ({path}); fix them before moving {self.name}."
+                },
+                code="category_cycle",
+            )
 
 
 class Manufacturer(models.Model):

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from inventory import bom
 from inventory.bom import BomGraph, SupplyOption
-from inventory.models import BomLine, BomRevision, Part, SupplierPart
+from inventory.models import BomLine, BomRevision, Category, Part, SupplierPart
 
 logger = logging.getLogger(__name__)
 STRUCTURE_CACHE_SECONDS = 24 * 3600
@@ -265,17 +265,41 @@ def explode(
     return required, parts_by_id(required)
 
 
+def category_and_descendant_ids(*, category_id: int) -> list[int]:
+    """The category and every category below it, at any depth, in one query.
+
+    A recursive CTE with ``UNION`` (not ``UNION ALL``) visits each category once, so rows that
+    loop (written around ``Category.clean``) cannot make it run forever.
+    """
+    table = connection.ops.quote_name(Category._meta.db_table)
+    sql = (
+        f"WITH RECURSIVE tree(id) AS ("
+        f" SELECT CAST(%s AS BIGINT)"
+        f" UNION"
+        f" SELECT c.id FROM {table} c JOIN tree t ON c.parent_id = t.id"
+        f") SELECT id FROM tree"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [category_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def parts_in_category(parts: Any, *, category_id: int) -> Any:
+    """Filter a part queryset to a category and all of its sub-categories."""
+    return parts.filter(category_id__in=category_and_descendant_ids(category_id=category_id))
+
+
 def part_list(
     *, search: str = "", category_id: int | None = None, is_assembly: bool | None = None
 ) -> Any:
-    """Parts for the list page, filtered like the API."""
+    """Parts for the list page, filtered like the API (a category includes its sub-categories)."""
     parts = Part.objects.select_related("category", "manufacturer")
     if search:
         parts = parts.filter(
             Q(sku__icontains=search) | Q(name__icontains=search) | Q(mpn__icontains=search)
         )
     if category_id:
-        parts = parts.filter(category_id=category_id)
+        parts = parts_in_category(parts, category_id=category_id)
     if is_assembly is not None:
         parts = parts.filter(is_assembly=is_assembly)
     return parts

@@ -11,12 +11,14 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from inventory import bom
-from inventory.models import BomLine, BomRevision, Part
+from inventory.models import BomLine, BomRevision, Category, Part
 from inventory.selectors import bom_graph_below
 
 # Any constant: BOM structure writes take this PostgreSQL advisory lock so that two concurrent
 # writes cannot each pass the cycle check and together close a loop.
 BOM_WRITE_LOCK = 7_340_031
+# Likewise for moves in the category tree: two concurrent moves cannot together close a loop.
+CATEGORY_WRITE_LOCK = 7_340_032
 
 
 class InventoryError(ValidationError):
@@ -51,6 +53,26 @@ def lock_bom_structure() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BOM_WRITE_LOCK])
+
+
+def lock_category_tree() -> None:
+    """Serialise category moves on PostgreSQL until the transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CATEGORY_WRITE_LOCK])
+
+
+@transaction.atomic
+def category_save(*, category: Category) -> Category:
+    """Create or change a category; refuse a parent that would put it inside itself.
+
+    The check (``Category.clean``) runs under the category lock, so two moves that are each
+    fine alone cannot together make a loop.
+    """
+    lock_category_tree()
+    category.full_clean()
+    category.save()
+    return category
 
 
 def bom_cycle_check(*, assembly: Part, component: Part) -> None:
@@ -148,6 +170,9 @@ def bom_line_update(*, line: BomLine, **changes: Any) -> BomLine:
         _refuse_cycle(
             assembly, component, bom.cycle_path_if_added(graph, assembly.pk, component.pk)
         )
+    if assembly.pk != line.assembly_id and not assembly.is_assembly:
+        Part.objects.filter(pk=assembly.pk).update(is_assembly=True)
+        assembly.is_assembly = True
     for name, value in changes.items():
         setattr(line, name, value)
     line.save()

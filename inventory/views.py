@@ -10,32 +10,28 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.module_loading import import_string
+from django.views.decorators.http import require_safe
 
 from inventory import selectors
 from inventory.forms import PartFilterForm
 from inventory.models import Category, Part
+from inventory.stock import on_hand_provider
 
 PAGE_SIZE = 50
-STOCK_PROVIDER = "warehouse.planning.on_hand_by_part"
 
 
 def stock_totals(part_ids: list[int]) -> dict[int, Decimal] | None:
-    """On-hand totals from the warehouse app, looked up by name.
+    """On-hand totals from the registered stock provider (the warehouse app), or None.
 
-    Inventory must not import warehouse (dependencies point warehouse → inventory), yet the part
-    page is where people look for stock. The warehouse app offers ``on_hand_by_part``; when it
-    is installed we call it by its dotted name, otherwise the page simply has no stock column.
+    Without a provider the part page simply has no stock column (see ``inventory.stock``).
     """
-    if not apps.is_installed("warehouse"):
+    provider = on_hand_provider()
+    if provider is None:
         return None
-    try:
-        provider = import_string(STOCK_PROVIDER)
-    except ImportError:
-        return None
-    return provider(part_ids=part_ids)
+    return dict(provider(part_ids=part_ids))
 
 
+@require_safe
 @login_required
 @permission_required("inventory.view_part", raise_exception=True)
 def part_list(request: HttpRequest) -> HttpResponse:
@@ -89,6 +85,7 @@ def _tree_rows(tree: dict[str, Any], stock: dict[int, Decimal] | None) -> list[d
     return rows
 
 
+@require_safe
 @login_required
 @permission_required("inventory.view_part", raise_exception=True)
 def part_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class WarehouseConfig(AppConfig):
     name = "warehouse"
     verbose_name = "Warehouse"
+
+    def ready(self) -> None:
+        from inventory.stock import register_stock_provider
+        from warehouse.planning import on_hand_by_part
+
+        # Inventory may not import warehouse; it asks this registry for stock on hand instead.
+        register_stock_provider(on_hand_by_part)

@@ -1,16 +1,33 @@
 """FilterSets shared by the warehouse pages and API, so both take the same ?warehouse=, ?part=."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from inventory.models import Part
 from warehouse.choices import DocumentStatus, DocumentType
+from warehouse.forms import WarehouseChoiceField
 from warehouse.models import Location, StockDocument, StockLevel, StockMove, Warehouse
 from warehouse.selectors import parts_below_reorder
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class WarehouseFilter(django_filters.ModelChoiceFilter):
+    """?warehouse= by code or id, the same in every list (see WarehouseChoiceField)."""
+
+    field_class = WarehouseChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Warehouse.objects.all())
+        kwargs.setdefault("help_text", "Warehouse code (e.g. WH1) or id.")
+        super().__init__(*args, **kwargs)
+
+
 class LocationFilterSet(django_filters.FilterSet):
-    warehouse = django_filters.ModelChoiceFilter(queryset=Warehouse.objects.all())
+    warehouse = WarehouseFilter()
     parent = django_filters.ModelChoiceFilter(queryset=Location.objects.all())
 
     class Meta:
@@ -19,9 +36,7 @@ class LocationFilterSet(django_filters.FilterSet):
 
 
 class StockLevelFilterSet(django_filters.FilterSet):
-    warehouse = django_filters.ModelChoiceFilter(
-        field_name="location__warehouse", queryset=Warehouse.objects.all(), label="Warehouse"
-    )
+    warehouse = WarehouseFilter(field_name="location__warehouse", label="Warehouse")
     location = django_filters.ModelChoiceFilter(queryset=Location.objects.all())
     part = django_filters.ModelChoiceFilter(queryset=Part.objects.all())
     below_reorder = django_filters.ChoiceFilter(
@@ -48,9 +63,7 @@ class StockLevelFilterSet(django_filters.FilterSet):
 class StockMoveFilterSet(django_filters.FilterSet):
     part = django_filters.ModelChoiceFilter(queryset=Part.objects.all())
     location = django_filters.ModelChoiceFilter(queryset=Location.objects.all())
-    warehouse = django_filters.ModelChoiceFilter(
-        field_name="location__warehouse", queryset=Warehouse.objects.all()
-    )
+    warehouse = WarehouseFilter(field_name="location__warehouse")
     document = django_filters.ModelChoiceFilter(queryset=StockDocument.objects.all())
     date_from = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label="From date"
@@ -67,11 +80,10 @@ class StockMoveFilterSet(django_filters.FilterSet):
 class StockDocumentFilterSet(django_filters.FilterSet):
     doc_type = django_filters.ChoiceFilter(choices=DocumentType.choices, label="Type")
     status = django_filters.ChoiceFilter(choices=DocumentStatus.choices)
-    warehouse = django_filters.ModelChoiceFilter(
-        queryset=Warehouse.objects.all(),
+    warehouse = WarehouseFilter(
         method="filter_warehouse",
         label="Warehouse",
-        help_text="Documents moving stock out of or into this warehouse.",
+        help_text="Documents moving stock out of or into this warehouse (code or id).",
     )
     date_from = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label="Created from"

@@ -8,6 +8,7 @@ from django import forms
 from inventory.models import Part
 from warehouse.choices import DocumentType
 from warehouse.models import Location, StockDocument, Warehouse
+from warehouse.planning import PlanningError, resolve_warehouse
 
 
 class LocationChoiceField(forms.ModelChoiceField):
@@ -18,6 +19,34 @@ class LocationChoiceField(forms.ModelChoiceField):
 class PartChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Part) -> str:
         return f"{obj.sku} — {obj.name}"
+
+
+class WarehouseChoiceField(forms.ModelChoiceField):
+    """A warehouse by its code (any case) or its id: every ?warehouse= in the pages and the API
+    takes both, so a link written either way works everywhere."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("help_text", "Warehouse code (e.g. WH1) or id.")
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        # A page opened with ?warehouse=<id> shows that warehouse chosen in its select too.
+        if isinstance(value, str) and value.strip():
+            try:
+                found = self.to_python(value)
+            except forms.ValidationError:
+                return value
+            return found.code if found else value
+        return super().prepare_value(value)
+
+    def to_python(self, value: Any) -> Warehouse | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return resolve_warehouse(value, queryset=self.queryset)
+        except PlanningError as exc:
+            raise forms.ValidationError(exc.message_dict["warehouse"], code="invalid_choice")
 
 
 def _locations() -> Any:
@@ -112,7 +141,7 @@ class BuildDocumentForm(forms.Form):
 
     part = forms.ModelChoiceField(queryset=Part.objects.filter(is_assembly=True))
     quantity = forms.IntegerField(min_value=1, help_text="Assemblies are built in whole units.")
-    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True))
+    warehouse = WarehouseChoiceField(queryset=Warehouse.objects.filter(is_active=True))
     location = forms.ModelChoiceField(
         queryset=Location.objects.all(),
         required=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,10 +12,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_safe
 
 from inventory.models import Part
 from warehouse import planning
+from warehouse.forms import WarehouseChoiceField
 from warehouse.models import Warehouse
+from warehouse.selectors import format_quantity
 
 
 class PlannerForm(forms.Form):
@@ -24,11 +28,10 @@ class PlannerForm(forms.Form):
         empty_label="Choose an assembly…",
     )
     quantity = forms.IntegerField(min_value=1, max_value=1_000_000, initial=1)
-    warehouse = forms.ModelChoiceField(
+    warehouse = WarehouseChoiceField(
         queryset=Warehouse.objects.filter(is_active=True),
         required=False,
         empty_label="All warehouses",
-        to_field_name="code",
     )
     include_optional = forms.BooleanField(required=False, label="Include optional lines")
 
@@ -58,6 +61,7 @@ def _build_document_url() -> str | None:
         return None
 
 
+@require_safe
 @login_required
 @permission_required(["inventory.view_part", "warehouse.view_stocklevel"], raise_exception=True)
 def planner(request: HttpRequest) -> HttpResponse:
@@ -75,6 +79,12 @@ def planner(request: HttpRequest) -> HttpResponse:
     return render(request, "warehouse/planner.html", context)
 
 
+def _plain(value: Any) -> str:
+    """A quantity as a spreadsheet reads it: 2, 2.5 — never 2.0000."""
+    return "" if value is None else format_quantity(Decimal(str(value)))
+
+
+@require_safe
 @login_required
 @permission_required(["inventory.view_part", "warehouse.view_stocklevel"], raise_exception=True)
 def planner_export(request: HttpRequest) -> HttpResponse:
@@ -110,11 +120,11 @@ def planner_export(request: HttpRequest) -> HttpResponse:
             [
                 row["part"].sku,
                 row["part"].name,
-                row["required"],
-                row["available"],
-                row["short"],
-                row["order_quantity"],
-                row["unit_price"],
+                _plain(row["required"]),
+                _plain(row["available"]),
+                _plain(row["short"]),
+                _plain(row["order_quantity"]),
+                "" if row["unit_price"] is None else f"{row['unit_price']:.2f}",
                 f"{row['cost']:.2f}",
                 row["lead_time_days"],
                 row["supplier"].code if row["supplier"] else "",

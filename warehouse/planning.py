@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from inventory import bom
@@ -42,8 +42,8 @@ def on_hand_by_part(
 ) -> dict[int, Decimal]:
     """Quantity on hand per part, in one warehouse or the whole company, in one query.
 
-    Also the stock provider for inventory's part detail page (inventory cannot import warehouse,
-    so it looks this function up by name when the warehouse app is installed).
+    Also the stock provider for inventory's part detail page: inventory cannot import warehouse,
+    so warehouse registers this function with inventory.stock in WarehouseConfig.ready().
     """
     levels = StockLevel.objects.all()
     if part_ids is not None:
@@ -90,8 +90,11 @@ def on_hand_of(*, part_ids: list[int], warehouse: Warehouse | None = None) -> di
     locations = connection.ops.quote_name(Location._meta.db_table)
     # A join on the unnested ids, not "part_id = ANY(...)": PostgreSQL tests ANY by scanning the
     # whole array for every row, which is slow for a 10,000-part BOM.
+    # The ids travel as one comma-separated string: psycopg's client-side binding quotes a
+    # Python list element by element (~15 ms for 10,000 ids), a string at once.
     if connection.vendor == "postgresql":
-        ids_sql, ids_param = "unnest(%s::bigint[]) AS wanted(id)", list(part_ids)
+        ids_sql = "unnest(string_to_array(%s, ',')::bigint[]) AS wanted(id)"
+        ids_param = ",".join(str(int(pk)) for pk in part_ids)
     else:
         ids_sql, ids_param = (
             "(SELECT value AS id FROM json_each(%s)) AS wanted",
@@ -111,18 +114,25 @@ def on_hand_of(*, part_ids: list[int], warehouse: Warehouse | None = None) -> di
         return {part: _decimal(total) for part, total in cursor.fetchall()}
 
 
-def resolve_warehouse(value: Any) -> Warehouse | None:
-    """A warehouse from its code (any case) or id; None for blank; PlanningError if unknown."""
+def resolve_warehouse(value: Any, queryset: QuerySet | None = None) -> Warehouse | None:
+    """A warehouse from its code (any case) or id; None for blank; PlanningError if unknown.
+
+    The one rule for ?warehouse= in the pages, the API and the commands (forms use it through
+    warehouse.forms.WarehouseChoiceField).
+    """
     if value in (None, ""):
         return None
     if isinstance(value, Warehouse):
         return value
+    warehouses = Warehouse.objects.all() if queryset is None else queryset
     text = str(value).strip()
-    found = Warehouse.objects.filter(code__iexact=text).first()
+    found = warehouses.filter(code__iexact=text).first()
     if found is None and text.isdigit():
-        found = Warehouse.objects.filter(pk=int(text)).first()
+        found = warehouses.filter(pk=int(text)).first()
     if found is None:
-        raise PlanningError({"warehouse": f"Unknown warehouse {text!r}."})
+        raise PlanningError(
+            {"warehouse": f"Unknown warehouse {text!r}: give its code (e.g. WH1) or id."}
+        )
     return found
 
 

@@ -369,6 +369,23 @@ def _build_lines(
     return quantity, lines
 
 
+def build_lines_check(
+    *,
+    build_part: Part | None,
+    build_quantity: Any,
+    source_location: Location | None,
+    destination_location: Location | None = None,
+) -> None:
+    """Raise StockError when a BUILD with this header could not take its lines from the BOM
+    (a form's check before it saves; nothing is written)."""
+    _build_lines(
+        build_part=build_part,
+        build_quantity=build_quantity,
+        source_location=source_location,
+        destination_location=destination_location,
+    )
+
+
 def _warehouse_of(locations: Iterable[Location | None]) -> Warehouse | None:
     warehouses = {location.warehouse_id for location in locations if location is not None}
     if len(warehouses) == 1:
@@ -386,6 +403,7 @@ def _line_rows(document: StockDocument, lines: list[_LineInput]) -> list[Documen
             to_location=line.to_location,
             unit_cost=line.unit_cost,
             position=position,
+            is_count=document.doc_type == DocumentType.ADJUSTMENT,
         )
         for position, line in enumerate(lines, start=1)
     ]
@@ -461,7 +479,7 @@ def document_create(
         external_reference=external_reference,
         note=note,
         idempotency_key=idempotency_key,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=_actor(user),
     )
     _set_header_warehouses(document, normalised)
     try:
@@ -479,6 +497,19 @@ def document_create(
         return existing
     DocumentLine.objects.bulk_create(_line_rows(document, normalised))
     return document
+
+
+def _actor(user: Any) -> Any:
+    """The user to record, or None for a job or command acting without a saved user."""
+    return user if getattr(user, "pk", None) else None
+
+
+def _stamp(document: StockDocument, status: str, user: Any, event: str) -> None:
+    """Move a locked document to ``status``, recording who and when as ``<event>_by/_at``."""
+    document.status = status
+    setattr(document, f"{event}_by", _actor(user))
+    setattr(document, f"{event}_at", timezone.now())
+    document.save(update_fields=["status", f"{event}_by", f"{event}_at"])
 
 
 def _lock_draft(document: StockDocument, action: str) -> StockDocument:
@@ -548,10 +579,15 @@ def document_update_lines(*, document: StockDocument, lines: list[dict[str, Any]
 
 
 @transaction.atomic
-def document_delete(*, document: StockDocument) -> None:
-    """Delete a draft; posted and cancelled documents stay for the ledger."""
-    locked = _lock_draft(document, "deleted")
-    locked.delete()
+def document_discard(*, document: StockDocument, user: Any) -> StockDocument:
+    """Discard a draft: it becomes CANCELLED and keeps its number.
+
+    Documents are never deleted, so every number of a yearly series stays accounted for;
+    a draft moved no stock, so there is nothing to reverse.
+    """
+    locked = _lock_draft(document, "discarded")
+    _stamp(locked, DocumentStatus.CANCELLED, user, "cancelled")
+    return locked
 
 
 # --------------------------------------------------------------------------- posting
@@ -682,9 +718,47 @@ def _changes_for(document: StockDocument, lines: list[_Line]) -> list[_Change]:
         ]
     if not lines:
         errors.append(f"{document.number} has no lines to post.")
+    elif doc_type == DocumentType.BUILD:
+        errors.extend(_build_mismatches(document, lines))
     if errors:
         raise StockError(errors)
     return changes
+
+
+def _build_mismatches(document: StockDocument, lines: list[_Line]) -> list[str]:
+    """A BUILD posts exactly N assemblies in and N × its bill of materials out.
+
+    Lines are written by the services from the BOM, but a draft can be edited in the admin and
+    the BOM can change after the draft was made: posting compares again, so no assembly is
+    ever made from nothing and no component disappears without one.
+    """
+    if document.build_part_id is None:
+        return [f"{document.number} is a build without the assembly to build."]
+    quantity = document.build_quantity
+    if quantity is None or quantity <= 0 or quantity != quantity.to_integral_value():
+        return [f"{document.number}: the build quantity must be a whole number above 0."]
+    expected: dict[int, Decimal] = {document.build_part_id: quantity}
+    for component_id, per_unit in BomLine.objects.filter(
+        assembly_id=document.build_part_id, optional=False
+    ).values_list("component_id", "quantity"):
+        expected[component_id] = expected.get(component_id, Decimal(0)) + per_unit * quantity
+    found: dict[int, Decimal] = {}
+    for line in lines:
+        found[line.part_id] = found.get(line.part_id, Decimal(0)) + line.quantity
+    if found == expected:
+        return []
+    skus = _skus(set(expected) | set(found))
+    differences = [
+        f"{skus.get(part_id, part_id)} {format_quantity(expected.get(part_id, Decimal(0)))} "
+        f"expected, {format_quantity(found.get(part_id, Decimal(0)))} on the lines"
+        for part_id in sorted(set(expected) | set(found), key=lambda pk: skus.get(pk, ""))
+        if expected.get(part_id) != found.get(part_id)
+    ]
+    return [
+        f"{document.number}: the lines are not {format_quantity(quantity)} × the bill of "
+        f"materials of {skus.get(document.build_part_id)} ({'; '.join(differences)}). "
+        "Edit the draft to take its lines from the current bill of materials."
+    ]
 
 
 def _pairs_sql(keys: list[tuple[int, int]]) -> tuple[str, list[int]]:
@@ -985,10 +1059,7 @@ def document_post(*, document: StockDocument, user: Any) -> StockDocument:
             message_for=_shortage_message(locked),
             error_class=InsufficientStockError,
         )
-        locked.status = DocumentStatus.POSTED
-        locked.posted_by = user if getattr(user, "pk", None) else None
-        locked.posted_at = timezone.now()
-        locked.save(update_fields=["status", "posted_by", "posted_at"])
+        _stamp(locked, DocumentStatus.POSTED, user, "posted")
     except StockError as exc:
         _record_failure(document, "post", exc)
         raise
@@ -1036,10 +1107,7 @@ def document_cancel(*, document: StockDocument, user: Any) -> StockDocument:
             message_for=_cancel_message(locked),
             error_class=CancelRefusedError,
         )
-        locked.status = DocumentStatus.CANCELLED
-        locked.cancelled_by = user if getattr(user, "pk", None) else None
-        locked.cancelled_at = timezone.now()
-        locked.save(update_fields=["status", "cancelled_by", "cancelled_at"])
+        _stamp(locked, DocumentStatus.CANCELLED, user, "cancelled")
     except StockError as exc:
         _record_failure(document, "cancel", exc)
         raise
@@ -1061,18 +1129,32 @@ def document_cancel(*, document: StockDocument, user: Any) -> StockDocument:
 # --------------------------------------------------------------------------- verification
 
 
-def stock_verify(*, triggered_by: str = "schedule") -> StockVerification:
-    """Recompute every balance from the ledger, record the result and export the gauge."""
+def stock_verify(*, triggered_by: str = "schedule", job_id: str | None = None) -> StockVerification:
+    """Recompute every balance from the ledger, record the result and export the gauge.
+
+    With a ``job_id`` (the Celery task id) the result is written once per job: a task that is
+    redelivered after its worker died having already written returns the stored result.
+    """
+    if job_id:
+        existing = StockVerification.objects.filter(job_id=job_id).first()
+        if existing is not None:
+            return existing
     started_at = timezone.now()
     checked, mismatches = stock_ledger_mismatches()
-    verification = StockVerification.objects.create(
-        started_at=started_at,
-        finished_at=timezone.now(),
-        levels_checked=checked,
-        mismatch_count=len(mismatches),
-        mismatches=mismatches[:500],
-        triggered_by=triggered_by,
-    )
+    try:
+        with transaction.atomic():
+            verification = StockVerification.objects.create(
+                started_at=started_at,
+                finished_at=timezone.now(),
+                levels_checked=checked,
+                mismatch_count=len(mismatches),
+                mismatches=mismatches[:500],
+                triggered_by=triggered_by,
+                job_id=job_id or None,
+            )
+    except IntegrityError:
+        # Two deliveries of one job raced; the other wrote first.
+        return StockVerification.objects.get(job_id=job_id)
     metrics.STOCK_VERIFY_MISMATCHES.set(len(mismatches))
     return verification
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from inventory.models import Part
 from warehouse import selectors, services
@@ -35,6 +35,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+@require_safe
 @login_required
 @permission_required("warehouse.view_stocklevel", raise_exception=True)
 def stock_overview(request: HttpRequest) -> HttpResponse:
@@ -63,6 +64,7 @@ def stock_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "warehouse/stock_overview.html", context)
 
 
+@require_safe
 @login_required
 @permission_required("warehouse.view_stocklevel", raise_exception=True)
 def part_stock(request: HttpRequest, pk: int) -> HttpResponse:
@@ -77,6 +79,7 @@ def part_stock(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "warehouse/part_stock.html", context)
 
 
+@require_safe
 @login_required
 @permission_required("warehouse.view_stockdocument", raise_exception=True)
 def document_list(request: HttpRequest) -> HttpResponse:
@@ -92,6 +95,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     return render(request, "warehouse/document_list.html", context)
 
 
+@require_safe
 @login_required
 @permission_required("warehouse.view_stockdocument", raise_exception=True)
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -136,44 +140,43 @@ def _run(request: HttpRequest, action: Any, success: str) -> bool:
     return True
 
 
+def _document_action(request: HttpRequest, pk: int, operation: Any, success: str) -> HttpResponse:
+    """Run a service on one document for the page's Post / Cancel / Discard buttons, then show
+    the document again with the outcome as a message. ``success`` may use {number}."""
+    document = get_object_or_404(StockDocument, pk=pk)
+    _run(
+        request,
+        lambda: operation(document=document, user=request.user),
+        success.format(number=document.number),
+    )
+    return redirect("warehouse:document-detail", pk=pk)
+
+
 @login_required
 @require_POST
 @permission_required("warehouse.post_stockdocument", raise_exception=True)
 def document_post(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_object_or_404(StockDocument, pk=pk)
-    _run(
-        request,
-        lambda: services.document_post(document=document, user=request.user),
-        f"{document.number} posted.",
-    )
-    return redirect("warehouse:document-detail", pk=pk)
+    return _document_action(request, pk, services.document_post, "{number} posted.")
 
 
 @login_required
 @require_POST
 @permission_required("warehouse.cancel_stockdocument", raise_exception=True)
 def document_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_object_or_404(StockDocument, pk=pk)
-    _run(
+    return _document_action(
         request,
-        lambda: services.document_cancel(document=document, user=request.user),
-        f"{document.number} cancelled: its movements were reversed.",
+        pk,
+        services.document_cancel,
+        "{number} cancelled: its movements were reversed.",
     )
-    return redirect("warehouse:document-detail", pk=pk)
 
 
 @login_required
 @require_POST
 @permission_required("warehouse.delete_stockdocument", raise_exception=True)
 def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_object_or_404(StockDocument, pk=pk)
-    if _run(
-        request,
-        lambda: services.document_delete(document=document),
-        f"Draft {document.number} deleted.",
-    ):
-        return redirect("warehouse:document-list")
-    return redirect("warehouse:document-detail", pk=pk)
+    """Discard a draft (it becomes CANCELLED and keeps its number; nothing is deleted)."""
+    return _document_action(request, pk, services.document_discard, "Draft {number} discarded.")
 
 
 def _initial_lines(document: StockDocument) -> list[dict[str, Any]]:
@@ -199,6 +202,11 @@ def _document_form_page(
         if form.is_valid() and formset.is_valid():
             data = form.cleaned_data
             lines = line_dicts(formset)
+            if not lines and data["doc_type"] != DocumentType.BUILD:
+                # Only a build fills its lines itself (from the bill of materials).
+                form.add_error(None, "Add at least one line: a part and its quantity.")
+                context = {"form": form, "formset": formset, "document": document}
+                return render(request, "warehouse/document_form.html", context)
             try:
                 if document is None:
                     document = services.document_create(

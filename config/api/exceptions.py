@@ -1,4 +1,11 @@
-"""API errors: Django ValidationErrors from services become 400s with field messages."""
+"""API errors: Django ValidationErrors from services become 400s with field messages.
+
+Refused callers are throttled too. DRF checks authentication and permissions before throttles,
+so a caller without credentials (401 Not authenticated) or with a wrong token (401 Invalid token)
+never reached the rate limit and could try forever. The handler counts such a refusal against the
+view's throttles (the anonymous rate, keyed by client IP) and answers 429 with Retry-After once the
+caller is over it. Being the project's EXCEPTION_HANDLER, it covers every API view.
+"""
 
 from typing import Any
 
@@ -7,6 +14,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.api.throttling import throttles_checked
 
 
 class Conflict(exceptions.APIException):
@@ -25,7 +34,24 @@ def validation_error_detail(exc: DjangoValidationError) -> Any:
     return {"detail": exc.messages[0] if len(exc.messages) == 1 else exc.messages}
 
 
+def throttle_refused_caller(exc: Exception, context: dict[str, Any]) -> Exception:
+    """A 401 counts against the rate limit; over it, the answer is the 429 instead."""
+    if not isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        return exc
+    view, request = context.get("view"), context.get("request")
+    if view is None or request is None or throttles_checked(request):
+        return exc  # the 401 came after the throttles ran (an object check): counted already
+    try:
+        # request.user is the AnonymousUser here: DRF sets it before an authentication error
+        # leaves the authenticator, and the anonymous rate is keyed by the client's address.
+        view.check_throttles(request)
+    except exceptions.Throttled as throttled:
+        return throttled
+    return exc
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = throttle_refused_caller(exc, context)
     status_code = getattr(exc, "http_status", None)
     if isinstance(exc, DjangoValidationError):
         return Response(

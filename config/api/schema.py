@@ -1,8 +1,9 @@
 """OpenAPI post-processing: document the error answers every operation can give.
 
-DRF answers 400 (invalid input), 401/403 (authentication, permission), 404 (unknown id or page)
-and 429 (throttled) from any view, but drf-spectacular documents only the success answer. Adding
-them here keeps the schema honest for clients and lets the fuzz tests check every status code.
+DRF answers 400 (invalid input, a bad ?page= or ?page_size= included), 401/403 (authentication,
+permission), 404 (unknown id) and 429 (throttled, anonymous callers included) from any view, but
+drf-spectacular documents only the success answer. Adding them here keeps the schema honest for
+clients and lets the fuzz tests check every status code.
 """
 
 from typing import Any
@@ -28,10 +29,14 @@ VALIDATION_ERROR_SCHEMA = {
     ],
 }
 ERROR_RESPONSES = {
-    "400": ("Invalid input: the messages say which field and why.", VALIDATION_ERROR_SCHEMA),
+    "400": (
+        "Invalid input: the messages say which field or query parameter and why (on a list, a "
+        "?page= or ?page_size= that is not a whole number from 1, or a page past the end).",
+        VALIDATION_ERROR_SCHEMA,
+    ),
     "401": ("Not authenticated: send a session cookie or `Authorization: Token …`.", ERROR_SCHEMA),
     "403": ("Authenticated, but the role does not allow this.", ERROR_SCHEMA),
-    "404": ("No such object (or page).", ERROR_SCHEMA),
+    "404": ("No such object.", ERROR_SCHEMA),
     "429": ("Too many requests: retry after the `Retry-After` seconds.", ERROR_SCHEMA),
 }
 METHODS = ("get", "put", "patch", "post", "delete", "head", "options", "trace")

@@ -2,7 +2,12 @@
 
 When the cache is down the history cannot be read. THROTTLE_FAIL_MODE decides:
 "open" (default) lets the request through, "closed" refuses it with 429.
+
+A request refused before the throttles ran (401) is counted by config.api.exceptions instead;
+each throttle notes on the request that it has counted it, so nothing is counted twice.
 """
+
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,8 +20,17 @@ def cache_is_up() -> bool:
     return check_cache()["ok"]
 
 
+CHECKED_ATTRIBUTE = "_partline_throttles_checked"
+
+
+def throttles_checked(request: Any) -> bool:
+    """Whether the throttles have already counted this request."""
+    return bool(getattr(request, CHECKED_ATTRIBUTE, False))
+
+
 class _FailModeMixin:
     def allow_request(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+        setattr(request, CHECKED_ATTRIBUTE, True)
         if getattr(settings, "THROTTLE_FAIL_MODE", "open") == "closed" and not cache_is_up():
             self.history = []  # type: ignore[attr-defined]
             self.now = self.timer()  # type: ignore[attr-defined]

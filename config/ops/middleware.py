@@ -1,4 +1,4 @@
-"""Request tracing, the access log and the content security policy header."""
+"""Request tracing, the Host check for health probes, the access log and the CSP header."""
 
 import logging
 import time
@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 
 from config.ops.context import accept_or_generate_request_id, request_id_var, user_var
 
@@ -30,6 +31,36 @@ class RequestIdMiddleware:
             user_var.reset(user_token)
         response["X-Request-ID"] = request_id
         return response
+
+
+# URL names of the probes an orchestrator calls; /health/detailed needs the session and the
+# user, so it goes through the whole stack (and the Host check) like any page.
+HEALTH_PROBES = frozenset({"health", "health-live", "health-ready", "health-startup"})
+
+
+class HealthProbeMiddleware:
+    """Let the health probes through whatever Host header they carry.
+
+    Probes address the process, not the site: Docker's HEALTHCHECK curls 127.0.0.1, Kubernetes
+    calls the pod IP, and neither is (or should be) in ALLOWED_HOSTS, so the first middleware to
+    ask for the host (SecurityMiddleware, CommonMiddleware) would answer them 400 DisallowedHost.
+    For the probe URLs only, the host is taken as sent; the probe views build no URL from it,
+    and every other middleware (security headers, CORS, the access log) still runs. It must sit
+    before SecurityMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/health/"):
+            try:
+                url_name = resolve(request.path_info).url_name
+            except Resolver404:
+                url_name = None
+            if url_name in HEALTH_PROBES:
+                request.get_host = request._get_raw_host  # type: ignore[method-assign]
+        return self.get_response(request)
 
 
 class AccessLogMiddleware:

@@ -1,15 +1,18 @@
 """Settings shared by every environment, all read through django-environ."""
 
+import os
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Files of the embedded default (SQLite database, static and media files).
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 VERSION = "0.1.0"
 
@@ -45,6 +48,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "config.ops.middleware.RequestIdMiddleware",
+    # Health probes pass whatever Host they carry; must come before anything that checks it.
+    "config.ops.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +107,14 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    # Writers take the lock when their transaction begins: a deferred transaction that reads
+    # first and then writes cannot wait for the lock (SQLite answers "database is locked" at
+    # once), whereas BEGIN IMMEDIATE waits up to the timeout above.
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite_file = DATABASES["default"].get("NAME") or ""
+    if _sqlite_file and _sqlite_file != ":memory:" and not _sqlite_file.startswith("file:"):
+        # SQLite creates the file but not its directory: a fresh clone has no var/ yet.
+        os.makedirs(Path(_sqlite_file).parent, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
 
@@ -144,6 +157,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# The worker keeps Django's LOGGING (config/celery.py): JSON lines carrying the request id.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # Nightly: recompute every stock balance from the ledger, record it, export the mismatch gauge.
 CELERY_BEAT_SCHEDULE["warehouse-verify-stock"] = {
@@ -197,7 +212,12 @@ RATE_LIMIT_PER_MINUTE = env.int("RATE_LIMIT_PER_MINUTE", default=60)
 # (availability first); "closed" answers 429 (protection first).
 THROTTLE_FAIL_MODE = env("THROTTLE_FAIL_MODE", default="open")
 
+# Reverse proxies in front of the app (nginx: 1); see config/ops/client_ip.py.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.ops.client_ip.client_ip"
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: unauthenticated requests get 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
@@ -242,10 +262,16 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# load_demo resets the admin to the public demo password: only where DEBUG is on (local) or
+# the database is a throwaway (test), unless the command is given --force.
+DEMO_DATA_ALLOWED = DEBUG
+
 # Operations endpoints.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 OPS_TOKEN = env("OPS_TOKEN", default="")
 PROMETHEUS_EXPORT_MIGRATIONS = False
+# Read from the database at every scrape of /metrics (figures written by other processes).
+METRICS_COLLECTORS = ["warehouse.metrics.StockVerificationCollector"]
 
 CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",

@@ -24,6 +24,8 @@ CACHES["default"]["KEY_PREFIX"] = f"partline-test-{os.environ.get('PYTEST_XDIST_
 # Tasks run in-process in tests unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 AXES_ENABLED = True
+# Test databases are thrown away: the demo may be loaded into them (the browser tests do).
+DEMO_DATA_ALLOWED = True
 
 # pytest-django recognises an in-memory SQLite test database only under the stock engine name;
 # behind the django-prometheus wrapper it would derive "test_/path/partline.sqlite3_gw0" for each

@@ -3,11 +3,17 @@
 import django_filters
 from django.db.models import Q
 
-from inventory.models import BomLine, Part, SupplierPart
+from inventory.models import BomLine, Category, Part, SupplierPart
+from inventory.selectors import parts_in_category
 
 
 class PartFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="SKU, name or MPN contains")
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(),
+        method="in_category",
+        label="Category id; parts in its sub-categories are included",
+    )
     assembly = django_filters.BooleanFilter(field_name="is_assembly", label="Is an assembly")
 
     class Meta:
@@ -21,6 +27,9 @@ class PartFilter(django_filters.FilterSet):
             "device_type",
             "unit",
         ]
+
+    def in_category(self, queryset, name, value):
+        return parts_in_category(queryset, category_id=value.pk)
 
     def search(self, queryset, name, value):
         return queryset.filter(

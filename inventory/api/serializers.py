@@ -70,25 +70,30 @@ class CategorySerializer(serializers.ModelSerializer):
         clash = Category.objects.filter(name=name, parent=parent)
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
-            if parent is not None and _is_descendant(parent, self.instance):
-                raise serializers.ValidationError(
-                    {"parent": "A category cannot be moved under itself or its own children."}
-                )
         if clash.exists():
             where = f"under {parent}" if parent else "at the top level"
             raise serializers.ValidationError({"name": f"A category {name!r} exists {where}."})
+        # The same tree check as the admin (Category.clean, a bounded, loop-safe walk up).
+        probe = Category(pk=getattr(self.instance, "pk", None), name=name, parent=parent)
+        try:
+            probe.clean()
+        except DjangoValidationError as exc:
+            raise _as_drf(exc)
         return attrs
 
+    def create(self, validated_data: dict[str, Any]) -> Category:
+        return self._save(Category(**validated_data))
 
-def _is_descendant(candidate: Category, ancestor: Category) -> bool:
-    seen = set()
-    node: Category | None = candidate
-    while node is not None and node.pk not in seen:
-        if node.pk == ancestor.pk:
-            return True
-        seen.add(node.pk)
-        node = node.parent
-    return False
+    def update(self, instance: Category, validated_data: dict[str, Any]) -> Category:
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self._save(instance)
+
+    def _save(self, category: Category) -> Category:
+        try:
+            return services.category_save(category=category)
+        except DjangoValidationError as exc:
+            raise _as_drf(exc)
 
 
 class ManufacturerSerializer(serializers.ModelSerializer):

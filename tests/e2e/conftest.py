@@ -57,6 +57,9 @@ class BrowserSession:
         self.errors: list[str] = []
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        # Destructive buttons ask window.confirm (static/js/confirm.js); Playwright would
+        # dismiss the dialog and so cancel the click: answer yes, as the user clicking meant.
+        self.page.on("dialog", lambda dialog: dialog.accept())
         self.context.on("response", self._on_response)
 
     def _on_console(self, message) -> None:

@@ -26,6 +26,11 @@ PAGES: list[Page] = [
     Page("document-list",       "/warehouse/documents/",     "viewer",  "Documents"),
     Page("document-new",        "/warehouse/documents/new/", "storekeeper", "New stock document"),
     Page("document-detail",     "/warehouse/documents/{document}/", "viewer", "Lines"),
+    # A draft shows other forms than a posted document (Post, Discard draft) and has an edit page:
+    # the storekeeper sees them, and the CSRF sweep posts to each.
+    Page("document-draft",      "/warehouse/documents/{draft}/", "storekeeper", "Discard draft"),
+    Page("document-draft-edit", "/warehouse/documents/{draft}/edit/", "storekeeper",
+         "Edit draft"),
     Page("planner",             "/warehouse/planner/",       "planner", "planner"),
     Page("planner-result",      "/warehouse/planner/?part={assembly}&quantity=2", "planner",
          "Shortages"),
@@ -69,6 +74,29 @@ def _demo_rack() -> int:
     return rack.pk
 
 
+def _demo_draft() -> int:
+    """A DRAFT document: the demo posts all of its own, so one is made (once) when missing."""
+    from warehouse.choices import DocumentStatus, DocumentType
+    from warehouse.models import Location, StockDocument
+    from warehouse.services import document_create
+
+    draft = StockDocument.objects.filter(status=DocumentStatus.DRAFT).order_by("pk").first()
+    if draft is None:
+        from inventory.models import Part
+
+        part = Part.objects.filter(is_active=True).order_by("pk").first()
+        location = Location.objects.filter(kind="bin").order_by("pk").first()
+        assert part and location, "No part or bin in the demo data to draft a receipt of"
+        draft = document_create(
+            doc_type=DocumentType.RECEIPT,
+            user=None,
+            lines=[{"part": part, "quantity": 1, "to_location": location}],
+            note="Draft for the page walkthrough.",
+            idempotency_key="pages-draft-receipt",
+        )
+    return draft.pk
+
+
 def _first_assembly() -> int:
     from inventory.models import BomLine
 
@@ -82,6 +110,7 @@ PLACEHOLDERS: dict[str, Callable[[], object]] = {
     "part": _first_pk("inventory.Part"),
     "warehouse": _first_pk("warehouse.Warehouse"),
     "document": _first_pk("warehouse.StockDocument"),
+    "draft": _demo_draft,
     "assembly": _first_assembly,
     "rack": _demo_rack,
 }

@@ -144,3 +144,32 @@ def test_the_rack_elevation_opens_and_the_optimiser_preview_runs(session_for):
     assert "Score breakdown" in session.page.content()
     session.screenshot("journey-rack-optimiser-preview")
     session.assert_no_errors("rack elevation and optimiser")
+
+
+def test_a_receipt_with_more_lines_than_the_blank_rows_uses_add_line(session_for):
+    parts = list(Part.objects.filter(is_assembly=False, is_active=True).order_by("sku")[:6])
+    _, location = _component_and_bin()
+    session = session_for("storekeeper")
+    page = session.page
+    session.open("/warehouse/documents/new/")
+    page.select_option("select[name='doc_type']", "RECEIPT")
+    page.select_option("select[name='destination_location']", str(location.pk))
+    blank_rows = page.locator("select[name$='-part']").count()
+    for _ in range(len(parts) - blank_rows):
+        page.click("button:has-text('Add line')")
+    for index, part in enumerate(parts):
+        page.select_option(f"select[name='lines-{index}-part']", str(part.pk))
+        page.fill(f"input[name='lines-{index}-quantity']", "2")
+    session.screenshot("journey-receipt-six-lines")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.evaluate("window.innerWidth")
+    assert width <= viewport, f"the form is {width}px wide in a {viewport}px window"
+    page.click("button:has-text('Save draft')")
+    page.wait_for_load_state("networkidle")
+    assert re.search(r"/warehouse/documents/\d+/$", page.url), page.url
+    document_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    from warehouse.models import StockDocument
+
+    document = StockDocument.objects.get(pk=document_id)
+    assert sorted(line.part_id for line in document.lines.all()) == sorted(p.pk for p in parts)
+    session.assert_no_errors("receipt with added lines")

@@ -19,7 +19,7 @@ from celery import Celery
 from django.db import connection
 
 from tests.faults.conftest import ROOT, wait_until
-from tests.faults.worker_tasks import starts_key
+from tests.faults.worker_tasks import finishes_key, starts_key
 from warehouse.models import StockVerification
 
 pytestmark = pytest.mark.faults
@@ -98,7 +98,8 @@ def test_a_task_whose_worker_is_killed_is_redone_and_writes_its_result_once(
     marker = f"fault-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "worker.log"
     workers.append(start_worker(redis_server.url, log))
-    sender = Celery(broker=redis_server.url)
+    # Not the current app: shared tasks run later in this process must keep the project app.
+    sender = Celery(broker=redis_server.url, set_as_current=False)
     sender.send_task("faults.slow_verify", args=[marker, TASK_SECONDS])
     broker = redis_server.client()
 
@@ -120,3 +121,37 @@ def test_a_task_whose_worker_is_killed_is_redone_and_writes_its_result_once(
     )
     assert StockVerification.objects.filter(triggered_by=marker).count() == 1
     assert broker.get(starts_key(marker)) == b"2"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_task_killed_after_writing_its_result_is_redone_without_a_second_row(
+    redis_server, workers, tmp_path
+):
+    marker = f"fault-{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "worker.log"
+    workers.append(start_worker(redis_server.url, log))
+    # Not the current app: shared tasks run later in this process must keep the project app.
+    sender = Celery(broker=redis_server.url, set_as_current=False)
+    sender.send_task("faults.slow_verify", args=[marker, TASK_SECONDS, True])
+    broker = redis_server.client()
+
+    wait_until(
+        lambda: StockVerification.objects.filter(triggered_by=marker).exists(),
+        timeout=30,
+        interval=0.2,
+        what=f"the first worker to write its result (log: {log.read_text()[-2000:]})",
+    )
+    workers[0].send_signal(signal.SIGKILL)  # written, but never acknowledged
+    workers[0].wait(timeout=10)
+    assert broker.get(finishes_key(marker)) is None
+
+    workers.append(start_worker(redis_server.url, log))
+    wait_until(
+        lambda: broker.get(finishes_key(marker)) == b"1",
+        timeout=60,
+        interval=0.5,
+        what=f"the second worker to finish the task (log: {log.read_text()[-2000:]})",
+    )
+    assert broker.get(starts_key(marker)) == b"2"
+    assert StockVerification.objects.filter(triggered_by=marker).count() == 1

@@ -1,8 +1,10 @@
-"""A slow stock verification for the killed-worker test, imported by its worker with -I.
+"""A slow stock verification for the killed-worker tests, imported by its worker with -I.
 
-It counts its starts in the broker's Redis (so the test knows when it is mid-task and how often
-it ran), sleeps, then runs the real stock_verify service once per marker: a redelivered task
-that already wrote its result does not write it again.
+It counts its starts and finishes in the broker's Redis (so a test knows when it is mid-task and
+how often it ran) and writes its result through the same service call as the real nightly task
+(`stock_verify(job_id=<task id>)`), sleeping before or after the write so that a test can kill
+the worker on either side of it. A redelivered task finds the result of its task id and does
+not write a second one.
 """
 
 import time
@@ -16,14 +18,20 @@ def starts_key(marker: str) -> str:
     return f"fault:{marker}:starts"
 
 
-@shared_task(name="faults.slow_verify", acks_late=True, reject_on_worker_lost=True)
-def slow_verify(marker: str, delay: float) -> int:
-    from warehouse.models import StockVerification
+def finishes_key(marker: str) -> str:
+    return f"fault:{marker}:finishes"
+
+
+@shared_task(bind=True, name="faults.slow_verify", acks_late=True, reject_on_worker_lost=True)
+def slow_verify(self, marker: str, delay: float, sleep_after_write: bool = False) -> int:
     from warehouse.services import stock_verify
 
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).incr(starts_key(marker))
-    time.sleep(delay)
-    existing = StockVerification.objects.filter(triggered_by=marker).first()
-    if existing is not None:
-        return existing.pk
-    return stock_verify(triggered_by=marker).pk
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.incr(starts_key(marker))
+    if not sleep_after_write:
+        time.sleep(delay)
+    pk = stock_verify(triggered_by=marker, job_id=self.request.id).pk
+    if sleep_after_write:
+        time.sleep(delay)
+    broker.incr(finishes_key(marker))
+    return pk

@@ -3,11 +3,18 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from inventory.models import BomLine, Part
-from tests.factories import AssemblyFactory, BomLineFactory, PartFactory, UserFactory
+from inventory.models import BomLine, Category, Part
+from tests.factories import (
+    AssemblyFactory,
+    BomLineFactory,
+    CategoryFactory,
+    PartFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +175,197 @@ def test_parts_export_then_import_changes_nothing(admin_client):
     AssemblyFactory(sku="B")
     result = parts_import_csv(content=parts_export_csv(parts=Part.objects.all()))
     assert result == {"rows": 2, "created": 0, "updated": 0}
+
+
+def test_the_category_admin_refuses_moving_a_category_under_its_own_child_naming_the_loop(
+    admin_client,
+):
+    robots = CategoryFactory(name="Robots")
+    arms = CategoryFactory(name="Arms", parent=robots)
+    url = reverse("admin:inventory_category_change", args=[robots.pk])
+    response = admin_client.post(url, {"name": "Robots", "parent": str(arms.pk)})
+    assert response.status_code == 200
+    assert (
+        "Robots cannot be moved under Arms: Arms is inside Robots, so this would make a loop "
+        "Robots → Arms → Robots." in response.content.decode()
+    )
+    robots.refresh_from_db()
+    assert robots.parent is None
+
+
+def test_the_category_admin_names_a_deeper_loop_top_down(admin_client):
+    robots = CategoryFactory(name="Robots")
+    arms = CategoryFactory(name="Arms", parent=robots)
+    grippers = CategoryFactory(name="Grippers", parent=arms)
+    url = reverse("admin:inventory_category_change", args=[robots.pk])
+    response = admin_client.post(url, {"name": "Robots", "parent": str(grippers.pk)})
+    assert "loop Robots → Arms → Grippers → Robots." in response.content.decode()
+    assert Category.objects.get(pk=robots.pk).parent is None
+
+
+def test_the_category_admin_still_moves_a_category_elsewhere(admin_client):
+    robots, tools = CategoryFactory(name="Robots"), CategoryFactory(name="Tools")
+    arms = CategoryFactory(name="Arms", parent=robots)
+    url = reverse("admin:inventory_category_change", args=[arms.pk])
+    response = admin_client.post(url, {"name": "Arms", "parent": str(tools.pk)})
+    assert response.status_code == 302
+    assert Category.objects.get(pk=arms.pk).parent == tools
+
+
+def test_the_category_check_stops_on_a_loop_already_in_the_database():
+    # Rows written around every check (raw SQL, an old bug): the walk must still end.
+    a, b = CategoryFactory(name="A"), CategoryFactory(name="B")
+    Category.objects.filter(pk=a.pk).update(parent=b)
+    Category.objects.filter(pk=b.pk).update(parent=a)
+    c = CategoryFactory(name="C")
+    c.parent = Category.objects.get(pk=a.pk)
+    with pytest.raises(ValidationError, match="loop or are deeper"):
+        c.clean()
+
+
+def test_a_bom_line_added_in_the_part_admin_makes_the_part_an_assembly(admin_client):
+    frame, servo = PartFactory(sku="FRAME", is_assembly=False), PartFactory(sku="SERVO")
+    data = inline_post(frame, servo, "2")
+    del data["is_assembly"]  # the form says "not an assembly"; the service knows better
+    response = admin_client.post(reverse("admin:inventory_part_change", args=[frame.pk]), data)
+    assert response.status_code == 302
+    frame.refresh_from_db()
+    assert frame.is_assembly
+    assert BomLine.objects.get(assembly=frame).component == servo
+
+
+def test_the_part_admin_writes_bom_lines_through_the_services(admin_client, monkeypatch):
+    from inventory import services
+
+    calls = []
+    real_add = services.bom_line_add
+    monkeypatch.setattr(services, "bom_line_add", lambda **kw: calls.append(kw) or real_add(**kw))
+    arm, servo = AssemblyFactory(sku="ARM"), PartFactory(sku="SERVO")
+    admin_client.post(
+        reverse("admin:inventory_part_change", args=[arm.pk]), inline_post(arm, servo, "6")
+    )
+    assert [(c["assembly"], c["component"], c["quantity"]) for c in calls] == [
+        (arm, servo, Decimal("6"))
+    ]
+
+
+def test_changing_an_inline_line_to_a_component_that_closes_a_cycle_is_a_form_error(
+    admin_client,
+):
+    arm, wrist = AssemblyFactory(sku="ARM-101"), AssemblyFactory(sku="WRIST-01")
+    BomLineFactory(assembly=arm, component=wrist)
+    line = BomLineFactory(assembly=wrist, component=PartFactory(sku="SERVO"))
+    data = inline_post(wrist, arm)
+    data.update(
+        {
+            "bom_lines-INITIAL_FORMS": "1",
+            "bom_lines-0-id": str(line.pk),
+            "bom_lines-0-assembly": str(wrist.pk),
+        }
+    )
+    response = admin_client.post(reverse("admin:inventory_part_change", args=[wrist.pk]), data)
+    assert response.status_code == 200
+    assert "WRIST-01 → ARM-101 → WRIST-01" in response.content.decode()
+    line.refresh_from_db()
+    assert line.component.sku == "SERVO"
+
+
+def test_an_inline_line_marked_for_deletion_is_deleted(admin_client):
+    line = BomLineFactory(assembly=AssemblyFactory(sku="ARM"), component=PartFactory())
+    data = inline_post(line.assembly, line.component)
+    data.update(
+        {
+            "bom_lines-INITIAL_FORMS": "1",
+            "bom_lines-0-id": str(line.pk),
+            "bom_lines-0-assembly": str(line.assembly_id),
+            "bom_lines-0-DELETE": "on",
+        }
+    )
+    url = reverse("admin:inventory_part_change", args=[line.assembly_id])
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert not BomLine.objects.exists()
+
+
+def test_the_bom_line_admin_adds_through_the_service_and_marks_the_assembly(admin_client):
+    frame, servo = PartFactory(sku="FRAME", is_assembly=False), PartFactory(sku="SERVO")
+    response = admin_client.post(
+        reverse("admin:inventory_bomline_add"),
+        {
+            "assembly": str(frame.pk),
+            "component": str(servo.pk),
+            "quantity": "3",
+            "position": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert BomLine.objects.get().quantity == Decimal("3")
+    frame.refresh_from_db()
+    assert frame.is_assembly
+
+
+def test_the_bom_line_admin_refuses_a_line_that_closes_a_cycle_and_saves_nothing(admin_client):
+    arm, wrist = AssemblyFactory(sku="ARM-101"), AssemblyFactory(sku="WRIST-01")
+    elbow = AssemblyFactory(sku="ELBOW-01")
+    BomLineFactory(assembly=arm, component=wrist)
+    BomLineFactory(assembly=wrist, component=elbow)
+    response = admin_client.post(
+        reverse("admin:inventory_bomline_add"),
+        {"assembly": str(elbow.pk), "component": str(arm.pk), "quantity": "1", "position": "0"},
+    )
+    assert response.status_code == 200
+    assert "ELBOW-01 → ARM-101 → WRIST-01 → ELBOW-01" in response.content.decode()
+    assert BomLine.objects.count() == 2
+
+
+def test_the_bom_line_admin_refuses_moving_a_line_so_that_it_closes_a_cycle(admin_client):
+    arm, wrist = AssemblyFactory(sku="ARM-101"), AssemblyFactory(sku="WRIST-01")
+    BomLineFactory(assembly=arm, component=wrist)
+    line = BomLineFactory(assembly=wrist, component=PartFactory(sku="SERVO"))
+    response = admin_client.post(
+        reverse("admin:inventory_bomline_change", args=[line.pk]),
+        {"assembly": str(wrist.pk), "component": str(arm.pk), "quantity": "1", "position": "0"},
+    )
+    assert response.status_code == 200
+    assert "WRIST-01 → ARM-101 → WRIST-01" in response.content.decode()
+    line.refresh_from_db()
+    assert line.component.sku == "SERVO"
+
+
+def test_changing_an_inline_line_quantity_updates_the_line(admin_client):
+    line = BomLineFactory(assembly=AssemblyFactory(sku="ARM"), component=PartFactory())
+    data = inline_post(line.assembly, line.component, "9")
+    data.update(
+        {
+            "bom_lines-INITIAL_FORMS": "1",
+            "bom_lines-0-id": str(line.pk),
+            "bom_lines-0-assembly": str(line.assembly_id),
+        }
+    )
+    url = reverse("admin:inventory_part_change", args=[line.assembly_id])
+    assert admin_client.post(url, data).status_code == 302
+    line.refresh_from_db()
+    assert line.quantity == Decimal("9")
+
+
+def test_the_part_search_finds_devices_by_manufacturer_name(client, user_in_role):
+    from tests.factories import DevicePartFactory, ManufacturerFactory
+
+    juniper = ManufacturerFactory(name="Juniper Networks")
+    switch = DevicePartFactory(sku="EX4300-48T", name="48-port switch", manufacturer=juniper)
+    DevicePartFactory(sku="OTHER-1", name="Other device")
+    client.force_login(user_in_role("superuser"))
+    page = client.get("/admin/inventory/part/", {"q": "juniper"}).content.decode()
+    assert switch.sku in page and "OTHER-1" not in page
+
+
+def test_the_part_list_category_filter_includes_sub_categories(client, user_in_role):
+    from tests.factories import CategoryFactory, PartFactory
+
+    robots = CategoryFactory(name="Robots")
+    arms = CategoryFactory(name="Arms", parent=robots)
+    PartFactory(sku="IN-ARMS", category=arms)
+    PartFactory(sku="ELSEWHERE", category=CategoryFactory(name="Cables"))
+    client.force_login(user_in_role("superuser"))
+    page = client.get("/admin/inventory/part/", {"category_tree": robots.pk}).content.decode()
+    assert "IN-ARMS" in page and "ELSEWHERE" not in page

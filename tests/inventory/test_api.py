@@ -251,3 +251,35 @@ def test_deleting_a_category_with_children_answers_409(planner):
     parent = CategoryFactory()
     CategoryFactory(parent=parent)
     assert planner.delete(f"/api/categories/{parent.pk}/").status_code == 409
+
+
+def test_moving_a_category_under_its_own_child_is_a_400_naming_the_loop(planner):
+    robots = CategoryFactory(name="Robots")
+    arms = CategoryFactory(name="Arms", parent=robots)
+    response = planner.patch(f"/api/categories/{robots.pk}/", {"parent": arms.pk})
+    assert response.status_code == 400
+    assert "loop Robots → Arms → Robots" in response.json()["parent"][0]
+    robots.refresh_from_db()
+    assert robots.parent is None
+
+
+def test_a_category_can_be_moved_under_another_branch(planner):
+    robots, tools = CategoryFactory(name="Robots"), CategoryFactory(name="Tools")
+    arms = CategoryFactory(name="Arms", parent=robots)
+    response = planner.patch(f"/api/categories/{arms.pk}/", {"parent": tools.pk})
+    assert response.status_code == 200, response.json()
+    arms.refresh_from_db()
+    assert arms.parent == tools
+
+
+def test_the_parts_api_filtered_by_a_category_includes_its_sub_categories(viewer):
+    robots = CategoryFactory(name="Robots")
+    arms = CategoryFactory(name="Arms", parent=robots)
+    grippers = CategoryFactory(name="Grippers", parent=arms)
+    PartFactory(sku="ARM-SERVO", category=arms)
+    PartFactory(sku="GRIP-FINGER", category=grippers)
+    PartFactory(sku="BENCH-VICE", category=CategoryFactory(name="Tools"))
+    response = viewer.get("/api/parts/", {"category": robots.pk})
+    assert sorted(p["sku"] for p in response.json()["results"]) == ["ARM-SERVO", "GRIP-FINGER"]
+    response = viewer.get("/api/parts/", {"category": arms.pk, "q": "GRIP"})
+    assert [p["sku"] for p in response.json()["results"]] == ["GRIP-FINGER"]

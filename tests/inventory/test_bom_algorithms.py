@@ -1,6 +1,6 @@
 """The pure BOM algorithms: explode, cost roll-up, where-used, buildable and shortages."""
 
-import itertools
+import math
 from datetime import date
 from decimal import Decimal
 
@@ -160,66 +160,124 @@ def test_shortages_prefer_the_preferred_supplier_part():
 
 # --------------------------------------------------------------------------- property test
 
-SUBS = (10, 11, 12)  # 10 and 11 are level-1 sub-assemblies, 12 is below both
-LEAVES = (20, 21, 22)
 TOP = 1
-QUANTITIES = st.sampled_from([None, None, D("0.5"), D("1"), D("2"), D("3")])
+FIRST_SUB, FIRST_LEAF = 10, 20
+MAX_LEVEL = 3  # sub-assemblies on levels 1-3 under the top, leaves below: up to 4 levels of lines
+# Sub-assemblies are used in whole units; leaves in any of these.
+LEAF_QUANTITIES = st.sampled_from([D("0.5"), D("1"), D("2"), D("3")])
+SUB_QUANTITIES = st.sampled_from([D("1"), D("2"), D("3")])
+OPTIONAL = st.sampled_from([False, False, False, True])  # about one line in four
+LEAF_STOCK = st.sampled_from([0, *range(2, 21)])  # now and then none at all
 
 
 @st.composite
 def random_bom(draw):
-    edges = []
-    parents_of_subs = {10: [TOP], 11: [TOP], 12: [TOP, 10, 11]}
-    for sub, parents in parents_of_subs.items():
-        for parent in parents:
-            q = draw(QUANTITIES)
-            if q is not None:
-                edges.append((parent, sub, q, False))
-    for parent in (TOP, *SUBS):
-        for leaf in LEAVES:
-            q = draw(QUANTITIES)
-            if q is not None:
-                edges.append((parent, leaf, q, False))
-    # Every sub-assembly has a whole-unit leaf line, which keeps the brute force bounded.
-    for sub in SUBS:
-        leaf = draw(st.sampled_from(LEAVES))
-        edges = [e for e in edges if (e[0], e[1]) != (sub, leaf)]
-        edges.append((sub, leaf, draw(st.sampled_from([D("1"), D("2")])), False))
-    if not any(e[0] == TOP for e in edges):
-        edges.append((TOP, draw(st.sampled_from(LEAVES)), D("1"), False))
-    stock = {part: D(draw(st.integers(0, 8))) for part in (*SUBS, *LEAVES)}
+    """A random BOM below TOP and the stock of its parts: ``(edges, stock)``.
+
+    The shape is drawn: how many sub-assemblies (0-4) and leaves (1-4), the level of each
+    sub-assembly (1-3), its parents (any assemblies on higher levels, so sub-assemblies are
+    shared), which assemblies use which leaves (leaves are shared too), every quantity, and
+    whether each line is optional. ``stock`` has an entry for every part except TOP.
+    """
+    n_subs = draw(st.integers(0, 4))
+    n_leaves = draw(st.integers(1, 4))
+    levels = sorted(draw(st.integers(1, MAX_LEVEL)) for _ in range(n_subs))
+    subs = [FIRST_SUB + i for i in range(n_subs)]
+    leaves = [FIRST_LEAF + i for i in range(n_leaves)]
+    level_of = {TOP: 0, **dict(zip(subs, levels, strict=True))}
+    lines: dict[tuple[int, int], tuple[Decimal, bool]] = {}
+    for sub in subs:
+        above = [node for node, level in level_of.items() if level < level_of[sub]]
+        for parent in draw(st.lists(st.sampled_from(above), min_size=1, max_size=3, unique=True)):
+            lines[(parent, sub)] = (draw(SUB_QUANTITIES), draw(OPTIONAL))
+    for assembly in (TOP, *subs):
+        for leaf in draw(st.lists(st.sampled_from(leaves), max_size=n_leaves, unique=True)):
+            lines[(assembly, leaf)] = (draw(LEAF_QUANTITIES), draw(OPTIONAL))
+    # Every sub-assembly uses some leaf in whole units (often required), which bounds how many
+    # of it can ever be built and so keeps the brute force small.
+    for sub in subs:
+        leaf = draw(st.sampled_from(leaves))
+        lines[(sub, leaf)] = (draw(st.sampled_from([D("1"), D("2")])), draw(OPTIONAL))
+    if not any(a == TOP and not optional for (a, _), (_, optional) in lines.items()):
+        lines[(TOP, draw(st.sampled_from(leaves)))] = (D("1"), False)
+    edges = [(a, c, q, optional) for (a, c), (q, optional) in lines.items()]
+    stock = {sub: D(draw(st.integers(0, 4))) for sub in subs}
+    stock.update({leaf: D(draw(LEAF_STOCK)) for leaf in leaves})
     return edges, stock
 
 
-def brute_force_buildable(edges, stock) -> int:
-    """Try every whole number of builds of every sub-assembly; keep the largest feasible N."""
-    best = 0
-    for n in range(0, 40):
-        feasible = False
-        for builds in itertools.product(range(9), repeat=len(SUBS)):
-            made = dict(zip(SUBS, builds, strict=True))
-            made[TOP] = n
-            demand = {part: D(0) for part in (*SUBS, *LEAVES)}
-            for assembly, component, q, _ in edges:
-                demand[component] += made.get(assembly, 0) * q
-            if all(demand[s] <= stock[s] + made[s] for s in SUBS) and all(
-                demand[leaf] <= stock[leaf] for leaf in LEAVES
-            ):
-                feasible = True
-                break
-        if feasible:
-            best = n
-        else:
-            break
-    return best
+def brute_force_buildable(edges, stock, include_optional: bool = False) -> int:
+    """The largest N for which some whole number of builds of each sub-assembly works.
+
+    Semantics of ``inventory.bom``: optional lines count only with ``include_optional``; a part
+    without counted lines is bought, not built (only its stock can be used); sub-assembly stock
+    is used before building; TOP's own stock is not. Every N up to a bound and every number of
+    builds that could be feasible are tried (no monotonicity is assumed).
+    """
+    lines = [(a, c, q) for a, c, q, optional in edges if include_optional or not optional]
+    children: dict[int, list[tuple[int, Decimal]]] = {}
+    for a, c, q in lines:
+        children.setdefault(a, []).append((c, q))
+    built = sorted((p for p in children if p != TOP), key=_depth_key(children))
+    # At most cap[p] units of p can ever be built: each line needs that many components.
+    cap: dict[int, int] = {}
+    for part in reversed(built):
+        cap[part] = min(int((stock[c] + cap.get(c, 0)) // q) for c, q in children[part])
+    top_bound = min(int((stock[c] + cap.get(c, 0)) // q) for c, q in children[TOP])
+
+    def feasible(demand: dict[int, Decimal], remaining: list[int]) -> bool:
+        if any(demand[p] > stock[p] for p in demand if p not in cap or p not in remaining):
+            return False  # a bought part, or a built one whose builds are fixed, is short
+        if not remaining:
+            return True
+        part, rest = remaining[0], remaining[1:]
+        # Every parent of ``part`` comes earlier, so its demand is final here.
+        fewest = max(0, math.ceil(demand[part] - stock[part]))
+        for builds in range(fewest, cap[part] + 1):
+            more = dict(demand)
+            more[part] -= builds  # built units cover demand like stock does
+            for c, q in children[part]:
+                more[c] = more.get(c, D(0)) + builds * q
+            if feasible(more, rest):
+                return True
+        return False
+
+    for n in range(top_bound, -1, -1):
+        demand = dict.fromkeys(stock, D(0))
+        for c, q in children[TOP]:
+            demand[c] += n * q
+        if feasible(demand, built):
+            return n
+    return 0
+
+
+def _depth_key(children):
+    """Sort key putting every assembly after all assemblies that use it (longest path from TOP)."""
+    depth = {TOP: 0}
+    frontier = [TOP]
+    while frontier:
+        node = frontier.pop()
+        for child, _ in children.get(node, ()):
+            if depth.get(child, -1) < depth[node] + 1:
+                depth[child] = depth[node] + 1
+                frontier.append(child)
+    return lambda part: (depth.get(part, 0), part)
 
 
 @settings(max_examples=60, deadline=None)
 @given(random_bom())
-def test_buildable_equals_brute_force_on_random_three_level_boms(case):
+def test_buildable_equals_brute_force_on_random_multi_level_boms(case):
     edges, stock = case
     result = bom.buildable(BomGraph.from_edges(edges), TOP, stock)
     assert result.quantity == brute_force_buildable(edges, stock)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_bom())
+def test_buildable_with_optional_lines_equals_brute_force_counting_them(case):
+    edges, stock = case
+    result = bom.buildable(BomGraph.from_edges(edges), TOP, stock, include_optional=True)
+    assert result.quantity == brute_force_buildable(edges, stock, include_optional=True)
 
 
 @settings(max_examples=60, deadline=None)
@@ -231,3 +289,21 @@ def test_buildable_quantity_has_no_shortage_and_one_more_has(case):
     assert bom.shortages(graph, TOP, result.quantity, stock).short_lines == []
     over = bom.shortages(graph, TOP, result.quantity + 1, stock).short_lines
     assert {line.part_id for line in over} == set(result.limiting_part_ids)
+
+
+def test_the_brute_force_leaves_optional_lines_out_and_buys_parts_without_required_lines():
+    # TOP = 1 × SUB; SUB = 2 × LEAF (optional) + 1 × OTHER (optional): SUB has no required
+    # lines, so it is bought, and only its 3 units on the shelf count.
+    edges = [
+        (TOP, FIRST_SUB, D("1"), False),
+        (FIRST_SUB, FIRST_LEAF, D("2"), True),
+        (FIRST_SUB, FIRST_LEAF + 1, D("1"), True),
+    ]
+    stock = {FIRST_SUB: D("3"), FIRST_LEAF: D("8"), FIRST_LEAF + 1: D("8")}
+    assert brute_force_buildable(edges, stock) == 3
+    assert bom.buildable(BomGraph.from_edges(edges), TOP, stock).quantity == 3
+    # Counting the optional lines, SUB is built too: 3 + min(8 / 2, 8 / 1) = 7.
+    assert brute_force_buildable(edges, stock, include_optional=True) == 7
+    assert (
+        bom.buildable(BomGraph.from_edges(edges), TOP, stock, include_optional=True).quantity == 7
+    )

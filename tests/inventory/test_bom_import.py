@@ -211,3 +211,50 @@ def test_export_bom_command_writes_the_import_format(tmp_path):
 def test_export_bom_command_fails_for_an_unknown_sku():
     with pytest.raises(CommandError, match="No part with SKU NOPE"):
         call_command("export_bom", "NOPE")
+
+
+def test_import_reports_every_row_that_closes_a_cycle_with_other_bad_rows_and_writes_nothing(
+    tmp_path,
+):
+    arm, wrist = AssemblyFactory(sku="ARM-101"), AssemblyFactory(sku="WRIST-01")
+    elbow = AssemblyFactory(sku="ELBOW-01")
+    BomLineFactory(assembly=arm, component=wrist)
+    BomLineFactory(assembly=wrist, component=elbow)
+    text = csv_text(
+        "WRIST-01,ARM-101,Arm,1,,false,assembly",  # line 2: closes WRIST → ARM → WRIST
+        "ELBOW-01,arm-101,Arm,1,,false,assembly",  # line 3: closes through stored lines
+        "GRIP-01,CLAW-01,Claw,1,,false,assembly",  # line 4: fine on its own
+        "CLAW-01,GRIP-01,Grip,1,,false,assembly",  # line 5: closes with line 4
+        "ARM-101,SERVO,Servo,0,14,false,purchased",  # line 6: bad quantity
+    )
+    lines_before = set(BomLine.objects.values_list("pk", flat=True))
+    with pytest.raises(CommandError, match="4 problem"):
+        call_command("import_bom", write(tmp_path, text), stdout=StringIO(), stderr=StringIO())
+    with pytest.raises(BomImportError) as info:
+        bom_import_csv(content=text)
+    messages = info.value.messages
+    assert "line 2: the BOM would contain a cycle WRIST-01 → ARM-101 → WRIST-01" in messages
+    assert (
+        "line 3: the BOM would contain a cycle ELBOW-01 → ARM-101 → WRIST-01 → ELBOW-01" in messages
+    )
+    assert "line 5: the BOM would contain a cycle CLAW-01 → GRIP-01 → CLAW-01" in messages
+    assert not any(m.startswith("line 4:") for m in messages)
+    assert any(m.startswith("line 6: quantity must be greater than 0") for m in messages)
+    assert set(BomLine.objects.values_list("pk", flat=True)) == lines_before
+    assert not Part.objects.filter(sku__in=["GRIP-01", "CLAW-01", "SERVO"]).exists()
+
+
+def test_the_import_command_prints_every_cycle_line(tmp_path):
+    arm, wrist = AssemblyFactory(sku="ARM-101"), AssemblyFactory(sku="WRIST-01")
+    BomLineFactory(assembly=arm, component=wrist)
+    text = csv_text(
+        "WRIST-01,ARM-101,Arm,1,,false,assembly",
+        "GRIP-01,CLAW-01,Claw,1,,false,assembly",
+        "CLAW-01,GRIP-01,Grip,1,,false,assembly",
+    )
+    stderr = StringIO()
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("import_bom", write(tmp_path, text), stdout=StringIO(), stderr=stderr)
+    printed = stderr.getvalue()
+    assert "line 2: the BOM would contain a cycle" in printed
+    assert "line 4: the BOM would contain a cycle CLAW-01 → GRIP-01 → CLAW-01" in printed

@@ -158,3 +158,91 @@ def test_a_viewer_does_not_see_edit_in_admin_on_the_part_page(viewer_client):
     part = PartFactory()
     html = viewer_client.get(reverse("inventory:part-detail", args=[part.pk])).content.decode()
     assert "Edit in admin" not in html
+
+
+def test_the_parts_list_filtered_by_a_category_includes_its_sub_categories(viewer_client):
+    robots = CategoryFactory(name="Robots")
+    arms = CategoryFactory(name="Arms", parent=robots)
+    grippers = CategoryFactory(name="Grippers", parent=arms)
+    PartFactory(sku="ARM-SERVO", category=arms)
+    PartFactory(sku="GRIP-FINGER", category=grippers)
+    PartFactory(sku="BENCH-VICE", category=CategoryFactory(name="Tools"))
+    url = reverse("inventory:part-list")
+    html = viewer_client.get(url, {"category": robots.pk}).content.decode()
+    assert "ARM-SERVO" in html and "GRIP-FINGER" in html and "BENCH-VICE" not in html
+    html = viewer_client.get(url, {"category": grippers.pk}).content.decode()
+    assert "GRIP-FINGER" in html and "ARM-SERVO" not in html
+
+
+def test_the_category_filter_ends_even_when_category_rows_loop():
+    from inventory.models import Category
+    from inventory.selectors import category_and_descendant_ids
+
+    a, b = CategoryFactory(name="A"), CategoryFactory(name="B")
+    Category.objects.filter(pk=a.pk).update(parent=b)
+    Category.objects.filter(pk=b.pk).update(parent=a)
+    with CaptureQueriesContext(connection) as queries:
+        ids = category_and_descendant_ids(category_id=a.pk)
+    assert sorted(ids) == sorted([a.pk, b.pk])
+    assert len(queries) == 1
+
+
+def _receive(part, quantity: str) -> None:
+    from decimal import Decimal
+
+    from tests.factories import LocationFactory
+    from warehouse.services import document_create, document_post
+
+    line = {"part": part, "quantity": Decimal(quantity), "to_location": LocationFactory()}
+    document = document_create(doc_type="RECEIPT", user=None, lines=[line])
+    document_post(document=document, user=None)
+
+
+def test_the_warehouse_app_registers_itself_as_the_stock_provider():
+    from inventory.stock import on_hand_provider
+    from warehouse.planning import on_hand_by_part
+
+    assert on_hand_provider() is on_hand_by_part
+
+
+def test_the_part_page_shows_stock_on_hand_from_the_registered_provider(viewer_client):
+    arm, servo = AssemblyFactory(sku="ARM"), PartFactory(sku="SERVO")
+    BomLineFactory(assembly=arm, component=servo)
+    _receive(arm, "3")
+    _receive(servo, "7")
+    html = viewer_client.get(reverse("inventory:part-detail", args=[arm.pk])).content.decode()
+    assert "on hand</span>" in html
+    assert '<th class="num">On hand</th>' in html
+    assert '<td class="num">7</td>' in html
+
+
+def test_the_part_page_has_no_stock_column_without_a_provider(viewer_client, monkeypatch):
+    from inventory import stock
+
+    monkeypatch.setattr(stock, "_provider", None)
+    arm, servo = AssemblyFactory(sku="ARM"), PartFactory(sku="SERVO")
+    BomLineFactory(assembly=arm, component=servo)
+    response = viewer_client.get(reverse("inventory:part-detail", args=[arm.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "on hand</span>" not in html and "On hand</th>" not in html
+    assert "SERVO" in html
+
+
+def test_the_part_page_uses_whatever_provider_is_registered(viewer_client, monkeypatch):
+    from decimal import Decimal
+
+    from inventory import stock
+
+    arm, servo = AssemblyFactory(sku="ARM"), PartFactory(sku="SERVO")
+    BomLineFactory(assembly=arm, component=servo)
+    asked = []
+
+    def provider(*, part_ids):
+        asked.append(sorted(part_ids))
+        return {servo.pk: Decimal("42")}
+
+    monkeypatch.setattr(stock, "_provider", provider)
+    html = viewer_client.get(reverse("inventory:part-detail", args=[arm.pk])).content.decode()
+    assert asked == [sorted([arm.pk, servo.pk])]
+    assert '<td class="num">42</td>' in html

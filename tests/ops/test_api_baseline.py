@@ -38,6 +38,56 @@ def test_anonymous_requests_are_throttled_too(low_rate):
 
 
 @pytest.mark.django_db
+def test_anonymous_calls_to_a_protected_endpoint_are_throttled_after_the_rate(low_rate):
+    # Authentication and permissions run before DRF's throttles: without the project's handler
+    # every one of these would be a 401 and the rate would never bite.
+    client = APIClient()
+    statuses = [client.get("/api/parts/").status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    response = client.get("/api/parts/")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+def test_calls_with_a_wrong_token_are_throttled_after_the_rate(low_rate):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    statuses = [client.get("/api/parts/").status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    response = client.post("/api/parts/", {"sku": "X", "name": "X"}, format="json")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+def test_the_anonymous_rate_is_counted_per_client_address(low_rate):
+    for _ in range(4):
+        APIClient(REMOTE_ADDR="10.0.0.1").get("/api/parts/")
+    assert APIClient(REMOTE_ADDR="10.0.0.1").get("/api/parts/").status_code == 429
+    assert APIClient(REMOTE_ADDR="10.0.0.2").get("/api/parts/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_refusal_after_the_throttles_ran_is_counted_once(low_rate):
+    # A 401 raised inside the handler (after DRF's throttles counted the call) must not be
+    # counted again by the exception handler, or the rate would bite at half the calls.
+    from rest_framework import exceptions
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.views import APIView
+
+    class RefusesInsideTheHandler(APIView):
+        permission_classes: list[type] = []
+
+        def get(self, request):  # type: ignore[no-untyped-def]
+            raise exceptions.NotAuthenticated()
+
+    view = RefusesInsideTheHandler.as_view()
+    statuses = [view(APIRequestFactory().get("/x/")).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+
+
+@pytest.mark.django_db
 def test_page_size_is_capped_at_100(client_for):
     PartFactory.create_batch(105)
     body = client_for("viewer").get("/api/parts/?page_size=500").json()

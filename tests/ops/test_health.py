@@ -118,3 +118,55 @@ def test_the_postgres_probe_is_answered_by_the_real_server():
     host = connections[DEFAULT_DB_ALIAS].settings_dict["HOST"] or "127.0.0.1"
     port = int(connections[DEFAULT_DB_ALIAS].settings_dict["PORT"] or 5432)
     assert postgres_answers(host, port, timeout=1.0) is None
+
+
+@pytest.fixture
+def production_hosts(settings):
+    settings.ALLOWED_HOSTS = ["partline.example.com"]
+    settings.DEBUG = False
+    return settings
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "10.42.3.17:8000", "[fd00::17]:8000"])
+@pytest.mark.parametrize("path", ["/health/live", "/health/ready", "/health/startup", "/health/"])
+@pytest.mark.django_db
+def test_probes_by_address_are_answered_when_only_the_site_name_is_allowed(
+    client, production_hosts, path, host
+):
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == 200, response.content
+    # Only the Host check is skipped: the rest of the middleware still answers.
+    assert response["X-Request-ID"] and response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_pages_and_the_detailed_report_still_refuse_an_unlisted_host(client, production_hosts):
+    assert client.get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+    assert client.get("/health/detailed", HTTP_HOST="127.0.0.1:8000").status_code == 400
+    assert client.get("/health/live", HTTP_HOST="partline.example.com").status_code == 200
+
+
+@pytest.fixture
+def sessions_migrated_back(transactional_db):
+    """A real unapplied migration: the sessions app migrated to zero, then forward again."""
+    from django.core.management import call_command
+
+    call_command("migrate", "sessions", "zero", verbosity=0)
+    try:
+        yield "sessions.0001_initial"
+    finally:
+        call_command("migrate", "sessions", verbosity=0)
+
+
+def test_startup_answers_503_naming_the_pending_migrations(client, sessions_migrated_back):
+    response = client.get("/health/startup")
+    assert response.status_code == 503
+    assert response.json() == {"status": "starting", "pending_migrations": [sessions_migrated_back]}
+
+
+def test_startup_is_ok_again_once_the_migration_is_applied(client, sessions_migrated_back):
+    from django.core.management import call_command
+
+    call_command("migrate", "sessions", verbosity=0)
+    assert client.get("/health/startup").status_code == 200

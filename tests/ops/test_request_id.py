@@ -2,15 +2,15 @@ import json
 import logging
 
 import pytest
-from celery import shared_task
 
+from config.celery import app as celery_app
 from config.ops.context import request_id_var
 from config.ops.logging import JsonFormatter, RequestContextFilter
 
 seen_in_task: list[str] = []
 
 
-@shared_task
+@celery_app.task
 def _record_request_id() -> str:
     seen_in_task.append(request_id_var.get())
     return request_id_var.get()

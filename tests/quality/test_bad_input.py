@@ -122,22 +122,36 @@ API_CASES: list[ApiCase] = [
             "POST", "/api/documents/1.5/post/", None, 404, "Not found"),
     ApiCase("buildable of a part that does not exist",
             "GET", "/api/parts/999999/buildable/", None, 404, "No Part matches"),
-    # --- pages
+    # --- pages: the client's mistake, named (400), never DRF's bare 404 "Invalid page"
     ApiCase("page zero",
-            "GET", "/api/parts/?page=0", None, 404, "Invalid page"),
+            "GET", "/api/parts/?page=0", None, 400, "page must be a whole number from 1; got '0'"),
+    ApiCase("negative page",
+            "GET", "/api/parts/?page=-2", None, 400, "page must be a whole number from 1"),
     ApiCase("page that is not a number",
-            "GET", "/api/parts/?page=abc", None, 404, "Invalid page"),
+            "GET", "/api/parts/?page=abc", None, 400, "page must be a whole number from 1"),
+    ApiCase("page that is not a whole number",
+            "GET", "/api/parts/?page=1.5", None, 400, "page must be a whole number from 1"),
     ApiCase("page past the end",
-            "GET", "/api/parts/?page=999", None, 404, "Invalid page"),
+            "GET", "/api/parts/?page=999", None, 400, "page 999 does not exist; there is 1 page"),
+    ApiCase("page past the end of a smaller page size",
+            "GET", "/api/parts/?page=7&page_size=1", None, 400, "page 7 does not exist; there are"),
+    ApiCase("page size that is not a number",
+            "GET", "/api/parts/?page_size=abc", None, 400, "page_size must be a whole number"),
+    ApiCase("page size zero",
+            "GET", "/api/parts/?page_size=0", None, 400, "page_size must be a whole number"),
+    ApiCase("negative page size",
+            "GET", "/api/parts/?page_size=-5", None, 400, "from 1 to 100; got '-5'"),
     # --- filters
     ApiCase("unknown document status filter",
             "GET", "/api/documents/?status=BOGUS", None, 400, "valid choice"),
     ApiCase("unknown document type filter",
             "GET", "/api/documents/?doc_type=GIFT", None, 400, "valid choice"),
     ApiCase("warehouse filter that does not exist",
-            "GET", "/api/stock-levels/?warehouse=999999", None, 400, "valid choice"),
-    ApiCase("warehouse filter that is not an id",
-            "GET", "/api/stock-levels/?warehouse=abc", None, 400, "valid choice"),
+            "GET", "/api/stock-levels/?warehouse=999999", None, 400,
+            "Unknown warehouse '999999': give its code (e.g. WH1) or id."),
+    ApiCase("warehouse filter that is neither a code nor an id",
+            "GET", "/api/stock-levels/?warehouse=abc", None, 400,
+            "Unknown warehouse 'abc': give its code (e.g. WH1) or id."),
     ApiCase("part filter that does not exist",
             "GET", "/api/moves/?part=999999", None, 400, "valid choice"),
     ApiCase("category filter that does not exist",
@@ -178,22 +192,49 @@ def test_bad_api_input_is_refused_with_a_message_and_writes_nothing(
 
 
 def test_a_page_size_over_the_cap_is_served_capped_on_every_list_endpoint(client_for):
-    from tests.quality.test_api_fuzz import schema
-
     client = client_for("manager")
     PartFactory.create_batch(3)
-    lists = [
+    lists = _list_paths()
+    assert "/api/parts/" in lists
+    for path in lists:
+        response = client.get(path, {"page_size": 100000})
+        assert response.status_code == 200, path
+        assert len(response.json()["results"]) <= 100, path
+
+
+def _list_paths() -> list[str]:
+    from tests.quality.test_api_fuzz import schema
+
+    return [
         operation.ok().path
         for operation in schema.get_all_operations()
         if operation.ok().method == "get"
         and "{" not in operation.ok().path
         and any(p.name == "page_size" for p in operation.ok().query)
     ]
-    assert "/api/parts/" in lists
-    for path in lists:
-        response = client.get(path, {"page_size": 100000})
-        assert response.status_code == 200, path
-        assert len(response.json()["results"]) <= 100, path
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"page": "0"}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "99999"}, "page"),
+        ({"page_size": "abc"}, "page_size"),
+        ({"page_size": "-1"}, "page_size"),
+    ],
+    ids=["page 0", "page abc", "page past the end", "page_size abc", "page_size -1"],
+)
+def test_bad_paging_input_is_refused_with_the_parameter_named_on_every_list_endpoint(
+    client_for, query, field
+):
+    client = client_for("manager")
+    paths = _list_paths()
+    assert "/api/parts/" in paths
+    for path in paths:
+        response = client.get(path, query)
+        assert response.status_code == 400, f"{path} {query}: {response.status_code}"
+        assert list(response.json()) == [field], f"{path} {query}: {response.json()}"
 
 
 # --- CSV imports (commands): a non-zero exit, a message naming the problem, nothing written.

@@ -1,13 +1,19 @@
 """Who may do what: one table of (endpoint or page, method) × role → expected status.
 
 A new endpoint or page joins by adding a row to MATRIX (and, for writes, a payload builder to
-PAYLOADS). `{part}`-style placeholders in a URL are filled with objects made by OBJECTS, fresh for
-every test, so a DELETE in one cell never affects another.
+PAYLOADS); two tests make sure it does: every API operation in the OpenAPI schema needs a row, and
+every other URL pattern of the project (all but the admin's own pages) needs a GET row and, when
+its view takes a POST (asked of the view itself: anything but 405), a POST row.
+
+`{part}`-style placeholders in a URL are filled with objects made by OBJECTS, fresh for every
+test, so a DELETE in one cell never affects another. API bodies are sent as JSON, page bodies as
+a browser's form would send them.
 
 Roles and their rights are defined in config/roles.py: viewer reads; storekeeper also writes
 stock documents; planner also writes parts, BOMs, racks and analytics; manager does all domain
-writes and is staff (admin); superuser does everything. Anonymous API calls get 401 (token auth
-comes first and sends WWW-Authenticate); anonymous pages redirect (302) to the login.
+writes and is staff (admin) but holds no API-token permission; superuser does everything.
+Anonymous API calls get 401 (token auth comes first and sends WWW-Authenticate); anonymous pages
+redirect (302) to the login.
 """
 
 import itertools
@@ -31,8 +37,10 @@ from tests.factories import (
     RackFactory,
     RackPlacementFactory,
     StockLevelFactory,
+    StockVerificationFactory,
     SupplierFactory,
     SupplierPartFactory,
+    UserFactory,
     WarehouseFactory,
 )
 from warehouse.models import Location
@@ -128,6 +136,9 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/api/stock-levels/{stocklevel}/", "GET",    (401, 200, 200, 200, 200, 200)),
     ("/api/moves/",                     "GET",    (401, 200, 200, 200, 200, 200)),
     ("/api/moves/{stockmove}/",         "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/stock-verifications/",       "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/stock-verifications/{stockverification}/", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/stock-verifications/run/",   "POST",   (401, 403, 403, 403, 202, 202)),
     ("/api/documents/",                 "GET",    (401, 200, 200, 200, 200, 200)),
     ("/api/documents/",                 "POST",   (401, 403, 201, 403, 201, 201)),
     ("/api/documents/{document}/",      "GET",    (401, 200, 200, 200, 200, 200)),
@@ -150,21 +161,48 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/warehouse/documents/new/",       "GET",    (302, 403, 200, 403, 200, 200)),
     ("/warehouse/documents/{document}/", "GET",   (302, 200, 200, 200, 200, 200)),
     ("/warehouse/documents/{document}/edit/", "GET", (302, 403, 200, 403, 200, 200)),
-    # Page actions: a form POST that redirects (302) when allowed; GET is not an action (405).
+    # Forms: a valid draft is saved and the browser sent to it (302).
+    ("/warehouse/documents/new/",       "POST",   (302, 403, 302, 403, 302, 302)),
+    ("/warehouse/documents/{document}/edit/", "POST", (302, 403, 302, 403, 302, 302)),
+    # Page actions: a form POST that redirects (302) when allowed; GET is not an action (405),
+    # answered after the login redirect where login_required is the outer decorator.
     ("/warehouse/documents/{document}/post/", "POST", (302, 403, 302, 403, 302, 302)),
     ("/warehouse/documents/{document}/post/", "GET",  (302, 405, 405, 405, 405, 405)),
     ("/warehouse/documents/{posted}/cancel/", "POST", (302, 403, 302, 403, 302, 302)),
+    ("/warehouse/documents/{posted}/cancel/", "GET",  (302, 405, 405, 405, 405, 405)),
     ("/warehouse/documents/{document}/delete/", "POST", (302, 403, 302, 403, 302, 302)),
+    ("/warehouse/documents/{document}/delete/", "GET", (302, 405, 405, 405, 405, 405)),
     ("/warehouse/documents/new/build/", "POST",   (302, 403, 302, 403, 302, 302)),
+    ("/warehouse/documents/new/build/", "GET",    (302, 405, 405, 405, 405, 405)),
     ("/warehouse/racks/{rack}/placements/", "POST", (302, 403, 403, 302, 302, 302)),
+    ("/warehouse/racks/{rack}/placements/", "GET", (405, 405, 405, 405, 405, 405)),
     ("/warehouse/racks/{rack}/placements/{rackplacement}/delete/", "POST",
                                                   (302, 403, 403, 302, 302, 302)),
+    ("/warehouse/racks/{rack}/placements/{rackplacement}/delete/", "GET",
+                                                  (405, 405, 405, 405, 405, 405)),
     ("/warehouse/racks/{rack}/apply/",  "POST",   (302, 403, 403, 302, 302, 302)),
+    ("/warehouse/racks/{rack}/apply/",  "GET",    (405, 405, 405, 405, 405, 405)),
     ("/analytics/",                     "GET",    (302, 200, 200, 200, 200, 200)),
     ("/warehouse/racks/",               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/warehouse/racks/{rack}/",        "GET",    (302, 200, 200, 200, 200, 200)),
     ("/warehouse/racks/{rack}/optimise/", "GET",  (302, 200, 200, 200, 200, 200)),
+    # Read pages take GET and HEAD only (require_safe, checked before login): a POST is a 405.
+    ("/",                               "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/inventory/parts/",               "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/inventory/parts/{part}/",        "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/warehouse/",                     "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/warehouse/parts/{part}/",        "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/warehouse/documents/",           "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/warehouse/documents/{document}/", "POST",  (405, 405, 405, 405, 405, 405)),
+    ("/warehouse/planner/",             "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/warehouse/planner/export.csv?part={assembly}&quantity=2", "POST",
+                                                  (405, 405, 405, 405, 405, 405)),
+    ("/analytics/",                     "POST",   (405, 405, 405, 405, 405, 405)),
+    # --- Accounts: anyone may sign in; signing out is a POST (Django 5 refuses GET)
     ("/accounts/login/",                "GET",    (200, 200, 200, 200, 200, 200)),
+    ("/accounts/login/",                "POST",   (302, 302, 302, 302, 302, 302)),
+    ("/accounts/logout/",               "POST",   (302, 302, 302, 302, 302, 302)),
+    ("/accounts/logout/",               "GET",    (405, 405, 405, 405, 405, 405)),
     # --- Admin: staff only (managers are staff), then model permissions
     ("/admin/",                         "GET",    (302, 302, 302, 302, 200, 200)),
     ("/admin/auth/user/",               "GET",    (302, 302, 302, 302, 403, 200)),
@@ -172,11 +210,18 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/admin/inventory/part/add/",      "GET",    (302, 302, 302, 302, 200, 200)),
     ("/admin/inventory/part/{part}/change/", "GET", (302, 302, 302, 302, 200, 200)),
     ("/admin/warehouse/stockdocument/", "GET",    (302, 302, 302, 302, 200, 200)),
+    # API tokens: no role holds an authtoken permission (the list would name every key holder);
+    # the superuser sees who holds one, never a key (config/admin.py).
+    ("/admin/authtoken/tokenproxy/",    "GET",    (302, 302, 302, 302, 403, 200)),
     # --- Operations
+    ("/health/",                        "GET",    (200, 200, 200, 200, 200, 200)),
     ("/health/live",                    "GET",    (200, 200, 200, 200, 200, 200)),
     ("/health/ready",                   "GET",    (200, 200, 200, 200, 200, 200)),
+    ("/health/startup",                 "GET",    (200, 200, 200, 200, 200, 200)),
     ("/health/detailed",                "GET",    (403, 403, 403, 403, 200, 200)),
     ("/metrics",                        "GET",    (200, 200, 200, 200, 200, 200)),
+    # Metrics are guarded by client address (METRICS_ALLOWED_IPS), not by login or method.
+    ("/metrics",                        "POST",   (200, 200, 200, 200, 200, 200)),
 ]
 # fmt: on
 
@@ -207,6 +252,7 @@ OBJECTS: dict[str, Callable[[], Any]] = {
     "location": lambda: LocationFactory(),
     "stocklevel": lambda: StockLevelFactory(quantity=0),
     "stockmove": lambda: _posted_receipt().moves.get(),
+    "stockverification": lambda: StockVerificationFactory(),
     "document": lambda: _draft_receipt(),
     "posted": lambda: _posted_receipt(),
 }
@@ -238,6 +284,27 @@ def _supplier_part_payload() -> dict[str, Any]:
         "part": PartFactory().pk,
         "supplier_sku": _unique("SP"),
         "price": "1.50",
+    }
+
+
+def _document_form(doc_type: str = "RECEIPT") -> dict[str, Any]:
+    """The new/edit page's form as a browser posts it: the header and one line of the formset."""
+    return {
+        "doc_type": doc_type,
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-part": PartFactory().pk,
+        "lines-0-quantity": "3",
+        "lines-0-to_location": LocationFactory().pk,
+    }
+
+
+def _login_form() -> dict[str, Any]:
+    return {
+        "username": UserFactory(password="matrix-pass-word-1").username,
+        "password": "matrix-pass-word-1",
     }
 
 
@@ -285,7 +352,23 @@ PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
     "/api/locations/{location}/": lambda: {"warehouse": WarehouseFactory().pk, "code": "ML-1"},
     "/api/documents/": _document_payload,
     "/api/documents/{document}/": _document_payload,
+    "/api/stock-verifications/run/": lambda: {},
     "/api/documents/{document}/post/": lambda: {},
+    "/warehouse/documents/new/": _document_form,
+    "/warehouse/documents/{document}/edit/": _document_form,
+    "/accounts/login/": _login_form,
+    "/accounts/logout/": lambda: {},
+    "/": lambda: {},
+    "/inventory/parts/": lambda: {},
+    "/inventory/parts/{part}/": lambda: {},
+    "/warehouse/": lambda: {},
+    "/warehouse/parts/{part}/": lambda: {},
+    "/warehouse/documents/": lambda: {},
+    "/warehouse/documents/{document}/": lambda: {},
+    "/warehouse/planner/": lambda: {},
+    "/warehouse/planner/export.csv?part={assembly}&quantity=2": lambda: {},
+    "/analytics/": lambda: {},
+    "/metrics": lambda: {},
     "/warehouse/documents/{document}/post/": lambda: {},
     "/warehouse/documents/{posted}/cancel/": lambda: {},
     "/warehouse/documents/{document}/delete/": lambda: {},
@@ -323,7 +406,11 @@ def test_each_role_gets_the_expected_status(path, method, role, expected, user_i
     kwargs: dict[str, Any] = {}
     if method in ("POST", "PUT", "PATCH"):
         assert path in PAYLOADS, f"No PAYLOADS builder for {method} {path}"
-        kwargs = {"data": PAYLOADS[path](), "format": "json"}
+        # The API takes JSON; pages take what a browser's form sends.
+        kwargs = {
+            "data": PAYLOADS[path](),
+            "format": "json" if path.startswith("/api/") else "multipart",
+        }
     response = getattr(client, method.lower())(url, **kwargs)
     assert response.status_code == expected, (
         f"{method} {url} as {role}: expected {expected}, got {response.status_code}: "
@@ -367,29 +454,70 @@ def _same_shape(schema_path: str, row_path: str) -> bool:
     )
 
 
-def _page_routes() -> list[str]:
-    """Every route of the domain apps' pages, as /warehouse/documents/{x}/post/."""
-    from django.urls import URLPattern, URLResolver, get_resolver
+def _routes() -> list[str]:
+    """Every URL pattern of the project as a path, each parameter shown as {x}."""
+    from django.urls import URLResolver, get_resolver
 
-    def walk(patterns, prefix: str):
+    def as_text(pattern: Any) -> str:
+        text = str(pattern.pattern)
+        text = re.sub(r"\(\?P<[^>]+>[^)]*\)", "{x}", text)  # regex routes (DRF routers)
+        text = re.sub(r"<[^>]+>", "{x}", text)  # path() converters
+        return text.removeprefix("^").removesuffix("$").replace("\\.", ".")
+
+    def walk(patterns: Any, prefix: str) -> Any:
         for pattern in patterns:
-            text = re.sub(r"<[^>]+>", "{x}", str(pattern.pattern))
             if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + text)
-            elif isinstance(pattern, URLPattern):
-                yield "/" + prefix + text
+                yield from walk(pattern.url_patterns, prefix + as_text(pattern))
+            else:
+                yield "/" + prefix + as_text(pattern)
 
+    return list(dict.fromkeys(walk(get_resolver().url_patterns, "")))
+
+
+def _routes_needing_rows() -> list[str]:
+    """All routes but the admin's own (its model pages follow model permissions; a few rows
+    above sample them), static and media files, and API routes the OpenAPI schema lists (they
+    have their own check, test_every_api_operation_in_the_schema_has_a_row)."""
+    from django.conf import settings
+
+    from tests.quality.test_api_fuzz import schema
+
+    schema_paths = [operation.ok().path for operation in schema.get_all_operations()]
+    skipped = ("/admin/", settings.STATIC_URL, settings.MEDIA_URL)
     return [
         route
-        for route in walk(get_resolver().url_patterns, "")
-        if route.startswith(("/inventory/", "/warehouse/", "/analytics/"))
+        for route in _routes()
+        if not route.startswith(skipped)
+        and not any(_same_shape(path, route) for path in schema_paths)
     ]
 
 
-def test_every_page_route_of_the_domain_apps_has_a_row():
-    """A new page or page action cannot ship without deciding who may open it."""
-    rows = [path for path, _, _ in MATRIX]
-    missing = [
-        route for route in _page_routes() if not any(_same_shape(route, row) for row in rows)
-    ]
+def _answers_post(route: str, superuser: Any) -> bool:
+    """Whether the route's view takes a POST: anything but 405 from a logged-in superuser.
+
+    Asking the view itself catches every way of restricting methods (require_POST, require_GET,
+    a class-based view's http_method_names, a hand-written check). Ids that match nothing are
+    enough: method decorators answer before the object is looked up, and a view that looks it up
+    first answers 404, which counts as taking POST, so the check errs toward asking for a row.
+    """
+    client = APIClient()
+    client.force_login(superuser)
+    return client.post(route.replace("{x}", "999999")).status_code != 405
+
+
+@pytest.mark.django_db
+def test_every_route_has_a_row_for_get_and_for_post_when_it_takes_post(user_in_role):
+    """A new page, page action or endpoint cannot ship without deciding who may use it."""
+    rows = [(path, method) for path, method, _ in MATRIX]
+    superuser = user_in_role("superuser")
+    missing = []
+    routes = _routes_needing_rows()
+    for route in routes:
+        methods = ["GET", "POST"] if _answers_post(route, superuser) else ["GET"]
+        missing += [
+            f"{method} {route}"
+            for method in methods
+            if not any(m == method and _same_shape(route, path) for path, m in rows)
+        ]
+    assert {"/accounts/logout/", "/health/startup", "/api/docs/"} <= set(routes)
     assert not missing, "Add these to MATRIX: " + ", ".join(missing)

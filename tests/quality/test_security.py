@@ -202,6 +202,21 @@ def test_every_form_on_the_page_refuses_a_post_without_the_csrf_token(page, user
 
 
 @pytest.mark.django_db
+def test_the_sweep_reaches_the_forms_only_a_draft_shows(user_in_role):
+    # A posted document has only Cancel; the draft's Post and Discard and its edit form are
+    # swept because pages.py lists a draft and its edit page.
+    client = Client()
+    client.force_login(user_in_role("superuser"))
+    call_command("load_demo", "--no-users", stdout=StringIO())
+    detail = resolve_path("/warehouse/documents/{draft}/")
+    edit = resolve_path("/warehouse/documents/{draft}/edit/")
+    swept = {page.path for page in FORM_PAGES}
+    assert {"/warehouse/documents/{draft}/", "/warehouse/documents/{draft}/edit/"} <= swept
+    assert {detail + "post/", detail + "delete/"} <= set(_post_forms_on(client, detail))
+    assert edit in _post_forms_on(client, edit)
+
+
+@pytest.mark.django_db
 def test_the_login_form_refuses_a_post_without_the_csrf_token(user_in_role):
     user = user_in_role("viewer")
     client = Client(enforce_csrf_checks=True)
@@ -232,3 +247,72 @@ def test_the_api_refuses_a_session_authenticated_write_without_the_csrf_token(us
     )
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+# --- API tokens: the admin never shows a key, and no role may read the token tables.
+
+
+@pytest.fixture
+def tokens(user_in_role):
+    from rest_framework.authtoken.models import Token
+
+    admin = user_in_role("superuser")
+    other = user_in_role("viewer")
+    return admin, {user.username: Token.objects.create(user=user).key for user in (admin, other)}
+
+
+@pytest.mark.django_db
+def test_a_manager_cannot_open_the_token_admin_nor_read_any_key(tokens, user_in_role):
+    manager = user_in_role("manager")
+    client = Client()
+    client.force_login(manager)
+    response = client.get("/admin/authtoken/tokenproxy/")
+    assert response.status_code == 403
+    for key in tokens[1].values():
+        assert key.encode() not in response.content
+    assert not any(perm.startswith("authtoken.") for perm in manager.get_all_permissions())
+
+
+@pytest.mark.django_db
+def test_the_token_admin_lists_holders_to_the_superuser_but_never_a_key(tokens):
+    admin, keys = tokens
+    client = Client()
+    client.force_login(admin)
+    response = client.get("/admin/authtoken/tokenproxy/")
+    assert response.status_code == 200
+    for username, key in keys.items():
+        assert username.encode() in response.content
+        assert key.encode() not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", ["change/", "delete/", "history/"])
+@pytest.mark.parametrize("by", ["user id", "key"])
+def test_the_token_admin_has_no_page_that_would_print_a_key(tokens, suffix, by):
+    # A token's own pages title it with str(token), which is the key: they are refused (403), or
+    # the id names no token and the admin sends the user back to its index (302).
+    admin, keys = tokens
+    key = keys[admin.username]
+    client = Client()
+    client.force_login(admin)
+    object_id = admin.pk if by == "user id" else key
+    response = client.get(f"/admin/authtoken/tokenproxy/{object_id}/{suffix}")
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        response = client.get(response["Location"])
+    assert key.encode() not in response.content
+
+
+@pytest.mark.django_db
+def test_the_token_migration_takes_token_permissions_from_a_manager_group_that_had_them():
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("analytics.migrations.0002_manager_role_without_api_tokens")
+    manager = Group.objects.get(name="manager")
+    manager.permissions.add(*Permission.objects.filter(content_type__app_label="authtoken"))
+    migration.remove_token_permissions(apps, None)
+    assert not manager.permissions.filter(content_type__app_label="authtoken").exists()
+    assert manager.permissions.filter(codename="post_stockdocument").exists()

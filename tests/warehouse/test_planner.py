@@ -316,3 +316,18 @@ def test_a_revision_number_seen_before_does_not_bring_back_an_old_cached_bom(arm
     bom_line_add(assembly=arm, component=PartFactory(sku="NEW-PART"), quantity=D("1"))
     BomRevision.objects.update(number=number)  # as after restoring an older backup
     assert planning.build_plan(part=arm).buildable == 0
+
+
+def test_planner_csv_export_writes_quantities_without_trailing_zeros(arm, client, user_in_role):
+    import csv as csv_module
+    import re
+
+    client.force_login(user_in_role("viewer"))
+    response = client.get(reverse("warehouse:planner-export"), {"part": arm.pk, "quantity": 3})
+    rows = list(csv_module.reader(response.content.decode().splitlines()))
+    header, body = rows[0], [row for row in rows[1:] if row and row[0] and "_" not in row[0]]
+    assert body
+    for row in body:
+        for column in ("required", "on_hand", "short", "order_quantity"):
+            value = row[header.index(column)]
+            assert re.fullmatch(r"\d+(\.\d*[1-9])?", value), (column, value)

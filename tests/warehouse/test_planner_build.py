@@ -121,3 +121,79 @@ def test_the_api_refuses_a_fractional_build_quantity_with_400(arm, warehouse, cl
     )
     assert response.status_code == 400
     assert "whole units" in str(response.json())
+
+
+# --------------------------------------------------------------------------- discarding drafts
+
+
+def _receipt_draft(user, location):
+    return services.document_create(
+        doc_type=DocumentType.RECEIPT,
+        user=user,
+        lines=[{"part": PartFactory(), "quantity": "1", "to_location": location}],
+    )
+
+
+def test_discarding_a_draft_cancels_it_and_keeps_its_number(storekeeper, bin_a):
+    draft = _receipt_draft(storekeeper, bin_a)
+
+    services.document_discard(document=draft, user=storekeeper)
+
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.CANCELLED
+    assert StockDocument.objects.get(pk=draft.pk).number == draft.number
+    assert draft.cancelled_by == storekeeper
+
+
+def test_the_next_document_after_a_discarded_draft_leaves_no_gap(storekeeper, bin_a):
+    first = _receipt_draft(storekeeper, bin_a)
+    services.document_discard(document=first, user=storekeeper)
+
+    second = _receipt_draft(storekeeper, bin_a)
+
+    numbers = sorted(StockDocument.objects.values_list("number", flat=True))
+    assert numbers == [first.number, second.number]
+    assert int(second.number[-5:]) == int(first.number[-5:]) + 1
+
+
+def test_a_posted_document_cannot_be_discarded(storekeeper, bin_a):
+    draft = _receipt_draft(storekeeper, bin_a)
+    services.document_post(document=draft, user=storekeeper)
+
+    with pytest.raises(services.DocumentStateError, match="only drafts can be discarded"):
+        services.document_discard(document=draft, user=storekeeper)
+
+
+def test_api_delete_of_a_draft_discards_it(storekeeper, bin_a, client_for):
+    draft = _receipt_draft(storekeeper, bin_a)
+
+    response = client_for("storekeeper").delete(f"/api/documents/{draft.pk}/")
+
+    draft.refresh_from_db()
+    assert response.status_code == 204
+    assert draft.status == DocumentStatus.CANCELLED
+
+
+def test_the_discard_button_cancels_the_draft_and_asks_first(
+    storekeeper, bin_a, client, user_in_role
+):
+    draft = _receipt_draft(storekeeper, bin_a)
+    client.force_login(user_in_role("manager"))
+    page = client.get(reverse("warehouse:document-detail", args=[draft.pk])).content.decode()
+
+    response = client.post(reverse("warehouse:document-delete", args=[draft.pk]))
+
+    draft.refresh_from_db()
+    assert "Discard draft" in page and "data-confirm=" in page and "js/confirm.js" in page
+    assert response.status_code == 302 and draft.status == DocumentStatus.CANCELLED
+
+
+def test_the_admin_never_deletes_a_document(storekeeper, bin_a, user_in_role):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    draft = _receipt_draft(storekeeper, bin_a)
+    request = RequestFactory().get("/")
+    request.user = user_in_role("superuser")
+
+    assert not site._registry[StockDocument].has_delete_permission(request, draft)

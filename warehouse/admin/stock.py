@@ -6,12 +6,15 @@ here; documents are editable while they are drafts and read-only once posted or 
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from warehouse import services
+from warehouse.choices import DocumentType
+from warehouse.forms import StockDocumentForm
 from warehouse.models import (
     DocumentLine,
     DocumentSequence,
@@ -96,7 +99,9 @@ class DocumentLineInline(admin.TabularInline):
     autocomplete_fields = ("part",)
 
     def _editable(self, obj: StockDocument | None) -> bool:
-        return obj is None or obj.is_editable
+        # A build's lines always come from its bill of materials (rewritten on every save),
+        # so they are shown, never typed.
+        return obj is None or (obj.is_editable and obj.doc_type != DocumentType.BUILD)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._editable(obj) and super().has_add_permission(request, obj)
@@ -108,8 +113,31 @@ class DocumentLineInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
+class StockDocumentAdminForm(forms.ModelForm):
+    class Meta:
+        model = StockDocument
+        # The page form's header fields plus the key; the admin narrows them to its `fields`.
+        fields = (*StockDocumentForm.Meta.fields, "idempotency_key")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        doc_type = data.get("doc_type") or getattr(self.instance, "doc_type", None)
+        if doc_type == DocumentType.BUILD:
+            try:
+                services.build_lines_check(
+                    build_part=data.get("build_part"),
+                    build_quantity=data.get("build_quantity"),
+                    source_location=data.get("source_location"),
+                    destination_location=data.get("destination_location"),
+                )
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+        return data
+
+
 @admin.register(StockDocument)
 class StockDocumentAdmin(admin.ModelAdmin):
+    form = StockDocumentAdminForm
     list_display = (
         "number",
         "doc_type",
@@ -133,7 +161,7 @@ class StockDocumentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("source_warehouse", "destination_warehouse", "created_by")
     inlines = [DocumentLineInline]
-    actions = ["post_selected", "cancel_selected"]
+    actions = ["post_selected", "cancel_selected", "discard_selected"]
     fields = (
         "number",
         "doc_type",
@@ -176,9 +204,8 @@ class StockDocumentAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and not obj.is_editable:
-            return False
-        return super().has_delete_permission(request, obj)
+        # Documents are never deleted (the number series stays gap-free): discard a draft.
+        return False
 
     def save_model(self, request: HttpRequest, obj: StockDocument, form: Any, change: bool) -> None:
         if not change:
@@ -190,9 +217,12 @@ class StockDocumentAdmin(admin.ModelAdmin):
         )
         super().save_model(request, obj, form, change)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for document in queryset:
-            services.document_delete(document=document)
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        document = form.instance
+        if document.doc_type == DocumentType.BUILD and document.is_editable:
+            # Lines typed into the inline (when adding) are replaced by N × the BOM.
+            services.document_update(document=document, lines=[])
 
     def _each(self, request: HttpRequest, queryset: QuerySet, operation: Any, done: str) -> None:
         count = 0
@@ -214,6 +244,16 @@ class StockDocumentAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel selected posted documents", permissions=["cancel"])
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(request, queryset, services.document_cancel, "cancelled")
+
+    @admin.action(
+        description="Discard selected drafts (they become CANCELLED, keeping their numbers)",
+        permissions=["discard"],
+    )
+    def discard_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, services.document_discard, "discarded")
+
+    def has_discard_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("warehouse.delete_stockdocument")
 
     def has_post_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("warehouse.post_stockdocument")

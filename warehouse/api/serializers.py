@@ -73,9 +73,26 @@ class LocationSerializer(serializers.ModelSerializer):
             "kind",
             "is_default_receiving",
             "is_active",
+            "rack_height_u",
+            "rack_width",
+            "rack_depth_mm",
+            "max_weight_kg",
+            "max_power_w",
+            "cooling_capacity_btu_h",
+            "max_inlet_temp_c",
+            "ambient_temp_c",
         ]
         read_only_fields = ["is_default_receiving"]
         extra_kwargs = _help(
+            rack_height_u="Racks only (required for kind rack): height in units, 1–60, "
+            "numbered from the bottom. Cannot go below the highest unit in use.",
+            rack_width="Racks only: width class, 19 or 23 (inches).",
+            rack_depth_mm="Racks only: usable mounting depth, mm; empty if not recorded.",
+            max_weight_kg="Racks only: maximum load, kg; empty if not recorded.",
+            max_power_w="Racks only: maximum power draw, W; empty if not recorded.",
+            cooling_capacity_btu_h="Racks only: cooling capacity, BTU/h; empty if not recorded.",
+            max_inlet_temp_c="Racks only: maximum device inlet temperature, °C (27 if empty).",
+            ambient_temp_c="Racks only: ambient (supply air) temperature, °C (22 if empty).",
             id="Database id.",
             warehouse="The warehouse this location belongs to.",
             parent="The enclosing location (zone, room, rack, shelf); empty at the top.",
@@ -91,12 +108,8 @@ class LocationSerializer(serializers.ModelSerializer):
         return f"{obj.warehouse.code}/{obj.code}"
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        warehouse = attrs.get("warehouse") or getattr(self.instance, "warehouse", None)
-        parent = attrs.get("parent", getattr(self.instance, "parent", None))
-        if parent is not None and warehouse is not None and parent.warehouse_id != warehouse.pk:
-            raise serializers.ValidationError({"parent": ["The parent is in another warehouse."]})
-        if self.instance is not None and parent is not None and parent.pk == self.instance.pk:
-            raise serializers.ValidationError({"parent": ["A location cannot contain itself."]})
+        # Location.clean holds the tree rules (same warehouse, no cycles, a stocked location
+        # keeps its warehouse) and the rack limits, for the admin and the services alike.
         candidate = copy.copy(self.instance) if self.instance is not None else Location()
         for name, value in attrs.items():
             setattr(candidate, name, value)

@@ -234,12 +234,15 @@ class StockDocumentViewSet(
 
     @extend_schema(
         responses={204: None, 409: CONFLICT},
-        description="Delete a DRAFT. Posted and cancelled documents stay for the ledger: 409.",
+        description="Discard a DRAFT: it becomes CANCELLED and keeps its number (documents "
+        "are never deleted, so the number series stays gap-free); 204, and a GET still "
+        "answers the CANCELLED document. "
+        "Posted and cancelled documents: 409 (cancel a posted one with POST .../cancel/).",
     )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         document = self.get_object()
         try:
-            services.document_delete(document=document)
+            services.document_discard(document=document, user=request.user)
         except services.StockError as exc:
             return conflict_response(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)

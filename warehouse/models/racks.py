@@ -1,5 +1,6 @@
 """Serialised assets, their placement in racks, and the cables between them."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -10,7 +11,14 @@ from warehouse.choices import AssetStatus, CableType, RackFace
 class Asset(models.Model):
     """One serialised unit of a part, e.g. a server with a serial number and a hostname."""
 
-    part = models.ForeignKey("inventory.Part", on_delete=models.PROTECT, related_name="assets")
+    part = models.ForeignKey(
+        "inventory.Part",
+        on_delete=models.PROTECT,
+        related_name="assets",
+        # Only device models (parts with a height in U); the admin's autocomplete applies it too.
+        limit_choices_to={"height_u__isnull": False},
+        help_text="The device model: a part with rack specs (height in U).",
+    )
     name = models.CharField(max_length=100, help_text="Display name, e.g. the hostname.")
     serial_number = models.CharField(max_length=100, null=True, blank=True, unique=True)
     asset_tag = models.CharField(max_length=50, null=True, blank=True, unique=True)
@@ -48,6 +56,15 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A mounted asset keeps its part (see warehouse/racks/validation.py)."""
+        super().clean()
+        from warehouse.racks.validation import asset_part_change_errors
+
+        errors = asset_part_change_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
 
 class RackPlacement(models.Model):

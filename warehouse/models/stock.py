@@ -1,8 +1,10 @@
 """Warehouses, the location tree, stock levels, the stock ledger and stock documents."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -81,6 +83,73 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warehouse.code}/{self.code}" if self.warehouse_id else self.code
+
+    # Depth guard for the ancestor walk: real trees are a handful of levels deep.
+    MAX_DEPTH = 64
+
+    def clean(self) -> None:
+        """The tree stays inside one warehouse and has no cycles; a location that holds stock,
+        has a ledger or contains other locations keeps its warehouse (moving it would move stock
+        without a document). Runs from the admin, the API and the services (full_clean)."""
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        if self.parent_id is not None and self.warehouse_id is not None:
+            parent = self.parent
+            if parent.warehouse_id != self.warehouse_id:
+                errors.setdefault("parent", []).append(
+                    f"{parent} is in another warehouse; a location's parent must be in the "
+                    "same warehouse."
+                )
+            elif self.pk is not None:
+                path = self._cycle_through(parent)
+                if path:
+                    errors.setdefault("parent", []).append(
+                        "A location cannot be inside itself: " + " → ".join(path) + "."
+                    )
+        if self.pk is not None and self.warehouse_id is not None:
+            stored = Location.objects.filter(pk=self.pk).values_list("warehouse_id", flat=True)
+            old = stored.first()
+            if old is not None and old != self.warehouse_id:
+                reason = self._why_warehouse_is_fixed()
+                if reason:
+                    errors.setdefault("warehouse", []).append(
+                        f"{self.code} {reason}, so it stays in its warehouse; create the "
+                        "location in the other warehouse and transfer the stock instead."
+                    )
+        if self.kind == LocationKind.RACK and self.rack_height_u in (None, ""):
+            # Said here, by field, so nobody meets the bare constraint name instead.
+            errors.setdefault("rack_height_u", []).append("A rack needs its height in U (1–60).")
+        # A rack's new limits must still hold the devices mounted in it (racks' own check).
+        from warehouse.racks.validation import rack_limits_errors
+
+        for field, messages in rack_limits_errors(self).items():
+            errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def _cycle_through(self, parent: "Location") -> list[str]:
+        """The path self → … → self if `parent` is self or one of self's descendants."""
+        path = [self.code]
+        seen: set[int] = set()
+        current: Location | None = parent
+        while current is not None and len(path) <= self.MAX_DEPTH:
+            path.append(current.code)
+            if current.pk == self.pk:
+                return list(reversed(path))
+            if current.pk in seen:
+                return []  # an older cycle not involving self; not this edit's doing
+            seen.add(current.pk)
+            current = current.parent
+        return []
+
+    def _why_warehouse_is_fixed(self) -> str:
+        if self.stock_levels.filter(quantity__gt=0).exists():
+            return "holds stock"
+        if StockMove.objects.filter(location_id=self.pk).exists():
+            return "has stock movements in the ledger"
+        if self.children.exists():
+            return "contains other locations"
+        return ""
 
 
 class StockLevel(models.Model):
@@ -208,13 +277,19 @@ class DocumentLine(models.Model):
     )
     unit_cost = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    is_count = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A line of an ADJUSTMENT: its quantity is what was counted (may be 0).",
+    )
 
     class Meta:
         ordering = ["document_id", "position", "id"]
         constraints = [
-            # Movement lines move a positive quantity; a count may find zero (is_count lines).
+            # Movement lines move a positive quantity; a count may find zero.
             models.CheckConstraint(
-                condition=Q(quantity__gte=0), name="warehouse_documentline_quantity_gte_0"
+                condition=Q(quantity__gt=0) | Q(is_count=True, quantity__gte=0),
+                name="warehouse_documentline_quantity_gt_0_or_count",
             ),
             models.CheckConstraint(
                 condition=Q(unit_cost__isnull=True) | Q(unit_cost__gte=0),
@@ -225,9 +300,36 @@ class DocumentLine(models.Model):
     def __str__(self) -> str:
         return f"{self.document.number}: {self.quantity.normalize():f} × {self.part.sku}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.is_count = self.document.doc_type == DocumentType.ADJUSTMENT
+        super().save(*args, **kwargs)
+
+
+class LedgerIsAppendOnly(Exception):
+    """Raised on any attempt to change or remove a ledger row through the ORM."""
+
+
+class StockMoveQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise LedgerIsAppendOnly(
+            "Stock moves are never updated: post a document (or cancel one) to correct stock."
+        )
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise LedgerIsAppendOnly(
+            "Stock moves are never deleted: post a document (or cancel one) to correct stock."
+        )
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
 
 class StockMove(models.Model):
-    """Append-only ledger: one row per change of one stock level."""
+    """Append-only ledger: one row per change of one stock level.
+
+    Rows are only ever inserted. The ORM refuses updates and deletes (save() of a stored row,
+    delete(), QuerySet.update()/delete()); on PostgreSQL a trigger refuses them too, so raw SQL
+    cannot rewrite history either (migration 0003).
+    """
 
     document = models.ForeignKey(StockDocument, on_delete=models.PROTECT, related_name="moves")
     line = models.ForeignKey(
@@ -242,6 +344,8 @@ class StockMove(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StockMoveQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -260,6 +364,18 @@ class StockMove(models.Model):
         return (
             f"{self.location} · {self.part.sku}: "
             f"{self.quantity.normalize():+f} → {self.balance_after.normalize():f}"
+        )
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise LedgerIsAppendOnly(
+                "Stock moves are never updated: post a document (or cancel one) to correct stock."
+            )
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise LedgerIsAppendOnly(
+            "Stock moves are never deleted: post a document (or cancel one) to correct stock."
         )
 
 
@@ -291,6 +407,14 @@ class StockVerification(models.Model):
     mismatch_count = models.PositiveIntegerField(default=0)
     mismatches = models.JSONField(default=list, blank=True)
     triggered_by = models.CharField(max_length=32, default="schedule")
+    job_id = models.CharField(
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The background job that wrote this result; a redelivered job finds it "
+        "here and does not write a second one.",
+    )
 
     class Meta:
         ordering = ["-started_at"]

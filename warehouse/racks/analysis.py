@@ -7,17 +7,28 @@ well-known effects, each with a documented constant:
 
     inlet = ambient
           + STRATIFICATION_C × (middle unit − 1) / (rack height − 1)
-          + RECIRCULATION_C × heat of the device's zone / (cooling capacity / 3)
+          + RECIRCULATION_C × load × √concentration
           + CONFLICT_C      if a neighbour blows its exhaust at the device (airflow conflict)
+
+    load          = the rack's heat / its cooling capacity
+    concentration = heat of the device's third / (the rack's heat / 3)   (1 when spread evenly)
 
 * Stratification: cold air comes from the floor; intakes near the top of a rack typically run a
   few degrees warmer than at the bottom (ASHRAE TC 9.9 measurements: ~2–4 °C), we use 3 °C.
-* Recirculation: each third of the rack gets a third of the cooling capacity; a zone that makes
-  as much heat as its share of cooling adds RECIRCULATION_C (4 °C), proportionally less or more.
-  Without a recorded cooling capacity this term is left out.
+* Recirculation: hot exhaust finding its way back to the intakes grows with the rack's load on
+  its cooling: a rack running at its full cooling capacity with its heat spread evenly adds
+  RECIRCULATION_C (4 °C) at every intake. Cooling air reaches the whole front of the rack, so a
+  third making more than its share of the heat is penalised less than proportionally (square
+  root): all the heat in one third at full load adds ~6.9 °C there. (An earlier version gave each
+  third a third of the cooling, which flagged half of a rack loaded to 40 % of its cooling as hot
+  spots — more pessimistic than measurements in contained rooms.) Without a recorded cooling
+  capacity this term is left out.
 * Airflow conflict: a neighbour (the unit directly above or below on a shared face, or the same
   units on the other face) whose effective airflow runs the other way adds CONFLICT_C (3 °C).
-  A device mounted on the rear face has its airflow reversed relative to the rack.
+  A placement's face is the side of the rack the device's front panel faces, for half-depth and
+  full-depth devices alike: a device mounted on the rear face takes its air in on the side its
+  airflow says, seen from the device, so relative to the rack its airflow is reversed (a
+  front-to-back server mounted facing the rear blows its exhaust into the front of the rack).
 
 A hot spot is a powered device (not passive, heat > 0) whose estimate exceeds the rack's maximum
 inlet temperature. Defaults when the rack does not say: ambient 22 °C, maximum inlet 27 °C (the
@@ -26,6 +37,7 @@ upper end of the ASHRAE recommended envelope).
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 from warehouse.racks.layout import (
@@ -37,6 +49,7 @@ from warehouse.racks.layout import (
     Layout,
     Slot,
     faces_of,
+    units_label,
 )
 
 STRATIFICATION_C = 3.0
@@ -164,10 +177,11 @@ def zone_loads(layout: Layout) -> list[Zone]:
 
 
 def effective_airflow(device: Device, slot: Slot) -> str:
-    """Airflow relative to the rack: a device mounted on the rear face blows the other way."""
+    """Airflow relative to the rack: a device mounted on the rear face blows the other way,
+    whatever its depth (the face is the device's orientation, not only the units it blocks)."""
     if device.airflow not in (FRONT_TO_BACK, BACK_TO_FRONT):
         return ""
-    if slot.face == REAR and not device.is_full_depth:
+    if slot.face == REAR:
         return BACK_TO_FRONT if device.airflow == FRONT_TO_BACK else FRONT_TO_BACK
     return device.airflow
 
@@ -211,15 +225,18 @@ def inlet_temperatures(
 ) -> dict[int, float]:
     rack = layout.rack
     ambient = rack.ambient_temp_c if rack.ambient_temp_c is not None else DEFAULT_AMBIENT_C
-    zone_cooling = (rack.cooling_capacity_btu_h or 0) / 3
+    cooling = rack.cooling_capacity_btu_h or 0
+    rack_heat = sum(zone.heat_btu_h for zone in zones)
+    load = rack_heat / cooling if cooling > 0 else 0.0
     in_conflict = {i for c in conflicts for i in c.device_ids}
     estimates = {}
     for device_id, slot in layout.slots.items():
         device = layout.devices[device_id]
         estimate = ambient + STRATIFICATION_C * relative_height(layout, device, slot)
-        if zone_cooling > 0:
+        if load > 0:
             zone = zones[zone_of_unit(rack.height_u, round(middle_unit(device, slot)))]
-            estimate += RECIRCULATION_C * zone.heat_btu_h / zone_cooling
+            concentration = zone.heat_btu_h / (rack_heat / len(zones))
+            estimate += RECIRCULATION_C * load * math.sqrt(concentration)
         if device_id in in_conflict:
             estimate += CONFLICT_C
         estimates[device_id] = round(estimate, 1)
@@ -267,7 +284,8 @@ def analyse(layout: Layout) -> RackAnalysis:
                     device.name,
                     inlet[device.id],
                     max_inlet,
-                    f"{device.label} at U{slot.start_u}: estimated inlet "
+                    f"{device.label} at {units_label(slot.start_u, device.height_u)}: "
+                    "estimated inlet "
                     f"{inlet[device.id]:.1f} °C exceeds the rack's maximum of {max_inlet:.1f} °C.",
                 )
             )

@@ -16,24 +16,93 @@ from rest_framework.response import Response
 
 from warehouse.choices import AssetStatus, RackFace
 from warehouse.models import Asset, Connection, Location, RackPlacement
+from warehouse.racks import layout as rules
 from warehouse.racks.analysis import RackAnalysis, analyse
-from warehouse.racks.optimiser import OBJECTIVES, optimise
+from warehouse.racks.optimiser import DEFAULT_WEIGHTS, MAX_WEIGHT, OBJECTIVES
 from warehouse.racks.selectors import (
     rack_layout,
     rack_placements,
     rack_queryset,
     racks_with_analysis,
 )
-from warehouse.racks.services import placement_create, placement_delete, proposal_apply
+from warehouse.racks.services import (
+    RackRuleError,
+    placement_create,
+    placement_delete,
+    proposal_apply,
+    proposal_make,
+)
 
-ERRORS = {
-    400: OpenApiResponse(description="Bad input or a placement rule refused the change."),
-    404: OpenApiResponse(description="No such rack (or placement)."),
-    409: OpenApiResponse(description="The units are taken or the rack changed meanwhile."),
-}
+RULE_NAMES = [
+    rules.RULE_INSIDE,
+    rules.RULE_OVERLAP,
+    rules.RULE_DEPTH,
+    rules.RULE_WEIGHT,
+    rules.RULE_POWER,
+    rules.RULE_SPECS,
+    rules.RULE_PLACED,
+    rules.RULE_LOCKED,
+    rules.RULE_STALE,
+    rules.RULE_PROPOSAL,
+]
 
 
 # --- Serializers -------------------------------------------------------------------------
+
+
+class RackRefusalSerializer(serializers.Serializer):
+    """The body of a refusal by a rack rule (409, or 400 for rules that are not conflicts)."""
+
+    detail = serializers.CharField(help_text="Every reason, readable, naming the devices.")
+    rule = serializers.ChoiceField(
+        choices=RULE_NAMES, help_text="The first rule that refused the change."
+    )
+    rules = serializers.ListField(
+        child=serializers.ChoiceField(choices=RULE_NAMES), help_text="Every rule that refused it."
+    )
+    devices = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Asset ids of the devices concerned."
+    )
+
+
+class BadInputSerializer(serializers.Serializer):
+    """A 400: field errors ({field: [messages]}), or a rack rule's refusal (the fields below)."""
+
+    detail = serializers.CharField(
+        required=False, help_text="Why the request was refused, when no single field is at fault."
+    )
+    rule = serializers.ChoiceField(
+        choices=RULE_NAMES, required=False, help_text="The rack rule that refused the change."
+    )
+    rules = serializers.ListField(
+        child=serializers.ChoiceField(choices=RULE_NAMES),
+        required=False,
+        help_text="Every rack rule that refused it.",
+    )
+    devices = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Asset ids of the devices concerned.",
+    )
+
+
+ERRORS = {
+    400: OpenApiResponse(
+        response=BadInputSerializer,
+        description="Bad input ({field: [messages]}) or a placement rule refused the change "
+        "(detail, rule, rules, devices).",
+    ),
+    404: OpenApiResponse(description="No such rack (or placement)."),
+    409: OpenApiResponse(
+        response=RackRefusalSerializer,
+        description="The units are taken, the device is already mounted, or the rack changed "
+        "since the proposal.",
+    ),
+}
+
+
+def _refusal(error: RackRuleError) -> Response:
+    return Response(error.as_dict(), status=error.http_status)
 
 
 class ZoneSerializer(serializers.Serializer):
@@ -217,31 +286,45 @@ class PlacementInputSerializer(serializers.Serializer):
         return value
 
 
-class WeightsSerializer(serializers.Serializer):
-    thermal = serializers.FloatField(
-        min_value=0, max_value=100, default=1, help_text="Heat low and spread out."
-    )
-    weight = serializers.FloatField(
-        min_value=0, max_value=100, default=1, help_text="Heavy devices low."
-    )
-    power = serializers.FloatField(
-        min_value=0, max_value=100, default=1, help_text="Power balanced across the thirds."
-    )
-    cable = serializers.FloatField(
-        min_value=0, max_value=100, default=1, help_text="Connected devices close together."
-    )
-    access = serializers.FloatField(
-        min_value=0, max_value=100, default=1, help_text="Busy devices at waist height."
+def _weight_field(name: str, help_text: str) -> serializers.FloatField:
+    return serializers.FloatField(
+        min_value=0,
+        max_value=MAX_WEIGHT,
+        default=DEFAULT_WEIGHTS[name],
+        help_text=f"{help_text} 0–{MAX_WEIGHT:g}, default {DEFAULT_WEIGHTS[name]:g}.",
     )
 
+
+class WeightsSerializer(serializers.Serializer):
+    """Weights 0–10 per objective, the same scale as the page; unknown names are refused."""
+
+    thermal = _weight_field("thermal", "Heat low and spread out.")
+    weight = _weight_field("weight", "Heavy devices low.")
+    power = _weight_field("power", "Power balanced across the thirds.")
+    cable = _weight_field("cable", "Connected devices close together.")
+    access = _weight_field("access", "Busy devices at waist height.")
+    moves = _weight_field("moves", "Cost of moving a device (keeps devices where they are).")
+
+    def to_internal_value(self, data: Any) -> dict[str, float]:
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    f"Unknown weight {', '.join(unknown)}; "
+                    f"the objectives are {', '.join(OBJECTIVES)}."
+                )
+        return super().to_internal_value(data)
+
     def validate(self, attrs: dict[str, float]) -> dict[str, float]:
-        if sum(attrs.get(name, 1) for name in OBJECTIVES) <= 0:
+        if sum(attrs.get(n, DEFAULT_WEIGHTS[n]) for n in OBJECTIVES if n != "moves") <= 0:
             raise serializers.ValidationError("At least one weight must be above 0.")
         return attrs
 
 
 class OptimizeInputSerializer(serializers.Serializer):
-    weights = WeightsSerializer(required=False, help_text="Weight of each objective (default 1).")
+    weights = WeightsSerializer(
+        required=False, help_text="Weight of each objective, 0–10 (unknown names are refused)."
+    )
     locked = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,
@@ -264,6 +347,7 @@ class ScoreSerializer(serializers.Serializer):
     power = serializers.FloatField(help_text="Power balance score 0–100.")
     cable = serializers.FloatField(help_text="Cable length score 0–100.")
     access = serializers.FloatField(help_text="Access score 0–100.")
+    moves = serializers.FloatField(help_text="Share of devices left in place, 0–100.")
 
 
 class MoveSerializer(serializers.Serializer):
@@ -280,17 +364,40 @@ class ProposalSerializer(serializers.Serializer):
     score_after = ScoreSerializer(help_text="Scores of the proposed layout.")
     improvement = serializers.FloatField(help_text="after.total − before.total (never negative).")
     moves = MoveSerializer(many=True, help_text="Devices to move; empty when nothing is better.")
+    move_count = serializers.IntegerField(help_text="Number of devices the proposal moves.")
     weights = serializers.DictField(child=serializers.FloatField(), help_text="Weights used.")
     seed = serializers.IntegerField(help_text="Seed used.")
     iterations = serializers.IntegerField(help_text="Search steps taken.")
+    step_budget = serializers.IntegerField(
+        help_text="Search steps planned; the search stops there, so a seed reproduces the result."
+    )
+    truncated = serializers.BooleanField(
+        help_text="True if the wall-clock safety cap stopped the search before its step budget: "
+        "the result may then differ from another run with the same seed."
+    )
     elapsed_ms = serializers.FloatField(help_text="Time the optimiser took, ms.")
     violations = serializers.ListField(
         child=serializers.CharField(), help_text="Hard-rule problems of the layout (normally none)."
     )
+    fingerprint = serializers.CharField(
+        help_text="Hash of the rack's limits and placements the proposal was computed for."
+    )
+    signature = serializers.CharField(
+        help_text="Signature of the fingerprint and the complete move set; post both back "
+        "unchanged with all the moves to apply the proposal."
+    )
 
 
 class ApplyInputSerializer(serializers.Serializer):
-    moves = MoveSerializer(many=True, allow_empty=False, help_text="The proposal's moves.")
+    fingerprint = serializers.CharField(
+        max_length=64, help_text="The proposal's fingerprint, unchanged."
+    )
+    signature = serializers.CharField(
+        max_length=200, help_text="The proposal's signature, unchanged."
+    )
+    moves = MoveSerializer(
+        many=True, allow_empty=False, help_text="All of the proposal's moves, unchanged."
+    )
 
 
 class ApplyResultSerializer(serializers.Serializer):
@@ -483,7 +590,10 @@ class RackViewSet(viewsets.ReadOnlyModelViewSet):
         rack = self.get_object()
         serializer = PlacementInputSerializer(data=request.data, context={"rack": rack})
         serializer.is_valid(raise_exception=True)
-        placement = placement_create(rack=rack, user=request.user, **serializer.validated_data)
+        try:
+            placement = placement_create(rack=rack, user=request.user, **serializer.validated_data)
+        except RackRuleError as error:
+            return _refusal(error)
         return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None, 404: ERRORS[404]})
@@ -511,12 +621,11 @@ class RackViewSet(viewsets.ReadOnlyModelViewSet):
         rack = self.get_object()
         serializer = OptimizeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        layout = rack_layout(rack)
-        layout.locked = layout.locked | frozenset(serializer.validated_data["locked"])
-        proposal = optimise(
-            layout,
+        proposal = proposal_make(
+            rack=rack,
             weights=serializer.validated_data.get("weights"),
             seed=serializer.validated_data["seed"],
+            locked=serializer.validated_data["locked"],
         )
         return Response(ProposalSerializer(proposal.to_dict()).data)
 
@@ -526,13 +635,18 @@ class RackViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def apply(self, request: Request, pk: str | None = None) -> Response:
-        """Apply a proposal's moves in one transaction; refused if the rack changed meanwhile."""
+        """Apply a whole proposal in one transaction.
+
+        400 when the moves are not the proposal's complete, unchanged set; 409 when the rack
+        changed since the proposal (its fingerprint differs); nothing moves in either case.
+        """
         rack = self.get_object()
         serializer = ApplyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        moved = proposal_apply(
-            rack=rack, moves=serializer.validated_data["moves"], user=request.user
-        )
+        try:
+            moved = proposal_apply(rack=rack, user=request.user, **serializer.validated_data)
+        except RackRuleError as error:
+            return _refusal(error)
         return Response(
             {
                 "moved": len(moved),

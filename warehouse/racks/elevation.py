@@ -6,7 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from warehouse.racks.analysis import RackAnalysis, face_units, zone_bounds
-from warehouse.racks.layout import FRONT, REAR, Layout, faces_of
+from warehouse.racks.layout import FRONT, REAR, Layout, faces_of, units_label
 
 UNIT_PX = 18
 RACK_PX = 240
@@ -28,6 +28,9 @@ TYPE_COLOURS = {
     "other": ("#999999", "#fff"),
 }
 HOT_SPOT_STROKE = "#d62728"
+# Text elevation: an empty unit and the lower units of a multi-unit device look nothing alike.
+EMPTY_UNIT = "-"
+CONTINUED = "  ┃"
 MOVED_STROKE = "#1f77b4"
 
 
@@ -99,7 +102,7 @@ def elevation_svg(
             stroke, stroke_width = HOT_SPOT_STROKE, 3
         tooltip = (
             f"{device.label} · {device.device_type.replace('_', ' ')} · "
-            f"U{slot.start_u}–U{slot.start_u + device.height_u - 1} {slot.face} · "
+            f"{units_label(slot.start_u, device.height_u)} {slot.face} · "
             f"{device.power_w:.0f} W · {device.weight_kg:.1f} kg"
         )
         if device.id in inlet:
@@ -131,7 +134,11 @@ def _fit(name: str, model: str, device_type: str) -> str:
 
 
 def elevation_text(layout: Layout) -> str:
-    """One line per unit, top to bottom: `U42 | front device | rear device`."""
+    """One line per unit, top to bottom: `U42 | front device | rear device`.
+
+    A device is named on its top unit; its lower units show a vertical bar (┃) and empty units a
+    dash, so a 2U server reads as its name over a bar, never as two free units.
+    """
     units = face_units(layout)
     width = max([len(d.name) for d in layout.devices.values()] + [10]) + 2
     lines = [f"{'':>4}   {'front':<{width}}| {'rear':<{width}}"]
@@ -140,14 +147,14 @@ def elevation_text(layout: Layout) -> str:
         for face in (FRONT, REAR):
             device_id = units[face].get(unit)
             if device_id is None:
-                cells.append(".")
+                cells.append(EMPTY_UNIT)
                 continue
             device = layout.devices[device_id]
             slot = layout.slots[device_id]
             top = slot.start_u + device.height_u - 1
-            cell = device.name if unit == top else "  ·"
+            cell = device.name if unit == top else CONTINUED
             if device.is_full_depth and slot.face != face:
-                cell = f"({device.name})" if unit == top else "  ·"
+                cell = f"({device.name})" if unit == top else CONTINUED
             cells.append(cell)
         lines.append(f"U{unit:<3}  {cells[0]:<{width}}| {cells[1]:<{width}}")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from django import forms
 from warehouse.choices import RackFace
 from warehouse.models import Asset
 from warehouse.racks.layout import Layout
-from warehouse.racks.optimiser import OBJECTIVES
+from warehouse.racks.optimiser import DEFAULT_WEIGHTS, MAX_WEIGHT, OBJECTIVES
 from warehouse.racks.selectors import unplaced_device_assets
 
 OBJECTIVE_HELP = {
@@ -19,6 +19,7 @@ OBJECTIVE_HELP = {
     "power": "Power balanced across thirds",
     "cable": "Connected devices close",
     "access": "Busy devices at waist height",
+    "moves": "Cost of each move (keeps devices in place)",
 }
 
 
@@ -39,7 +40,7 @@ class PlacementForm(forms.Form):
 
 
 class OptimiseForm(forms.Form):
-    """Weights 0–10 per objective, a seed, and devices to keep where they are."""
+    """Weights 0–10 per objective (the API's scale), a seed, and devices to keep in place."""
 
     seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, initial=0, required=False)
     locked = forms.MultipleChoiceField(
@@ -51,12 +52,12 @@ class OptimiseForm(forms.Form):
         for name in OBJECTIVES:
             self.fields[name] = forms.FloatField(
                 min_value=0,
-                max_value=10,
-                initial=1,
+                max_value=MAX_WEIGHT,
+                initial=DEFAULT_WEIGHTS[name],
                 required=False,
                 label=name.capitalize(),
                 help_text=OBJECTIVE_HELP[name],
-                widget=forms.NumberInput(attrs={"step": "0.5", "style": "width:4.5em"}),
+                widget=forms.NumberInput(attrs={"step": "0.1", "style": "width:4.5em"}),
             )
         devices = layout.placed() if layout else []
         self.fields["locked"].choices = [
@@ -65,22 +66,34 @@ class OptimiseForm(forms.Form):
 
     def weights(self) -> dict[str, float]:
         return {
-            name: self.cleaned_data[name] if self.cleaned_data.get(name) is not None else 1.0
+            name: self.cleaned_data[name]
+            if self.cleaned_data.get(name) is not None
+            else DEFAULT_WEIGHTS[name]
             for name in OBJECTIVES
         }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        values = [cleaned.get(name) for name in OBJECTIVES]
+        values = [cleaned.get(name) for name in OBJECTIVES if name != "moves"]
         if all(value is not None for value in values) and sum(values) <= 0:
             raise forms.ValidationError("At least one weight must be above 0.")
         return cleaned
 
 
 class ApplyForm(forms.Form):
-    """The proposal's moves as JSON, posted back unchanged from the preview page."""
+    """The whole proposal (moves as JSON, fingerprint, signature), posted back unchanged."""
 
     moves = forms.CharField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={"required": "The proposal has no fingerprint; run the optimiser again."},
+    )
+    signature = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=200,
+        error_messages={"required": "The proposal has no signature; run the optimiser again."},
+    )
 
     def clean_moves(self) -> list[dict[str, Any]]:
         try:

@@ -11,6 +11,8 @@ unit and face): the racks we model have no side-by-side shelves.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 FRONT = "front"
@@ -30,6 +32,7 @@ RULE_SPECS = "device_specs"
 RULE_PLACED = "already_placed"
 RULE_LOCKED = "locked"
 RULE_STALE = "unchanged_since_proposal"
+RULE_PROPOSAL = "complete_proposal"
 
 BTU_PER_WATT = 3.412
 
@@ -108,6 +111,40 @@ class Layout:
 
     def with_slots(self, slots: dict[int, Slot]) -> Layout:
         return Layout(self.rack, self.devices, dict(slots), self.locked, self.connections)
+
+
+def layout_fingerprint(layout: Layout) -> str:
+    """A hash of the rack's limits and of every placement (asset, units, face, depth).
+
+    A proposal carries the fingerprint of the layout it was computed from; applying it requires
+    the rack to have the same fingerprint, so any placement, removal, move or change of a limit
+    in between refuses the apply instead of moving devices on a stale plan. Locks are left out:
+    the apply re-checks them itself.
+    """
+    rack = layout.rack
+    state = {
+        "rack": [
+            rack.height_u,
+            rack.depth_mm,
+            rack.max_weight_kg,
+            rack.max_power_w,
+            rack.cooling_capacity_btu_h,
+            rack.max_inlet_temp_c,
+            rack.ambient_temp_c,
+        ],
+        "placements": sorted(
+            [
+                device_id,
+                slot.start_u,
+                slot.face,
+                layout.devices[device_id].height_u,
+                layout.devices[device_id].is_full_depth,
+            ]
+            for device_id, slot in layout.slots.items()
+        ),
+    }
+    encoded = json.dumps(state, separators=(",", ":"), sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def units_label(start_u: int, height_u: int) -> str:

@@ -1,24 +1,34 @@
 """Pure placement optimiser: greedy construction plus simulated annealing under the hard rules.
 
-Score: five objectives, each a cost in [0, 1] shown as a score 0–100 (higher is better), combined
-by the caller's weights into one weighted score:
+Score: six objectives, each a cost in [0, 1] shown as a score 0–100 (higher is better), combined
+by the caller's weights (0–10 each, the same scale on the page and in the API) into one weighted
+score:
 
 * thermal — heat low and spread out: 40 % heat-weighted mean height, 30 % imbalance of heat
   between the bottom/middle/top thirds, 30 % share of devices in an airflow conflict;
 * weight — weight-weighted mean height (heavy devices low);
 * power — imbalance of power draw between the thirds;
 * cable — mean vertical distance between connected devices, as a fraction of the rack height;
-* access — access-frequency-weighted distance from waist height (U20 in a 42U rack, ~1 m up).
+* access — access-frequency-weighted distance from waist height (U20 in a 42U rack, ~1 m up);
+* moves — the share of devices that change place (the current layout scores 100). Its small
+  default weight makes every move cost something, so a device stays put unless moving it helps
+  the other objectives by more than the move costs.
 
 Hard rules are never relaxed: a move is only considered when the device stays inside the rack
 and overlaps nobody (a full-depth device blocks both faces); weight, power and depth do not
 depend on positions. Devices keep their face (a rear-facing switch stays rear-facing) and locked
-devices do not move. The result is never worse than the current layout: when the search finds
-nothing better it proposes no moves.
+devices do not move. The result is never worse than the current layout on the same weighted
+score (the current layout is scored with the same weights, its moves term being 100): when the
+search finds nothing better it proposes no moves.
+
+Airflow relative to the rack: a device mounted on the rear face faces the rear, so whatever its
+depth it takes air in at the rack's rear and its airflow is reversed (see analysis.py).
 
 Determinism: every random choice comes from `random.Random(seed)` and the search stops after a
-fixed number of iterations, so a seed reproduces the proposal exactly. The time budget is only a
-safety net for very large racks (it would then cut the search short).
+fixed number of steps (DEFAULT_STEPS), never after a wall-clock time, so a seed reproduces the
+proposal exactly however loaded the machine is. The wall-clock cap is a safety net only: if it
+is ever hit the search stops early and the proposal says so (`truncated`), because it may then
+differ from another run with the same seed.
 """
 
 from __future__ import annotations
@@ -36,15 +46,23 @@ from warehouse.racks.layout import (
     Layout,
     Slot,
     check_layout,
+    layout_fingerprint,
 )
 
-OBJECTIVES = ("thermal", "weight", "power", "cable", "access")
-DEFAULT_WEIGHTS = {name: 1.0 for name in OBJECTIVES}
+OBJECTIVES = ("thermal", "weight", "power", "cable", "access", "moves")
+MAX_WEIGHT = 10.0
+# Every objective counts once by default; a move costs a fifth of that, so moving one device of
+# 30 costs ~0.1 point of the weighted score and only moves that gain more are proposed.
+DEFAULT_WEIGHTS = {name: 1.0 for name in OBJECTIVES} | {"moves": 0.2}
 WAIST_HEIGHT_MM = 1000
 UNIT_MM = 44.45
 PLINTH_MM = 100
-DEFAULT_ITERATIONS = 50000
-DEFAULT_TIME_BUDGET_S = 1.5
+# 50,000 steps take ~0.8 s for a 42U rack with 30 devices on an unloaded 2-core machine (bench).
+DEFAULT_STEPS = 50000
+DEFAULT_ITERATIONS = DEFAULT_STEPS
+# Safety cap only (never reached normally): hitting it marks the proposal truncated.
+DEFAULT_TIME_CAP_S = 10.0
+DEFAULT_TIME_BUDGET_S = DEFAULT_TIME_CAP_S
 
 
 @dataclass
@@ -85,10 +103,20 @@ class Proposal:
     iterations: int
     elapsed_ms: float
     violations: list[str] = field(default_factory=list)
+    step_budget: int = DEFAULT_STEPS
+    truncated: bool = False
+    # The rack the proposal was computed for (layout_fingerprint), and the signature of that
+    # fingerprint with the complete move set (set by the service that hands proposals out).
+    fingerprint: str = ""
+    signature: str = ""
 
     @property
     def improvement(self) -> float:
         return round(self.after.total - self.before.total, 2)
+
+    @property
+    def move_count(self) -> int:
+        return len(self.moves)
 
     def to_dict(self) -> dict:
         return {
@@ -96,11 +124,16 @@ class Proposal:
             "score_after": self.after.to_dict(),
             "improvement": self.improvement,
             "moves": [m.to_dict() for m in self.moves],
+            "move_count": self.move_count,
             "weights": self.weights,
             "seed": self.seed,
             "iterations": self.iterations,
+            "step_budget": self.step_budget,
+            "truncated": self.truncated,
             "elapsed_ms": self.elapsed_ms,
             "violations": self.violations,
+            "fingerprint": self.fingerprint,
+            "signature": self.signature,
         }
 
 
@@ -109,10 +142,10 @@ def normalise_weights(weights: dict[str, float] | None) -> dict[str, float]:
     for name, value in (weights or {}).items():
         if name not in merged:
             raise ValueError(f"Unknown objective {name!r}; use one of {', '.join(OBJECTIVES)}.")
-        if value < 0:
-            raise ValueError(f"The weight of {name} must be 0 or more.")
+        if not 0 <= value <= MAX_WEIGHT:
+            raise ValueError(f"The weight of {name} must be between 0 and {MAX_WEIGHT:g}.")
         merged[name] = float(value)
-    if sum(merged.values()) <= 0:
+    if sum(v for k, v in merged.items() if k != "moves") <= 0:
         raise ValueError("At least one objective needs a weight above 0.")
     return merged
 
@@ -143,7 +176,7 @@ class _Model:
         self.flow = []
         for d in devices:
             flow = {FRONT_TO_BACK: 1, BACK_TO_FRONT: -1}.get(d.airflow, 0)
-            if layout.slots[d.id].face == REAR and not d.is_full_depth:
+            if layout.slots[d.id].face == REAR:
                 flow = -flow
             self.flow.append(flow)
         self.movable = [
@@ -167,6 +200,8 @@ class _Model:
         self.total_freq = sum(self.freq)
         self.flow_count = sum(1 for f in self.flow if f)
         self.weight_sum = sum(weights.values())
+        # Where each device is now: a device elsewhere counts as moved (the moves objective).
+        self.origin = [layout.slots[d.id].start_u for d in devices]
         self.build_tables()
 
     # Occupancy: occ[face][unit] = device index or -1.
@@ -262,7 +297,7 @@ class _Model:
 
     def sums(self, starts: list[int], occ: list[list[int]]) -> list[float]:
         """From scratch: 9 table terms, cable length, conflict count, placed heat/weight/power/
-        access frequency, placed links."""
+        access frequency, placed links, devices away from their current place."""
         totals = [0.0] * 9
         placed = [0.0, 0.0, 0.0, 0.0]
         pairs = set()
@@ -284,6 +319,7 @@ class _Model:
             float(len(pairs)),
             *placed,
             float(len(placed_links)),
+            float(sum(1 for i, start in enumerate(starts) if start != self.origin[i])),
         ]
 
     def costs_from_sums(self, s: list[float]) -> dict[str, float]:
@@ -297,6 +333,7 @@ class _Model:
             "power": (max(s[6], s[7], s[8]) - min(s[6], s[7], s[8])) / power_total,
             "cable": s[9] / s[15] if s[15] else 0.0,
             "access": s[2] / s[14] if s[14] else 0.0,
+            "moves": s[16] / self.n if self.n else 0.0,
         }
 
     def weighted_cost(self, costs: dict[str, float]) -> float:
@@ -343,7 +380,7 @@ def _anneal(
     rng: random.Random,
     iterations: int,
     deadline: float,
-) -> tuple[list[int], float, int]:
+) -> tuple[list[int], float, int, bool]:
     """Simulated annealing over relocations and swaps, with incremental cost updates."""
     occ = model.occupancy(starts)
     sums = model.sums(starts, occ)
@@ -351,12 +388,15 @@ def _anneal(
     best, best_cost = list(starts), cost
     movable = model.movable
     if not movable:
-        return best, best_cost, 0
-    table, h = model.table, model.h
+        return best, best_cost, 0, False
+    table, h, origin = model.table, model.h, model.origin
     t_start, t_end = 0.02, 0.0002
     done = 0
+    truncated = False
     for step in range(iterations):
+        # The step budget ends the search; the clock is only a safety cap, reported if hit.
         if step % 256 == 0 and time.perf_counter() > deadline:
+            truncated = True
             break
         done = step + 1
         temperature = t_start * (t_end / t_start) ** (step / iterations)
@@ -405,6 +445,7 @@ def _anneal(
             old_row, new_row = table[k][starts[k]], table[k][target]
             for m in range(9):
                 sums[m] += new_row[m] - old_row[m]
+            sums[16] += (target != origin[k]) - (starts[k] != origin[k])
             starts[k] = target
         sums[9] += model.cable_length(starts, links) - cable_before
         sums[10] += _pair_count(model, occ, starts, movers) - conflicts_before
@@ -422,7 +463,7 @@ def _anneal(
             model.mark(occ, k, old, k)
             starts[k] = old
     # Re-evaluate from scratch so rounding drift in the running sums cannot mislead the caller.
-    return best, model.cost(best), done
+    return best, model.cost(best), done, truncated
 
 
 def _pair_count(model: _Model, occ: list[list[int]], starts: list[int], movers) -> int:
@@ -460,10 +501,12 @@ def optimise(
     greedy = _greedy(model, current)
     if greedy is not None:
         candidates.append(greedy)
-    best, best_cost, done = list(current), current_cost, 0
+    best, best_cost, done, truncated = list(current), current_cost, 0, False
     share = max(1, iterations // len(candidates))
     for start in candidates:
-        found, found_cost, steps = _anneal(model, list(start), rng, share, deadline)
+        if truncated:
+            break
+        found, found_cost, steps, truncated = _anneal(model, list(start), rng, share, deadline)
         done += steps
         if found_cost < best_cost - 1e-12:
             best, best_cost = found, found_cost
@@ -492,6 +535,9 @@ def optimise(
         iterations=done,
         elapsed_ms=round(1000 * (time.perf_counter() - started), 1),
         violations=[v.message for v in check_layout(proposed)],
+        step_budget=share * len(candidates),
+        truncated=truncated,
+        fingerprint=layout_fingerprint(layout),
     )
 
 

@@ -3,21 +3,39 @@
 Every write locks the rack's Location row first (`select_for_update`), then reads the layout
 and checks the rules, so two concurrent placements into the same units are serialised and the
 second one sees the first and is refused.
+
+A proposal (proposal_make) carries the fingerprint of the rack it was computed for and a
+signature of that fingerprint with its complete move set. proposal_apply accepts it only whole
+and unchanged (400 otherwise) and only while the rack still has that fingerprint (409 otherwise),
+so a plan is never applied in part or to a rack that changed under it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.crypto import constant_time_compare
 
 from warehouse.choices import LocationKind
 from warehouse.models import Asset, Location, RackPlacement
 from warehouse.racks import layout as rules
-from warehouse.racks.layout import Slot, Violation, check_layout, check_placement
+from warehouse.racks.layout import (
+    Slot,
+    Violation,
+    check_layout,
+    check_placement,
+    layout_fingerprint,
+)
+from warehouse.racks.optimiser import Proposal, optimise
 from warehouse.racks.selectors import device_from_asset, rack_layout
+
+PROPOSAL_SALT = "warehouse.racks.proposal"
+MOVE_KEYS = ("asset", "from_u", "from_face", "to_u", "to_face")
 
 CONFLICT_RULES = {rules.RULE_OVERLAP, rules.RULE_STALE, rules.RULE_PLACED}
 
@@ -30,7 +48,17 @@ class RackRuleError(ValidationError):
         self.rule = self.violations[0].rule
         self.rules = sorted({v.rule for v in self.violations})
         self.http_status = 409 if self.rule in CONFLICT_RULES else 400
+        self.device_ids = sorted({v.device_id for v in self.violations if v.device_id})
         super().__init__([v.message for v in self.violations], code=self.rule)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API's refusal body: every message, the first rule, all rules, the devices."""
+        return {
+            "detail": " ".join(self.messages),
+            "rule": self.rule,
+            "rules": self.rules,
+            "devices": self.device_ids,
+        }
 
 
 def _refuse(rule: str, message: str, device_id: int | None = None) -> RackRuleError:
@@ -139,42 +167,99 @@ def _move_value(move: Mapping[str, Any], key: str) -> Any:
     return move[key]
 
 
+def _canonical_moves(moves: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+    try:
+        rows = [
+            [
+                int(_move_value(m, "asset")),
+                int(_move_value(m, "from_u")),
+                str(_move_value(m, "from_face")),
+                int(_move_value(m, "to_u")),
+                str(_move_value(m, "to_face")),
+            ]
+            for m in moves
+        ]
+    except (TypeError, ValueError):
+        raise ValidationError({"moves": ["Asset ids and units must be whole numbers."]})
+    return sorted(rows)
+
+
+def proposal_signature(
+    *, rack: Location, fingerprint: str, moves: Iterable[Mapping[str, Any]]
+) -> str:
+    """Signature (HMAC with the SECRET_KEY) of the rack, its fingerprint and the complete moves."""
+    payload = json.dumps(
+        [rack.pk, fingerprint, _canonical_moves(moves)], separators=(",", ":"), sort_keys=True
+    )
+    return signing.Signer(salt=PROPOSAL_SALT).signature(payload)
+
+
+def proposal_make(
+    *,
+    rack: Location,
+    weights: Mapping[str, float] | None = None,
+    seed: int = 0,
+    locked: Iterable[int] = (),
+    **options: Any,
+) -> Proposal:
+    """Run the optimiser on the rack as stored (nothing is written) and sign the proposal."""
+    layout = rack_layout(rack)
+    layout.locked = layout.locked | frozenset(locked)
+    proposal = optimise(layout, weights=dict(weights) if weights else None, seed=seed, **options)
+    proposal.signature = proposal_signature(
+        rack=rack,
+        fingerprint=proposal.fingerprint,
+        moves=[m.to_dict() for m in proposal.moves],
+    )
+    return proposal
+
+
 @transaction.atomic
 def proposal_apply(
-    *, rack: Location, moves: Iterable[Mapping[str, Any]], user: Any = None
+    *,
+    rack: Location,
+    fingerprint: str,
+    signature: str,
+    moves: Iterable[Mapping[str, Any]],
+    user: Any = None,
 ) -> list[RackPlacement]:
-    """Apply an optimiser proposal's moves in one transaction, re-checking every rule.
+    """Apply an optimiser proposal in one transaction, re-checking every rule.
 
-    Each move is {"asset", "from_u", "from_face", "to_u", "to_face"}. If anything changed since
-    the proposal was made (a device moved, removed or added in the way), nothing is moved.
+    The proposal must come back whole: its fingerprint, its signature and all of its moves
+    ({"asset", "from_u", "from_face", "to_u", "to_face"} each), unchanged. A partial or edited
+    move set is refused (400); if the rack changed since the proposal (a device placed, moved or
+    removed, a limit edited) nothing moves (409); otherwise the moves are checked against every
+    rule under the rack's lock and written together.
     """
+    moves = list(moves)
+    expected = proposal_signature(rack=rack, fingerprint=fingerprint, moves=moves)
+    if not constant_time_compare(expected, signature or ""):
+        raise _refuse(
+            rules.RULE_PROPOSAL,
+            "These moves are not the proposal's complete, unchanged set of "
+            f"{len(moves)} move(s) with its fingerprint: apply all of its moves as proposed, "
+            "or run the optimiser again.",
+        )
     rack = _lock_rack(rack)
     layout = rack_layout(rack, with_connections=False)
+    if layout_fingerprint(layout) != fingerprint:
+        raise _refuse(
+            rules.RULE_STALE,
+            "The rack changed since the proposal; run the optimiser again. Nothing was moved: "
+            f"in {rack} a device was placed, moved or removed, or a limit was edited.",
+        )
     new_slots = dict(layout.slots)
     violations: list[Violation] = []
     seen: set[int] = set()
-    for move in moves:
-        asset_id = int(_move_value(move, "asset"))
-        from_slot = Slot(int(_move_value(move, "from_u")), str(_move_value(move, "from_face")))
-        to_slot = Slot(int(_move_value(move, "to_u")), str(_move_value(move, "to_face")))
+    for asset_id, from_u, from_face, to_u, to_face in _canonical_moves(moves):
         if asset_id in seen:
             raise ValidationError({"moves": [f"Asset {asset_id} appears in more than one move."]})
         seen.add(asset_id)
         device = layout.devices.get(asset_id)
-        if device is None:
+        if device is None or layout.slots[asset_id] != Slot(from_u, from_face):
+            # Cannot happen with a matching fingerprint and signature; kept as a guard.
             violations.append(
-                Violation(rules.RULE_STALE, f"Asset {asset_id} is no longer in {rack}.", asset_id)
-            )
-            continue
-        current = layout.slots[asset_id]
-        if current != from_slot:
-            violations.append(
-                Violation(
-                    rules.RULE_STALE,
-                    f"{device.label} has moved since the proposal: it is now at "
-                    f"{rules.units_label(current.start_u, device.height_u)} {current.face}.",
-                    asset_id,
-                )
+                Violation(rules.RULE_STALE, f"Asset {asset_id} is not where the proposal saw it.")
             )
             continue
         if asset_id in layout.locked:
@@ -184,7 +269,7 @@ def proposal_apply(
                 )
             )
             continue
-        new_slots[asset_id] = to_slot
+        new_slots[asset_id] = Slot(to_u, to_face)
     if violations:
         raise RackRuleError(violations)
     violations = check_layout(layout.with_slots(new_slots))
@@ -192,7 +277,7 @@ def proposal_apply(
         raise RackRuleError(violations)
     placements = {p.asset_id: p for p in RackPlacement.objects.filter(rack=rack, asset_id__in=seen)}
     changed = []
-    for asset_id in seen:
+    for asset_id in sorted(seen):
         placement = placements[asset_id]
         placement.start_u = new_slots[asset_id].start_u
         placement.face = new_slots[asset_id].face

@@ -16,7 +16,6 @@ from warehouse.racks.analysis import RackAnalysis, analyse
 from warehouse.racks.elevation import TYPE_COLOURS, elevation_svg
 from warehouse.racks.forms import ApplyForm, OptimiseForm, PlacementForm
 from warehouse.racks.layout import FRONT, REAR
-from warehouse.racks.optimiser import optimise
 from warehouse.racks.selectors import (
     rack_connections,
     rack_layout,
@@ -29,6 +28,7 @@ from warehouse.racks.services import (
     placement_create,
     placement_delete,
     proposal_apply,
+    proposal_make,
 )
 
 VIEW_PERM = "warehouse.view_location"
@@ -140,8 +140,11 @@ def rack_optimise(request: HttpRequest, pk: int) -> HttpResponse:
     form = OptimiseForm(request.GET, layout=layout)
     context = {"rack": rack, "form": form}
     if form.is_valid():
-        layout.locked = layout.locked | frozenset(int(i) for i in form.cleaned_data["locked"])
-        proposal = optimise(layout, weights=form.weights(), seed=form.cleaned_data["seed"] or 0)
+        locked = frozenset(int(i) for i in form.cleaned_data["locked"])
+        proposal = proposal_make(
+            rack=rack, weights=form.weights(), seed=form.cleaned_data["seed"] or 0, locked=locked
+        )
+        layout.locked = layout.locked | locked
         proposed = layout.with_slots(proposal.slots)
         moved = {m.device_id for m in proposal.moves}
         before, after = analyse(layout), analyse(proposed)
@@ -162,7 +165,11 @@ def rack_optimise(request: HttpRequest, pk: int) -> HttpResponse:
                 proposed, REAR, analysis=after, moved=moved, title="Proposed · rear"
             ),
             apply_form=ApplyForm(
-                initial={"moves": json.dumps([m.to_dict() for m in proposal.moves])}
+                initial={
+                    "moves": json.dumps([m.to_dict() for m in proposal.moves]),
+                    "fingerprint": proposal.fingerprint,
+                    "signature": proposal.signature,
+                }
             ),
             can_apply=request.user.has_perm("warehouse.change_rackplacement"),
         )
@@ -176,10 +183,11 @@ def rack_apply(request: HttpRequest, pk: int) -> HttpResponse:
     rack = _rack(pk)
     form = ApplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("moves", ["Invalid proposal."])))
+        errors = [e for errs in form.errors.values() for e in errs] or ["Invalid proposal."]
+        messages.error(request, "Nothing was moved. " + " ".join(errors))
         return redirect("warehouse:rack-detail", pk=rack.pk)
     try:
-        moved = proposal_apply(rack=rack, moves=form.cleaned_data["moves"], user=request.user)
+        moved = proposal_apply(rack=rack, user=request.user, **form.cleaned_data)
     except RackRuleError as error:
         messages.error(request, "Nothing was moved. " + " ".join(error.messages))
         return redirect("warehouse:rack-detail", pk=rack.pk)

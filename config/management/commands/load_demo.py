@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from config.demo import DEMO_PASSWORD, demo_users_ensure
+from config.demo import DEMO_PASSWORD, DemoNotAllowed, demo_allowed_or_refuse, demo_users_ensure
 
 # Each app's loader is idempotent and runs in its own transaction; order matters
 # (warehouse stock needs the inventory parts).
@@ -26,8 +26,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--url", default="http://127.0.0.1:8000/", help="Address printed for logging in."
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even where DEBUG is off (the admin gets the public demo password).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            demo_allowed_or_refuse(force=options["force"])
+        except DemoNotAllowed as exc:
+            raise CommandError(str(exc))
         for dotted in DEMO_LOADERS:
             try:
                 loader = import_string(dotted)

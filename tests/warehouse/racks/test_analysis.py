@@ -1,5 +1,7 @@
 """Pure analysis on known layouts: space, limits, zones, inlet estimates, hot spots, conflicts."""
 
+import math
+
 import pytest
 
 from warehouse.racks.analysis import (
@@ -81,20 +83,30 @@ def test_heat_is_assigned_to_zones_by_the_units_a_device_occupies():
 
 
 def test_inlet_estimate_follows_the_documented_model():
-    # At U42 (top), in a zone making 1000 BTU/h against 2000 BTU/h of zone cooling.
+    # At U42 (top): the rack makes 1000 BTU/h against 6000 BTU/h of cooling, all in the top
+    # third (concentration 3).
     layout = _layout((_device(1, heat_btu_h=1000), Slot(42)))
-    expected = 20 + STRATIFICATION_C * 1.0 + RECIRCULATION_C * 1000 / 2000
+    expected = 20 + STRATIFICATION_C * 1.0 + RECIRCULATION_C * (1000 / 6000) * math.sqrt(3)
     assert analyse(layout).inlet_c[1] == pytest.approx(round(expected, 1))
 
 
+def test_an_evenly_loaded_rack_at_full_cooling_adds_the_recirculation_constant():
+    layout = _layout(
+        *[(_device(i, heat_btu_h=2000), Slot(u)) for i, u in ((1, 7), (2, 21), (3, 35))]
+    )
+    inlet = analyse(layout).inlet_c
+    assert inlet[2] == pytest.approx(round(20 + STRATIFICATION_C * 0.5 + RECIRCULATION_C, 1))
+
+
 def test_a_device_whose_estimated_inlet_exceeds_the_maximum_is_a_hot_spot():
-    hot = _device(1, name="hot-01", heat_btu_h=3000)
+    hot = _device(1, name="hot-01", heat_btu_h=5000)
     cool = _device(2, name="cool-01", heat_btu_h=100)
     layout = _layout((hot, Slot(42)), (cool, Slot(1)))
     result = analyse(layout)
-    # top: 20 + 3 + 4 × 3000/2000 = 29 °C > 27; bottom: 20 + 0 + 4 × 100/2000 = 20.2 °C.
+    # top: 20 + 3 + 4 × 0.85 × √(5000 / 1700) ≈ 28.8 °C > 27; bottom stays near 20.8 °C.
+    top = 20 + 3 + RECIRCULATION_C * (5100 / 6000) * math.sqrt(5000 / 1700)
     assert [spot.name for spot in result.hot_spots] == ["hot-01"]
-    assert "29.0 °C exceeds the rack's maximum of 27.0 °C" in result.hot_spots[0].message
+    assert f"{top:.1f} °C exceeds the rack's maximum of 27.0 °C" in result.hot_spots[0].message
 
 
 def test_passive_devices_are_never_hot_spots():
@@ -138,3 +150,21 @@ def test_half_depth_devices_back_to_back_blowing_into_each_other_conflict():
         (_device(2, airflow="front_to_back", is_full_depth=False), Slot(10, "rear")),
     )
     assert len(analyse(layout).airflow_conflicts) == 1
+
+
+def test_a_rear_mounted_full_depth_device_blows_the_other_way_too():
+    # The face is the device's orientation whatever its depth: a front-to-back server mounted
+    # facing the rear exhausts into the rack's front, against its front-facing neighbour.
+    layout = _layout(
+        (_device(1, name="srv-front", airflow="front_to_back"), Slot(10, "front")),
+        (_device(2, name="srv-rear", airflow="front_to_back"), Slot(11, "rear")),
+    )
+    assert [c.names for c in analyse(layout).airflow_conflicts] == [("srv-front", "srv-rear")]
+
+
+def test_a_back_to_front_device_mounted_facing_the_rear_agrees_with_front_to_back_ones():
+    layout = _layout(
+        (_device(1, airflow="front_to_back"), Slot(10, "front")),
+        (_device(2, airflow="back_to_front"), Slot(11, "rear")),
+    )
+    assert analyse(layout).airflow_conflicts == []

@@ -5,6 +5,7 @@ import pytest
 from tests.factories import AssetFactory, ConnectionFactory, RackFactory
 from tests.warehouse.racks.conftest import device
 from warehouse.models import RackPlacement
+from warehouse.racks.services import placement_create
 
 pytestmark = pytest.mark.django_db
 
@@ -109,11 +110,21 @@ def test_optimize_with_all_weights_zero_is_a_400(client_for, rack, placed):
     assert response.status_code == 400
 
 
+def _apply_body(proposal, moves=None):
+    return {
+        "fingerprint": proposal["fingerprint"],
+        "signature": proposal["signature"],
+        "moves": proposal["moves"] if moves is None else moves,
+    }
+
+
 def test_applying_the_proposal_moves_the_devices(client_for, rack, placed):
     client = client_for("planner")
     proposal = client.post(f"/api/racks/{rack.pk}/optimize/", {"seed": 1}).json()
-    response = client.post(f"/api/racks/{rack.pk}/apply/", {"moves": proposal["moves"]})
+    assert proposal["move_count"] == len(proposal["moves"]) > 0
+    response = client.post(f"/api/racks/{rack.pk}/apply/", _apply_body(proposal))
     assert response.status_code == 200, response.json()
+    assert response.json()["moved"] == proposal["move_count"]
     for move in proposal["moves"]:
         assert RackPlacement.objects.get(asset_id=move["asset"]).start_u == move["to_u"]
 
@@ -121,11 +132,69 @@ def test_applying_the_proposal_moves_the_devices(client_for, rack, placed):
 def test_applying_a_stale_proposal_is_a_409_and_moves_nothing(client_for, rack, placed):
     client = client_for("planner")
     proposal = client.post(f"/api/racks/{rack.pk}/optimize/", {"seed": 1}).json()
-    RackPlacement.objects.filter(pk=placed["web"].pk).update(start_u=30)
+    placement_create(rack=rack, asset=device("late-01"), start_u=42)
     before = list(RackPlacement.objects.order_by("pk").values_list("start_u", flat=True))
-    response = client.post(f"/api/racks/{rack.pk}/apply/", {"moves": proposal["moves"]})
+    response = client.post(f"/api/racks/{rack.pk}/apply/", _apply_body(proposal))
     assert response.status_code == 409
+    body = response.json()
+    assert body["rule"] == "unchanged_since_proposal"
+    assert "the rack changed since the proposal; run the optimiser again" in body["detail"].lower()
     assert list(RackPlacement.objects.order_by("pk").values_list("start_u", flat=True)) == before
+
+
+def test_applying_one_move_of_a_proposal_is_a_400_and_moves_nothing(client_for, rack, placed):
+    client = client_for("planner")
+    free_moves = {"seed": 1, "weights": {"moves": 0}}
+    url = f"/api/racks/{rack.pk}/optimize/"
+    proposal = client.post(url, free_moves, content_type="application/json").json()
+    assert len(proposal["moves"]) > 1
+    before = list(RackPlacement.objects.order_by("pk").values_list("start_u", flat=True))
+    response = client.post(
+        f"/api/racks/{rack.pk}/apply/", _apply_body(proposal, proposal["moves"][:1])
+    )
+    assert response.status_code == 400
+    assert response.json()["rule"] == "complete_proposal"
+    assert list(RackPlacement.objects.order_by("pk").values_list("start_u", flat=True)) == before
+
+
+def test_a_refused_placement_names_the_rule_and_the_devices(client_for, rack, placed):
+    asset = device("new-01")
+    response = client_for("planner").post(
+        f"/api/racks/{rack.pk}/placements/", {"asset": asset.pk, "start_u": 2}
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert (body["rule"], body["rules"]) == ("no_overlap", ["no_overlap"])
+    assert body["devices"] == [asset.pk]
+
+
+def test_a_placement_over_the_power_limit_is_a_400_naming_the_rule(client_for, placed):
+    small = RackFactory(code="R2", rack_height_u=42, max_power_w=100)
+    asset = device("hungry-01", power_w=500)
+    response = client_for("planner").post(
+        f"/api/racks/{small.pk}/placements/", {"asset": asset.pk, "start_u": 5}
+    )
+    assert response.status_code == 400
+    assert response.json()["rule"] == "max_power"
+    assert "500 W" in response.json()["detail"]
+
+
+def test_optimize_refuses_unknown_weight_names_naming_the_allowed_ones(client_for, rack, placed):
+    response = client_for("viewer").post(
+        f"/api/racks/{rack.pk}/optimize/", {"weights": {"foo": 1}}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    message = str(response.json()["weights"])
+    assert "foo" in message and "thermal, weight, power, cable, access, moves" in message
+
+
+def test_optimize_weights_use_the_pages_0_to_10_scale(client_for, rack, placed):
+    client = client_for("viewer")
+    url = f"/api/racks/{rack.pk}/optimize/"
+    ok = client.post(url, {"weights": {"thermal": 10}}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["weights"]["thermal"] == 10
+    too_big = client.post(url, {"weights": {"thermal": 11}}, content_type="application/json")
+    assert too_big.status_code == 400
 
 
 def test_a_viewer_may_not_apply(client_for, rack, placed):
@@ -197,8 +266,6 @@ def test_the_layout_takes_the_same_number_of_queries_however_many_devices(
     client = client_for("viewer")
     client.get(f"/api/racks/{rack.pk}/layout/")  # warm the session and permission caches
     for start_u in range(25, 35):
-        from warehouse.racks.services import placement_create
-
         placement_create(rack=rack, asset=device(f"extra-{start_u}"), start_u=start_u)
     with django_assert_max_num_queries(6):
         assert client.get(f"/api/racks/{rack.pk}/layout/").status_code == 200

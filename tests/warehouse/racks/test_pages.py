@@ -75,12 +75,40 @@ def test_all_weights_zero_is_shown_as_a_form_error(browser, rack, placed):
 def test_applying_from_the_page_moves_the_devices(browser, rack, placed):
     client = browser("planner")
     page = client.get(f"/warehouse/racks/{rack.pk}/optimise/?seed=1").content.decode()
-    moves_json = re.search(r'name="moves" value="([^"]*)"', page).group(1)
-    moves = json.loads(moves_json.replace("&quot;", '"'))
-    response = client.post(f"/warehouse/racks/{rack.pk}/apply/", {"moves": json.dumps(moves)})
+    moves = json.loads(_hidden(page, "moves").replace("&quot;", '"'))
+    response = client.post(
+        f"/warehouse/racks/{rack.pk}/apply/",
+        {
+            "moves": json.dumps(moves),
+            "fingerprint": _hidden(page, "fingerprint"),
+            "signature": _hidden(page, "signature"),
+        },
+    )
     assert response.status_code == 302
     for move in moves:
         assert RackPlacement.objects.get(asset_id=move["asset"]).start_u == move["to_u"]
+
+
+def _hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
+def test_applying_a_stale_preview_from_the_page_moves_nothing_and_says_why(browser, rack, placed):
+    client = browser("planner")
+    page = client.get(f"/warehouse/racks/{rack.pk}/optimise/?seed=1").content.decode()
+    RackPlacement.objects.filter(pk=placed["web"].pk).update(start_u=30)
+    before = sorted(RackPlacement.objects.values_list("asset_id", "start_u"))
+    response = client.post(
+        f"/warehouse/racks/{rack.pk}/apply/",
+        {
+            "moves": _hidden(page, "moves").replace("&quot;", '"'),
+            "fingerprint": _hidden(page, "fingerprint"),
+            "signature": _hidden(page, "signature"),
+        },
+        follow=True,
+    )
+    assert "changed since the proposal; run the optimiser again" in response.content.decode()
+    assert sorted(RackPlacement.objects.values_list("asset_id", "start_u")) == before
 
 
 def test_a_viewer_cannot_apply(browser, rack, placed):
@@ -123,3 +151,26 @@ def test_a_location_that_is_not_a_rack_is_a_404(browser):
 def test_anonymous_visitors_are_sent_to_the_login(client):
     rack = RackFactory()
     assert client.get(f"/warehouse/racks/{rack.pk}/").status_code == 302
+
+
+def test_svg_tooltips_name_one_unit_for_a_1u_device_and_a_range_for_taller_ones(
+    browser, rack, placed
+):
+    page = browser("viewer").get(f"/warehouse/racks/{rack.pk}/").content.decode()
+    assert "U20 front" in page and "U20–U20" not in page
+    assert "U1–U2 front" in page
+
+
+def test_every_optimiser_weight_starts_on_a_value_its_input_accepts():
+    """A browser refuses to submit a number input whose value is off its step (the e2e journey
+    caught 'moves' = 0.2 with step 0.5): each initial weight must be a multiple of its step."""
+    from decimal import Decimal
+
+    from warehouse.racks.forms import OptimiseForm
+
+    form = OptimiseForm()
+    for name, field in form.fields.items():
+        step = field.widget.attrs.get("step")
+        if step in (None, "any") or field.initial is None:
+            continue
+        assert Decimal(str(field.initial)) % Decimal(step) == 0, (name, field.initial, step)

@@ -1,0 +1,50 @@
+"""Admin for API tokens: who holds one and since when, never the key itself.
+
+DRF's own TokenAdmin lists every key, so anyone with view_tokenproxy could copy the superuser's
+key and use it on the API. Keys are issued and revoked with `manage.py api_token`, which prints a
+new key once to the person at the shell; the admin only shows that a token exists.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
+
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ApiTokenAdmin(admin.ModelAdmin):
+    # No "key" column, no link to a change page (its title and breadcrumbs print str(token),
+    # which is the key), no actions (a delete confirmation prints it too).
+    list_display = ("user", "created")
+    list_display_links = None
+    list_filter = ("created",)
+    search_fields = TokenAdmin.search_fields
+    search_help_text = TokenAdmin.search_help_text
+    ordering = TokenAdmin.ordering
+    actions = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TokenProxy]:
+        queryset = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(user_id=request.user.pk)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # `manage.py api_token create USERNAME` issues keys
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # `manage.py api_token revoke USERNAME` revokes them
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None:
+            return False  # the object page would show the key as its title
+        return super().has_view_permission(request, obj)
