@@ -478,6 +478,27 @@ class BomStructure:
         return bool(self.assemblies) and self.assemblies[0][0] == 0
 
 
+def _scaled_stock(structure: BomStructure, on_hand: Mapping[int, Decimal]) -> list[int] | None:
+    """Stock per node of the structure in its integer scale; None if a value is not exact there.
+
+    Negative balances count as none. Parts not in the structure are ignored.
+    """
+    scale = structure.scale
+    position = {part: i for i, part in enumerate(structure.order)}
+    stock = [0] * len(structure.order)
+    for part, value in on_hand.items():
+        i = position.get(part)
+        if i is None or not value:
+            continue
+        exact = (value if isinstance(value, Decimal) else Decimal(value)) * scale
+        whole = int(exact)
+        if whole != exact:
+            return None
+        if whole > 0:
+            stock[i] = whole
+    return stock
+
+
 class Netting:
     """Exact, fast, repeated netting of stock against a compiled BOM structure.
 
@@ -493,20 +514,22 @@ class Netting:
         include_optional: bool = False,
         structure: BomStructure | None = None,
     ) -> None:
-        stock_decimals = _decimals({Decimal(v) for v in on_hand.values() if v})
-        if structure is None or 10**stock_decimals > structure.scale:
+        stock = None if structure is None else _scaled_stock(structure, on_hand)
+        if stock is None:  # no structure yet, or stock written with more decimals than its scale
             if graph is None:
                 raise BomError("Stock has more decimals than the compiled BOM; pass the graph.")
+            stock_decimals = _decimals({Decimal(v) for v in on_hand.values() if v})
             structure = BomStructure.compile(graph, root_id, include_optional, stock_decimals)
+            stock = _scaled_stock(structure, on_hand)
+            assert stock is not None  # the scale now writes every stock value exactly
         self.structure = structure
         self.root_id = root_id
-        self.scale = scale = structure.scale
+        self.scale = structure.scale
         self.order = structure.order
         self.assemblies = structure.assemblies
         self.leaves = structure.leaves
         self.on_hand = on_hand
-        get = on_hand.get
-        self.stock = [max(int(Decimal(get(p, 0)) * scale), 0) if get(p) else 0 for p in self.order]
+        self.stock = stock
 
     def gross(self, n: int) -> tuple[list[int], list[int]]:
         """(gross requirement per node, whole units built per node) for n top-level units."""

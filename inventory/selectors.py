@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,34 @@ from inventory.models import BomLine, BomRevision, Category, Part, SupplierPart
 
 logger = logging.getLogger(__name__)
 STRUCTURE_CACHE_SECONDS = 24 * 3600
+# The last few compiled structures, kept in this process as well: unpickling a 50,000-line BOM
+# from the shared cache takes longer than netting stock against it. Keys hold the revision, so
+# an entry is never served after a change; the structures are immutable.
+_STRUCTURE_MEMO: OrderedDict[str, bom.BomStructure] = OrderedDict()
+_STRUCTURE_MEMO_SIZE = 8
+_STRUCTURE_MEMO_LOCK = threading.Lock()
+
+
+def forget_compiled_boms() -> None:
+    """Empty this process's memo of compiled BOMs (the shared cache is left alone)."""
+    with _STRUCTURE_MEMO_LOCK:
+        _STRUCTURE_MEMO.clear()
+
+
+def _memo_get(key: str) -> bom.BomStructure | None:
+    with _STRUCTURE_MEMO_LOCK:
+        structure = _STRUCTURE_MEMO.get(key)
+        if structure is not None:
+            _STRUCTURE_MEMO.move_to_end(key)
+        return structure
+
+
+def _memo_put(key: str, structure: bom.BomStructure) -> None:
+    with _STRUCTURE_MEMO_LOCK:
+        _STRUCTURE_MEMO[key] = structure
+        _STRUCTURE_MEMO.move_to_end(key)
+        while len(_STRUCTURE_MEMO) > _STRUCTURE_MEMO_SIZE:
+            _STRUCTURE_MEMO.popitem(last=False)
 
 
 def _decimal(value: Any) -> Decimal:
@@ -86,7 +115,7 @@ def bom_revision_key() -> tuple[int, str]:
 
 
 def bom_structure(*, part_id: int, include_optional: bool = False) -> bom.BomStructure:
-    """The compiled BOM below a part, from the shared cache while no BOM line has changed.
+    """The compiled BOM below a part, kept in this process and the shared cache until it changes.
 
     One query for the revision; on a miss, one more for the lines. The cache key holds the
     revision, which is bumped in the same transaction as any change to lines, so a committed
@@ -95,20 +124,26 @@ def bom_structure(*, part_id: int, include_optional: bool = False) -> bom.BomStr
     """
     number, token = bom_revision_key()
     key = f"inventory:bom-structure:{number}-{token}:{part_id}:{int(include_optional)}"
+    # Before the first recorded change there is no token to tell databases apart: no memo.
+    memo = number > 0
+    structure = _memo_get(key) if memo else None
+    if structure is not None:
+        return structure
     try:
         structure = cache.get(key)
     except Exception:  # the cache is an optimisation; never fail a plan because it is down
         logger.warning("BOM structure cache unavailable", exc_info=True)
         structure = None
-    if structure is not None:
-        return structure
-    graph = bom_graph_below(part_id=part_id)
-    # Four decimals: stock and quantities are stored with four, so no recompile is needed.
-    structure = bom.BomStructure.compile(graph, part_id, include_optional, min_decimals=4)
-    try:
-        cache.set(key, structure, STRUCTURE_CACHE_SECONDS)
-    except Exception:
-        logger.warning("BOM structure cache unavailable", exc_info=True)
+    if structure is None:
+        graph = bom_graph_below(part_id=part_id)
+        # Four decimals: stock and quantities are stored with four, so no recompile is needed.
+        structure = bom.BomStructure.compile(graph, part_id, include_optional, min_decimals=4)
+        try:
+            cache.set(key, structure, STRUCTURE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("BOM structure cache unavailable", exc_info=True)
+    if memo:
+        _memo_put(key, structure)
     return structure
 
 

@@ -111,6 +111,8 @@ def on_hand_of(*, part_ids: list[int], warehouse: Warehouse | None = None) -> di
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        if connection.vendor == "postgresql":  # numeric arrives as Decimal already
+            return dict(cursor.fetchall())
         return {part: _decimal(total) for part, total in cursor.fetchall()}
 
 

@@ -109,6 +109,34 @@ def test_buildable_is_zero_and_names_the_missing_part_when_a_component_is_absent
     assert result.limiting_part_ids == [LEAF_B]
 
 
+def test_buildable_when_finished_sub_assemblies_alone_cover_the_first_units():
+    # One SUB per ROOT, one LEAF_A per SUB: five SUBs on the shelf need no leaf at all at first.
+    graph = BomGraph.from_edges([(ROOT, SUB, D("1"), False), (SUB, LEAF_A, D("1"), False)])
+    assert bom.buildable(graph, ROOT, {SUB: D("5")}).quantity == 5
+    assert bom.buildable(graph, ROOT, {SUB: D("5"), LEAF_A: D("1000000")}).quantity == 1_000_005
+
+
+def test_buildable_is_exact_for_large_stock_and_fractional_quantities():
+    graph = BomGraph.from_edges([(ROOT, LEAF_A, D("0.3"), False), (ROOT, LEAF_B, D("7"), False)])
+    stock = {LEAF_A: D("123456789.9"), LEAF_B: D("10") ** 12}
+    # 123456789.9 / 0.3 = 411522633 exactly; LEAF_B allows 142857142857.
+    result = bom.buildable(graph, ROOT, stock)
+    assert result.quantity == 411_522_633
+    assert result.limiting_part_ids == [LEAF_A]
+    assert result.required_for_next == {LEAF_A: D("123456790.2")}
+
+
+def test_stock_with_more_decimals_than_the_compiled_structure_is_recompiled_exactly():
+    graph = three_level_graph()
+    structure = bom.BomStructure.compile(graph, ROOT)
+    stock = {LEAF_A: D("15.00001"), LEAF_B: D("100"), SUB: D("2")}
+    netting = bom.Netting(graph, ROOT, stock, structure=structure)
+    assert netting.scale == 10**5
+    assert netting.buildable().quantity == 3
+    with pytest.raises(bom.BomError):
+        bom.Netting(None, ROOT, stock, structure=structure)
+
+
 def test_buildable_of_an_assembly_without_lines_is_an_error():
     with pytest.raises(bom.BomError):
         bom.buildable(BomGraph.from_edges([]), ROOT, {})

@@ -263,6 +263,33 @@ def test_a_second_plan_reuses_the_compiled_bom_without_reading_the_lines(arm, st
     assert _line_queries(captured.captured_queries) == []
 
 
+def test_a_plan_in_the_same_process_needs_neither_the_lines_nor_the_shared_cache(arm, stock):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    stock("SERVO", "6")
+    first = planning.build_plan(part=arm)
+    cache.clear()  # the shared cache is gone (flushed, or another process filled it)
+    with CaptureQueriesContext(connection) as captured:
+        again = planning.build_plan(part=arm)
+    assert _line_queries(captured.captured_queries) == []
+    assert again.buildable == first.buildable
+
+
+def test_the_process_memo_of_compiled_boms_stays_small(arm, stock):
+    from inventory import selectors
+    from inventory.services import bom_line_add
+
+    stock("SERVO", "6")
+    for n in range(selectors._STRUCTURE_MEMO_SIZE + 4):
+        bom_line_add(assembly=arm, component=PartFactory(sku=f"EXTRA-{n}"), quantity=D("1"))
+        assert planning.build_plan(part=arm).buildable == 0
+    assert len(selectors._STRUCTURE_MEMO) == selectors._STRUCTURE_MEMO_SIZE
+    selectors.forget_compiled_boms()
+    assert len(selectors._STRUCTURE_MEMO) == 0
+
+
 def test_a_line_added_through_the_service_is_seen_by_the_next_plan(arm, stock):
     from inventory.services import bom_line_add
 
