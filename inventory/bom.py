@@ -21,9 +21,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any, Literal
+
+import numpy as np
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -421,6 +424,8 @@ class BomStructure:
     assemblies: list[tuple[int, list[tuple[int, int]]]]  # (index, [(child index, qty × scale)])
     leaves: list[int]  # indexes of parts without lines
     scale: int
+    # The same lines as numpy arrays by level (built by compile; absent in older pickles).
+    vector: _VectorPlan | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def compile(
@@ -471,11 +476,132 @@ class BomStructure:
                 assemblies.append((i, [(index[c], scaled[q]) for c, q in lines]))
             elif i != 0:
                 leaves.append(i)
-        return cls(root_id=root_id, order=order, assemblies=assemblies, leaves=leaves, scale=scale)
+        structure = cls(
+            root_id=root_id, order=order, assemblies=assemblies, leaves=leaves, scale=scale
+        )
+        return replace(structure, vector=_VectorPlan.of(structure))
 
     @property
     def has_lines(self) -> bool:
         return bool(self.assemblies) and self.assemblies[0][0] == 0
+
+
+# A netting pass in int64 is exact while every value stays below this; beyond it the pass runs
+# on Python integers (arbitrary size), which is slower but gives the same answer.
+_INT64_SAFE = float(2**61)
+
+
+@dataclass(frozen=True)
+class _Level:
+    """The assemblies at one low-level code and their lines, laid out for whole-array passes."""
+
+    nodes: np.ndarray  # node indexes of the assemblies at this level
+    parents: np.ndarray  # per line, the parent's node index; lines sorted by child
+    line_children: np.ndarray  # per line, the child's node index, in the same order
+    quantities: np.ndarray  # per line, quantity × scale (int64)
+    children: np.ndarray  # the distinct children, ascending
+    starts: np.ndarray  # where each distinct child's lines start (for np.add.reduceat)
+    by_parent: np.ndarray  # a permutation of the lines sorting them by parent
+    parent_nodes: np.ndarray  # the distinct parents, ascending
+    parent_starts: np.ndarray  # where each distinct parent's lines start, in by_parent order
+
+
+@dataclass(frozen=True)
+class _VectorPlan:
+    """The structure's lines grouped by the low-level code of their assembly, as numpy arrays.
+
+    Every parent of a node has a lower level than the node, so a pass level by level sees each
+    assembly's whole requirement before deciding how many to build: the same netting as the
+    loop over ``BomStructure.assemblies``, a level at a time instead of a line at a time.
+    """
+
+    size: int
+    levels: list[_Level]
+    leaves: np.ndarray
+    per_unit: float  # bound on any requirement per top-level unit (scaled), for overflow
+    slack: float  # bound on what whole-unit rounding adds to any requirement (scaled)
+
+    @classmethod
+    def of(cls, structure: BomStructure) -> _VectorPlan:
+        size = len(structure.order)
+        level = [0] * size
+        for i, lines in structure.assemblies:  # topological order: parents come first
+            for j, _ in lines:
+                if level[j] <= level[i]:
+                    level[j] = level[i] + 1
+        grouped: dict[int, list[tuple[int, list[tuple[int, int]]]]] = defaultdict(list)
+        for i, lines in structure.assemblies:
+            grouped[level[i]].append((i, lines))
+        levels = []
+        for code in sorted(grouped):
+            members = grouped[code]
+            parents = np.array([i for i, lines in members for _ in lines], dtype=np.int64)
+            children = np.array([j for _, lines in members for j, _ in lines], dtype=np.int64)
+            quantities = np.array([q for _, lines in members for _, q in lines], dtype=np.int64)
+            by_child = np.argsort(children, kind="stable")
+            distinct, starts = np.unique(children[by_child], return_index=True)
+            by_parent = np.argsort(parents[by_child], kind="stable")
+            parent_nodes, parent_starts = np.unique(parents[by_child][by_parent], return_index=True)
+            levels.append(
+                _Level(
+                    nodes=np.array([i for i, _ in members], dtype=np.int64),
+                    parents=parents[by_child],
+                    line_children=children[by_child],
+                    quantities=quantities[by_child],
+                    children=distinct,
+                    starts=starts,
+                    by_parent=by_parent,
+                    parent_nodes=parent_nodes,
+                    parent_starts=parent_starts,
+                )
+            )
+        # Bounds without any stock: a requirement is at most per_unit × n + slack, because a
+        # rounded-up build adds at most one unit of each sub-assembly.
+        scale = float(structure.scale)
+        unit = np.zeros(size)
+        extra = np.zeros(size)
+        for lvl in levels:
+            made = np.where(lvl.nodes == 0, 1.0, unit[lvl.nodes] / scale)
+            made_extra = np.where(lvl.nodes == 0, 0.0, extra[lvl.nodes] / scale + 1.0)
+            made_of = np.zeros(size)
+            made_of[lvl.nodes] = made
+            extra_of = np.zeros(size)
+            extra_of[lvl.nodes] = made_extra
+            q = lvl.quantities.astype(float)
+            unit[lvl.children] += np.add.reduceat(made_of[lvl.parents] * q, lvl.starts)
+            extra[lvl.children] += np.add.reduceat(extra_of[lvl.parents] * q, lvl.starts)
+        return cls(
+            size=size,
+            levels=levels,
+            leaves=np.array(structure.leaves, dtype=np.int64),
+            per_unit=float(unit.max(initial=0.0)),
+            slack=float(extra.max(initial=0.0)),
+        )
+
+    def fits(self, n: int) -> bool:
+        """Whether a pass for n top-level units stays exact in int64."""
+        return n * self.per_unit + self.slack < _INT64_SAFE
+
+    def gross(self, n: int, stock: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray]:
+        gross = np.zeros(self.size, dtype=np.int64)
+        built = np.zeros(self.size, dtype=np.int64)
+        for lvl in self.levels:
+            missing = gross[lvl.nodes] - stock[lvl.nodes]
+            make = np.where(missing > 0, -((-missing) // scale), 0)
+            make[lvl.nodes == 0] = n  # the root is built n times, its own stock not netted
+            built[lvl.nodes] = make
+            gross[lvl.children] += np.add.reduceat(built[lvl.parents] * lvl.quantities, lvl.starts)
+        return gross, built
+
+    def upper_bound(self, stock: np.ndarray, scale: int) -> float:
+        """Float relaxation ignoring sharing (see ``Netting.upper_bound``), level by level."""
+        best = stock / scale
+        for lvl in reversed(self.levels):  # children before parents
+            per_line = best[lvl.line_children] * scale / lvl.quantities
+            can_make = np.minimum.reduceat(per_line[lvl.by_parent], lvl.parent_starts)
+            own = np.where(lvl.parent_nodes == 0, 0.0, best[lvl.parent_nodes])
+            best[lvl.parent_nodes] = own + can_make
+        return float(best[0])
 
 
 def _scaled_stock(structure: BomStructure, on_hand: Mapping[int, Decimal]) -> list[int] | None:
@@ -502,8 +628,11 @@ def _scaled_stock(structure: BomStructure, on_hand: Mapping[int, Decimal]) -> li
 class Netting:
     """Exact, fast, repeated netting of stock against a compiled BOM structure.
 
-    Each netting pass is one loop over the lines in integers. Pass either a graph (compiled
-    here) or an already compiled ``structure`` (e.g. from a cache).
+    Each netting pass goes through the lines in integers: as whole numpy arrays, a level of
+    assemblies at a time, while the numbers fit in int64 (``_VectorPlan.fits``), and otherwise
+    in a loop over Python integers. Both give the same answer (tests run both). Pass either a
+    graph (compiled here) or an already compiled ``structure`` (e.g. from a cache).
+    ``engine="python"`` forces the loop.
     """
 
     def __init__(
@@ -513,6 +642,7 @@ class Netting:
         on_hand: Mapping[int, Decimal],
         include_optional: bool = False,
         structure: BomStructure | None = None,
+        engine: Literal["auto", "python"] = "auto",
     ) -> None:
         stock = None if structure is None else _scaled_stock(structure, on_hand)
         if stock is None:  # no structure yet, or stock written with more decimals than its scale
@@ -530,9 +660,26 @@ class Netting:
         self.leaves = structure.leaves
         self.on_hand = on_hand
         self.stock = stock
+        self._vector: _VectorPlan | None = None
+        self._stock_array: np.ndarray | None = None
+        if engine == "auto" and (not stock or max(stock) < _INT64_SAFE):
+            self._vector = getattr(structure, "vector", None) or _VectorPlan.of(structure)
+            self._stock_array = np.array(stock, dtype=np.int64)
+
+    def _pass(self, n: int) -> tuple[Any, Any]:
+        """(gross per node, builds per node): numpy arrays when int64 holds them, else lists."""
+        if self._vector is not None and self._vector.fits(n):
+            return self._vector.gross(n, self._stock_array, self.scale)
+        return self._python_gross(n)
 
     def gross(self, n: int) -> tuple[list[int], list[int]]:
         """(gross requirement per node, whole units built per node) for n top-level units."""
+        gross, built = self._pass(n)
+        if isinstance(gross, np.ndarray):
+            return gross.tolist(), built.tolist()
+        return gross, built
+
+    def _python_gross(self, n: int) -> tuple[list[int], list[int]]:
         scale = self.scale
         stock = self.stock
         gross = [0] * len(self.order)
@@ -550,39 +697,53 @@ class Netting:
                 gross[j] += make * q
         return gross, built
 
-    def feasible(self, n: int) -> bool:
-        gross, _ = self.gross(n)
+    def shortfall(self, n: int) -> list[tuple[int, int]]:
+        """(leaf index, scaled requirement) of every leaf the stock does not cover for n units."""
+        gross, _ = self._pass(n)
+        if isinstance(gross, np.ndarray):
+            leaves = self._vector.leaves  # type: ignore[union-attr]
+            need = gross[leaves]
+            short = need > self._stock_array[leaves]  # type: ignore[index]
+            return list(zip(leaves[short].tolist(), need[short].tolist(), strict=True))
         stock = self.stock
-        return all(gross[j] <= stock[j] for j in self.leaves)
+        return [(j, gross[j]) for j in self.leaves if gross[j] > stock[j]]
+
+    def feasible(self, n: int) -> bool:
+        return not self.shortfall(n)
 
     def upper_bound(self) -> int:
         """Relaxation that ignores sharing: each component's whole stock serves every parent."""
-        best: list[float] = [0.0] * len(self.order)
-        lines_of = dict(self.assemblies)
-        for i in reversed(range(len(self.order))):
-            lines = lines_of.get(i)
-            if lines is None:
-                best[i] = self.stock[i] / self.scale
-                continue
-            can_make = min(best[j] * self.scale / q for j, q in lines)
-            best[i] = can_make if i == 0 else self.stock[i] / self.scale + can_make
-        if math.isinf(best[0]):
+        if self._vector is not None:
+            top = self._vector.upper_bound(self._stock_array.astype(float), self.scale)
+        else:
+            best: list[float] = [0.0] * len(self.order)
+            lines_of = dict(self.assemblies)
+            for i in reversed(range(len(self.order))):
+                lines = lines_of.get(i)
+                if lines is None:
+                    best[i] = self.stock[i] / self.scale
+                    continue
+                can_make = min(best[j] * self.scale / q for j, q in lines)
+                best[i] = can_make if i == 0 else self.stock[i] / self.scale + can_make
+            top = best[0]
+        if math.isinf(top):
             return 0
-        return math.floor(best[0] * (1 + 1e-9)) + 1
+        return math.floor(top * (1 + 1e-9)) + 1
 
     def buildable(self) -> Buildable:
         if not self.structure.has_lines:
             raise BomError("The assembly has no required BOM lines.")
+        stock = self.stock
         low, high = 0, max(self.upper_bound(), 1)  # low is feasible
         while True:  # the bound is a float estimate; make sure it is infeasible
-            gross, _ = self.gross(high)
-            ratios = [self.stock[j] / gross[j] for j in self.leaves if gross[j] > self.stock[j]]
-            if ratios:
+            short = self.shortfall(high)
+            if short:
                 break
             low, high = high, high * 2
         # Requirements grow about linearly with N, so N ≈ high × the scarcest part's cover is a
         # close first guess; it is checked like any other, so the answer stays exact.
-        guess = min(max(math.floor(high * min(ratios)), low + 1), high - 1)
+        cover = min(stock[j] / need for j, need in short)
+        guess = min(max(math.floor(high * cover), low + 1), high - 1)
         if low < guess < high:
             if self.feasible(guess):
                 low = guess
@@ -596,13 +757,8 @@ class Netting:
                 low = middle
             else:
                 high = middle
-        gross, _ = self.gross(low + 1)
         scale = Decimal(self.scale)
-        limiting = {
-            self.order[j]: Decimal(gross[j]) / scale
-            for j in self.leaves
-            if gross[j] > self.stock[j]
-        }
+        limiting = {self.order[j]: Decimal(need) / scale for j, need in self.shortfall(low + 1)}
         return Buildable(
             part_id=self.root_id,
             quantity=low,

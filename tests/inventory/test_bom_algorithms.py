@@ -126,6 +126,28 @@ def test_buildable_is_exact_for_large_stock_and_fractional_quantities():
     assert result.required_for_next == {LEAF_A: D("123456790.2")}
 
 
+def test_numbers_beyond_int64_fall_back_to_python_integers_and_stay_exact():
+    graph = BomGraph.from_edges(
+        [
+            (ROOT, SUB, D("1000"), False),
+            (SUB, LEAF_A, D("1000.0001"), False),
+            (ROOT, LEAF_B, D("3"), False),
+        ]
+    )
+    stock = {LEAF_A: D("10") ** 18 + D("0.5"), LEAF_B: D("10") ** 20, SUB: D("7")}
+    vectorised = bom.Netting(graph, ROOT, stock)
+    looped = bom.Netting(graph, ROOT, stock, engine="python")
+    assert vectorised._vector is None  # stock itself is past what int64 holds here
+    assert vectorised.buildable() == looped.buildable()
+    small = {LEAF_A: D("5000000.0005"), LEAF_B: D("100"), SUB: D("7")}
+    mixed = bom.Netting(graph, ROOT, small)
+    assert mixed._vector is not None and mixed._vector.fits(10) and not mixed._vector.fits(10**12)
+    # A pass too large for int64 runs on Python integers within the same netting.
+    assert mixed.gross(10**12) == bom.Netting(graph, ROOT, small, engine="python").gross(10**12)
+    assert mixed.gross(33) == bom.Netting(graph, ROOT, small, engine="python").gross(33)
+    assert mixed.buildable() == bom.Netting(graph, ROOT, small, engine="python").buildable()
+
+
 def test_stock_with_more_decimals_than_the_compiled_structure_is_recompiled_exactly():
     graph = three_level_graph()
     structure = bom.BomStructure.compile(graph, ROOT)
@@ -298,6 +320,9 @@ def test_buildable_equals_brute_force_on_random_multi_level_boms(case):
     edges, stock = case
     result = bom.buildable(BomGraph.from_edges(edges), TOP, stock)
     assert result.quantity == brute_force_buildable(edges, stock)
+    # The loop over Python integers (used when int64 could overflow) gives the same answer.
+    looped = bom.Netting(BomGraph.from_edges(edges), TOP, stock, engine="python").buildable()
+    assert looped == result
 
 
 @settings(max_examples=60, deadline=None)
