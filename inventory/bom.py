@@ -411,6 +411,10 @@ def _decimals(values: Iterable[Decimal]) -> int:
     )
 
 
+# Bumped whenever BomStructure's fields change, so that a cache never hands an older layout back.
+STRUCTURE_FORMAT = 2
+
+
 @dataclass(frozen=True)
 class BomStructure:
     """The lines below one root compiled to integer arrays, in low-level-code order.

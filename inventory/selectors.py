@@ -123,7 +123,8 @@ def bom_structure(*, part_id: int, include_optional: bool = False) -> bom.BomStr
     unreachable the structure is compiled from the database.
     """
     number, token = bom_revision_key()
-    key = f"inventory:bom-structure:{number}-{token}:{part_id}:{int(include_optional)}"
+    layout = bom.STRUCTURE_FORMAT
+    key = f"inventory:bom-structure:v{layout}:{number}-{token}:{part_id}:{int(include_optional)}"
     # Before the first recorded change there is no token to tell databases apart: no memo.
     memo = number > 0
     structure = _memo_get(key) if memo else None
