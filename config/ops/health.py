@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.ops.access import ops_token_valid
 
@@ -124,13 +124,13 @@ def data_refreshes() -> dict[str, Any]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def live(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "alive"})
 
 
 @never_cache
-@require_GET
+@require_safe
 def ready(request: HttpRequest) -> JsonResponse:
     checks = {"database": check_database(), "cache": check_cache()}
     failed = [name for name, check in checks.items() if not check["ok"]]
@@ -139,7 +139,7 @@ def ready(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def startup(request: HttpRequest) -> JsonResponse:
     try:
         pending = pending_migrations()
@@ -151,7 +151,7 @@ def startup(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def summary(request: HttpRequest) -> JsonResponse:
     database = check_database()
     body = {
@@ -163,7 +163,7 @@ def summary(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def detailed(request: HttpRequest) -> JsonResponse:
     user = getattr(request, "user", None)
     if not ((user is not None and user.is_staff) or ops_token_valid(request)):

@@ -31,6 +31,14 @@ def test_live_answers_without_touching_the_database(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/health/live", "/health/ready", "/health/startup", "/health/"])
+def test_probes_answer_head_for_load_balancers_that_use_it(client, path):
+    response = client.head(path)
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+@pytest.mark.django_db
 def test_ready_reports_database_and_cache_ok(client):
     response = client.get("/health/ready")
     assert response.status_code == 200

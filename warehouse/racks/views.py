@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from warehouse.models import Location, RackPlacement, Warehouse
 from warehouse.racks.analysis import RackAnalysis, analyse
@@ -74,7 +74,7 @@ def _rack(pk: int) -> Location:
     return get_object_or_404(rack_queryset(), pk=pk)
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required(VIEW_PERM, raise_exception=True)
 def rack_list(request: HttpRequest) -> HttpResponse:
@@ -98,7 +98,7 @@ def rack_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required(VIEW_PERM, raise_exception=True)
 def rack_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -130,7 +130,7 @@ def rack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required(VIEW_PERM, raise_exception=True)
 def rack_optimise(request: HttpRequest, pk: int) -> HttpResponse:

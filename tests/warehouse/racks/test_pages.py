@@ -29,6 +29,14 @@ def test_the_racks_list_shows_each_rack_with_its_utilisation(browser, rack, plac
     assert f"{round(100 * 4 / 42, 1)} %" in page
 
 
+def test_rack_pages_answer_head_like_get_and_refuse_post(browser, rack):
+    client = browser("viewer")
+    for url in ("/warehouse/racks/", f"/warehouse/racks/{rack.pk}/"):
+        head = client.head(url)
+        assert head.status_code == 200 and head.content == b""
+        assert client.post(url).status_code == 405
+
+
 def test_the_racks_list_explains_how_to_add_racks_when_there_are_none(browser):
     page = browser("viewer").get("/warehouse/racks/").content.decode()
     assert "No racks yet" in page
