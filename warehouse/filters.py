@@ -39,6 +39,12 @@ class StockLevelFilterSet(django_filters.FilterSet):
     warehouse = WarehouseFilter(field_name="location__warehouse", label="Warehouse")
     location = django_filters.ModelChoiceFilter(queryset=Location.objects.all())
     part = django_filters.ModelChoiceFilter(queryset=Part.objects.all())
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Part",
+        help_text="SKU, name or manufacturer part number contains this text (any case).",
+        max_length=100,
+    )
     below_reorder = django_filters.ChoiceFilter(
         method="filter_below_reorder",
         choices=[("true", "Yes"), ("false", "No")],
@@ -50,7 +56,14 @@ class StockLevelFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = StockLevel
-        fields = ["warehouse", "location", "part", "below_reorder"]
+        fields = ["warehouse", "location", "part", "q", "below_reorder"]
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        text = value.strip()
+        if not text:
+            return queryset
+        matches = Q(part__sku__icontains=text) | Q(part__name__icontains=text)
+        return queryset.filter(matches | Q(part__mpn__icontains=text))
 
     def filter_below_reorder(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # A choice rather than a boolean so "?below_reorder=maybe" is refused, not ignored.

@@ -75,6 +75,34 @@ def test_stock_overview_low_only_lists_just_the_low_parts(page_client, receive, 
     assert f">{part.sku}</a>" in html and ">PLENTY-1</a>" not in html
 
 
+def test_stock_overview_finds_parts_by_sku_name_or_mpn_typed_in_a_search_box(
+    page_client, receive, part, bin_a
+):
+    receive(part, bin_a, "3")
+    other = PartFactory(sku="GEAR-9", name="Planetary gearbox", mpn="PG-36-ABC")
+    receive(other, bin_a, "4")
+    client = page_client("viewer")
+
+    page = client.get("/warehouse/").content.decode()
+    assert 'type="search" name="q"' in page
+    assert '<select name="part"' not in page  # no list of every part in the company
+    for text in ("gear-9", "PLANETARY", "pg-36"):
+        html = client.get("/warehouse/", {"q": text}).content.decode()
+        assert ">GEAR-9</a>" in html and f">{part.sku}</a>" not in html, text
+    assert client.get("/warehouse/", {"q": "x" * 101}).status_code == 200  # shown as an error
+    assert "at most 100" in client.get("/warehouse/", {"q": "x" * 101}).content.decode()
+
+
+def test_the_stock_api_takes_the_same_search(client_for, receive, part, bin_a):
+    receive(part, bin_a, "3")
+    gear = PartFactory(sku="GEAR-9")
+    receive(gear, bin_a, "4")
+    api = client_for("viewer")
+    rows = api.get("/api/stock-levels/", {"q": "gear"}).json()["results"]
+    assert [row["part"] for row in rows] == [gear.pk]
+    assert api.get("/api/stock-levels/", {"q": "x" * 101}).status_code == 400
+
+
 def test_the_part_stock_card_shows_balances_and_the_ledger(page_client, receive, part, bin_a):
     receipt = receive(part, bin_a, "3")
 
