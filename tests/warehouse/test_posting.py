@@ -288,6 +288,84 @@ def test_receipts_update_the_moving_average_cost(receive, part, bin_a, bin_b):
     assert PartValuation.objects.get(part=part).average_unit_cost == Decimal("13.0000")
 
 
+def average(part) -> Decimal:
+    return PartValuation.objects.get(part=part).average_unit_cost
+
+
+def test_cancelling_a_receipt_takes_its_value_back_out_of_the_moving_average(
+    receive, storekeeper, part, bin_a, bin_b
+):
+    receive(part, bin_a, "10", unit_cost=Decimal("1"))
+    dear = receive(part, bin_b, "10", unit_cost=Decimal("3"))
+    assert average(part) == Decimal("2.0000")
+
+    document_cancel(document=dear, user=storekeeper)
+
+    assert average(part) == Decimal("1.0000")  # as before the cancelled receipt
+
+
+def test_cancelling_an_issue_or_a_transfer_leaves_the_average_alone(
+    receive, storekeeper, part, bin_a, bin_b
+):
+    receive(part, bin_a, "10", unit_cost=Decimal("1"))
+    receive(part, bin_a, "20", unit_cost=Decimal("4"))
+    assert average(part) == Decimal("3.0000")
+    for doc_type, line in (
+        (DocumentType.ISSUE, {"from_location": bin_a}),
+        (DocumentType.TRANSFER, {"from_location": bin_a, "to_location": bin_b}),
+    ):
+        document = document_create(
+            doc_type=doc_type, user=storekeeper, lines=[{"part": part, "quantity": 7, **line}]
+        )
+        document_post(document=document, user=storekeeper)
+        document_cancel(document=document, user=storekeeper)
+        assert average(part) == Decimal("3.0000"), doc_type
+
+
+def test_cancelling_a_build_rewinds_the_assembly_and_gives_back_its_components(
+    receive, storekeeper, bin_a, bin_b
+):
+    servo = PartFactory(unit_cost=Decimal("14"))
+    arm = AssemblyFactory(unit_cost=Decimal("50"))
+    BomLineFactory(assembly=arm, component=servo, quantity=Decimal("2"))
+    receive(servo, bin_a, "10", unit_cost=Decimal("14"))
+    receive(arm, bin_b, "1", unit_cost=Decimal("40"))
+    build = document_create(
+        doc_type=DocumentType.BUILD,
+        user=storekeeper,
+        lines=[],
+        build_part=arm,
+        build_quantity=3,
+        source_location=bin_a,
+        destination_location=bin_b,
+    )
+    document_post(document=build, user=storekeeper)
+    assert average(arm) == Decimal("31.0000")  # (1 × 40 + 3 × 28) / 4
+
+    document_cancel(document=build, user=storekeeper)
+
+    assert average(arm) == Decimal("40.0000")
+    assert average(servo) == Decimal("14.0000")
+
+
+def test_a_cancellation_that_would_leave_a_negative_value_keeps_the_average(
+    receive, storekeeper, part, bin_a
+):
+    dear = receive(part, bin_a, "5", unit_cost=Decimal("3"))
+    receive(part, bin_a, "10", unit_cost=Decimal("0"))  # average 1, value 15
+    issue = document_create(
+        doc_type=DocumentType.ISSUE,
+        user=storekeeper,
+        lines=[{"part": part, "quantity": 5, "from_location": bin_a}],
+    )
+    document_post(document=issue, user=storekeeper)  # 10 left, value 10
+
+    document_cancel(document=dear, user=storekeeper)  # 10 - 15 would be negative
+
+    assert average(part) == Decimal("1.0000")
+    assert quantity_at(bin_a, part) == Decimal("5")
+
+
 def test_cancelling_a_posted_document_posts_the_exact_reverse(
     receive, storekeeper, part, bin_a, bin_b
 ):
