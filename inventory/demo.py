@@ -94,7 +94,8 @@ SUPPLIER_PARTS = {
     ("DIGIKEY", "WS-BUS-SERVO-A"): ("1738-BUSSERVO-A-ND", "11.00", "1", "1", 3, True),
     ("DIGIKEY", "RPI5-4GB"): ("2648-SC1111-ND", "60.00", "1", "1", 3, True),
     ("DIGIKEY", "MICROSD-64"): ("SDSQUA4-064G-ND", "11.99", "1", "1", 3, True),
-    ("DIGIKEY", "WAGO-221-413"): ("2946-221-413-ND", "0.67", "10", "10", 3, True),
+    # The BOM's WAGO line (one per base, 6.70) is a bag of 10 connectors: offered by the bag.
+    ("DIGIKEY", "WAGO-221-413"): ("2946-221-413-10-ND", "6.70", "1", "1", 3, True),
     ("DIGIKEY", "PSU-5V-4A"): ("1470-PSU5V4A-ND", "10.50", "1", "1", 3, True),
     ("DIGIKEY", "USBC-CABLE-2PK"): ("USBC-2PK-ND", "7.00", "1", "1", 3, True),
     ("DIGIKEY", "DCDC-12V-5V"): ("DCDC-12-5-5A-ND", "9.99", "1", "1", 5, True),

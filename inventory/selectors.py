@@ -16,7 +16,14 @@ from django.urls import reverse
 
 from inventory import bom
 from inventory.bom import BomGraph, SupplyOption
-from inventory.models import BomLine, BomRevision, Category, Part, SupplierPart
+from inventory.models import (
+    CATEGORY_MAX_DEPTH,
+    BomLine,
+    BomRevision,
+    Category,
+    Part,
+    SupplierPart,
+)
 
 logger = logging.getLogger(__name__)
 STRUCTURE_CACHE_SECONDS = 24 * 3600
@@ -299,6 +306,24 @@ def explode(
     graph = bom_graph_below(part_id=part.pk)
     required = bom.explode(graph, part.pk, quantity, include_optional)
     return required, parts_by_id(required)
+
+
+def category_choices() -> list[tuple[int, str]]:
+    """Every category as (id, "Robots / Arms / Grippers"), sorted by that path, in one query."""
+    rows = {
+        pk: (name, parent)
+        for pk, name, parent in Category.objects.values_list("pk", "name", "parent_id")
+    }
+
+    def path(pk: int) -> str:
+        names, seen, node = [], set(), pk
+        while node is not None and node not in seen and len(names) < CATEGORY_MAX_DEPTH:
+            seen.add(node)
+            name, node = rows[node]
+            names.append(name)
+        return " / ".join(reversed(names))
+
+    return sorted(((pk, path(pk)) for pk in rows), key=lambda choice: choice[1].casefold())
 
 
 def category_and_descendant_ids(*, category_id: int) -> list[int]:

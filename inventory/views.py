@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from inventory import selectors
 from inventory.forms import PartFilterForm
-from inventory.models import Category, Part
+from inventory.models import Part
 from inventory.stock import on_hand_provider
 
 PAGE_SIZE = 50
@@ -55,7 +55,7 @@ def part_list(request: HttpRequest) -> HttpResponse:
         "category": category,
         "assembly": assembly,
         "filter_errors": form.error_messages(),
-        "categories": Category.objects.select_related("parent"),
+        "categories": selectors.category_choices(),
         "query": query.urlencode(),
     }
     return render(request, "inventory/part_list.html", context)

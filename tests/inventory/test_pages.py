@@ -174,6 +174,31 @@ def test_the_parts_list_filtered_by_a_category_includes_its_sub_categories(viewe
     assert "GRIP-FINGER" in html and "ARM-SERVO" not in html
 
 
+def test_the_category_choices_show_full_paths_in_path_order(viewer_client):
+    from inventory.models import Category
+    from inventory.selectors import category_choices
+
+    robots = CategoryFactory(name="Robots")
+    arms = CategoryFactory(name="Arms", parent=robots)
+    grippers = CategoryFactory(name="Grippers", parent=arms)
+    CategoryFactory(name="actuators")
+    CategoryFactory(name="Servos", parent=CategoryFactory(name="Zeta"))
+    paths = [path for _, path in category_choices()]
+    assert paths == [
+        "actuators",
+        "Robots",
+        "Robots / Arms",
+        "Robots / Arms / Grippers",
+        "Zeta",
+        "Zeta / Servos",
+    ]
+    html = viewer_client.get(reverse("inventory:part-list")).content.decode()
+    assert f'<option value="{grippers.pk}">Robots / Arms / Grippers</option>' in html
+    # Rows that loop (written around the model's checks) still give a finite path.
+    Category.objects.filter(pk=robots.pk).update(parent=grippers)
+    assert len(category_choices()) == 6
+
+
 def test_the_category_filter_ends_even_when_category_rows_loop():
     from inventory.models import Category
     from inventory.selectors import category_and_descendant_ids

@@ -36,3 +36,15 @@ def test_loading_the_demo_twice_posts_nothing_again():
 
 def test_the_demo_without_parts_is_skipped_with_a_message():
     assert "skipped" in load_demo_warehouse()
+
+
+def test_the_demo_supplier_prices_agree_with_the_parts_unit_costs():
+    """A supplier's price per unit is within a factor of two of the part's unit cost."""
+    from inventory.models import SupplierPart
+
+    load_demo_inventory()
+    offers = SupplierPart.objects.select_related("part", "supplier")
+    assert offers.exists()
+    for offer in offers:
+        ratio = offer.price / offer.part.unit_cost
+        assert 0.5 <= ratio <= 2, (offer.supplier.code, offer.part.sku, offer.price)

@@ -243,6 +243,16 @@ def inlet_temperatures(
     return estimates
 
 
+def inlet_formula() -> str:
+    """The inlet estimate in words, from the same constants the estimate uses (for the pages)."""
+    return (
+        f"ambient + {STRATIFICATION_C:g} °C × relative height in the rack"
+        f" + {RECIRCULATION_C:g} °C × (rack heat ÷ cooling capacity)"
+        " × √(heat of the device's third ÷ a third of the rack's heat)"
+        f" + {CONFLICT_C:g} °C next to an opposing airflow"
+    )
+
+
 def _free_blocks(taken: list[set[str]], height_u: int) -> tuple[int, int | None]:
     """Largest run of units with nothing mounted on either face: (size, first unit)."""
     best, best_start, run, run_start = 0, None, 0, None

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from warehouse.models import Location, RackPlacement, Warehouse
-from warehouse.racks.analysis import RackAnalysis, analyse
+from warehouse.racks.analysis import RackAnalysis, analyse, inlet_formula
 from warehouse.racks.elevation import TYPE_COLOURS, elevation_svg
 from warehouse.racks.forms import ApplyForm, OptimiseForm, PlacementForm
 from warehouse.racks.layout import FRONT, REAR
@@ -117,6 +117,7 @@ def rack_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rear_svg": elevation_svg(layout, REAR, analysis=analysis, title="Rear"),
             "placements": rack_placements(rack),
             "inlet": analysis.inlet_c,
+            "inlet_formula": inlet_formula(),
             "connections": rack_connections(rack),
             "placement_form": PlacementForm(rack_height_u=rack.rack_height_u)
             if can_place

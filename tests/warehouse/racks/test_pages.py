@@ -52,6 +52,16 @@ def test_the_rack_page_draws_front_and_rear_with_a_labelled_box_per_device(brows
     assert "Thermal zones" in page and "Run optimiser" in page
 
 
+def test_the_rack_page_states_the_inlet_formula_its_figures_follow(browser, rack, placed):
+    from html import unescape
+
+    from warehouse.racks import analysis
+
+    page = unescape(browser("viewer").get(f"/warehouse/racks/{rack.pk}/").content.decode())
+    assert f"Inlet estimate: {analysis.inlet_formula()}." in page
+    assert "+ 4 °C × (rack heat ÷ cooling capacity) × √(heat of the device's third" in page
+
+
 def test_an_empty_rack_page_says_so(browser, rack):
     page = browser("viewer").get(f"/warehouse/racks/{rack.pk}/").content.decode()
     assert "This rack is empty" in page
