@@ -128,6 +128,8 @@ def resolve_warehouse(value: Any, queryset: QuerySet | None = None) -> Warehouse
         return value
     warehouses = Warehouse.objects.all() if queryset is None else queryset
     text = str(value).strip()
+    if "\x00" in text:  # as Django's own text fields say it (PostgreSQL refuses NUL in text)
+        raise PlanningError({"warehouse": "Null characters are not allowed."})
     found = warehouses.filter(code__iexact=text).first()
     if found is None and text.isdigit():
         found = warehouses.filter(pk=int(text)).first()

@@ -158,6 +158,13 @@ API_CASES: list[ApiCase] = [
             "GET", "/api/parts/?category=999999", None, 400, "valid choice"),
     ApiCase("null character in a search",
             "GET", "/api/parts/?search=%00", None, 400, "Null characters"),
+    ApiCase("null character in a warehouse code",
+            "GET", "/api/stock-levels/?warehouse=WH%00", None, 400, "Null characters"),
+    ApiCase("null character in a planning warehouse",
+            "GET", lambda w: f"/api/parts/{w.assembly.pk}/buildable/?warehouse=%00", None, 400,
+            "Null characters"),
+    ApiCase("null character in a stock search",
+            "GET", "/api/stock-levels/?q=a%00b", None, 400, "Null characters"),
     # --- planning parameters
     ApiCase("shortages for a negative quantity",
             "GET", shortages("-2"), None, 400, "quantity"),
