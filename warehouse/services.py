@@ -902,41 +902,6 @@ def _update_averages(
         PartValuation.objects.filter(part_id=part_id).update(average_unit_cost=cost, updated_at=now)
 
 
-def _rewind_averages(changes: list[_Change], costs: dict[int, Decimal]) -> None:
-    """Take the value of reversed moves back out of each part's moving average.
-
-    Per part: (on hand × average + Σ signed quantity × move cost) / (on hand + Σ quantity),
-    with the company-wide quantity on hand before this posting. A transfer's two halves cancel
-    out exactly. The average is kept as it is when nothing would be left on hand, or when the
-    remaining value would be negative (later receipts at a lower cost, already issued).
-    """
-    net: dict[int, tuple[Decimal, Decimal]] = {}
-    for change in changes:
-        quantity, value = net.get(change.part_id, (ZERO, ZERO))
-        net[change.part_id] = (
-            quantity + change.quantity,
-            value + change.quantity * change.unit_cost,
-        )
-    on_hand = dict(
-        StockLevel.objects.filter(part_id__in=net)
-        .values("part_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("part_id", "total")
-    )
-    now = timezone.now()
-    for part_id, (quantity, value) in sorted(net.items()):
-        before = max(on_hand.get(part_id, ZERO), ZERO)
-        after = before + quantity
-        remaining_value = before * costs[part_id] + value
-        if after <= 0 or remaining_value < 0 or (quantity == 0 and value == 0):
-            continue
-        average = (remaining_value / after).quantize(COST_PLACES, rounding=ROUND_HALF_UP)
-        costs[part_id] = average
-        PartValuation.objects.filter(part_id=part_id).update(
-            average_unit_cost=average, updated_at=now
-        )
-
-
 def _apply(
     *,
     document: StockDocument,
@@ -944,20 +909,13 @@ def _apply(
     changes: list[_Change],
     message_for: Any,
     error_class: type[InsufficientStockError],
-    revalue: bool = False,
 ) -> list[tuple]:
-    """Lock, check every change, then write the new balances and one move per change.
-
-    ``revalue`` (a cancellation): every change carries the unit cost of the move it reverses,
-    and each part's moving average is rewound by that value (see ``_rewind_averages``).
-    """
+    """Lock, check every change, then write the new balances and one move per change."""
     levels, costs = _lock_levels({(c.part_id, c.location_id) for c in changes})
     # Counted stock found with a unit cost (opening balances) is valued like a receipt.
     valued = {
         c.part_id for c in changes if c.is_receipt or (c.is_count and c.unit_cost is not None)
     }
-    if revalue:
-        valued |= {c.part_id for c in changes if c.unit_cost is not None}
     if valued:
         costs.update(_lock_valuations(valued))
 
@@ -994,9 +952,7 @@ def _apply(
         for c in changes
         if c.is_receipt or (c.is_count and c.unit_cost is not None and c.quantity > 0)
     ]
-    if revalue:
-        _rewind_averages([c for c in changes if c.unit_cost is not None and c.quantity], costs)
-    elif receipts:
+    if receipts:
         # BUILD: the assemblies are valued at the average cost of what they consumed.
         if document.doc_type == DocumentType.BUILD:
             consumed = sum(
@@ -1128,9 +1084,8 @@ def document_post(*, document: StockDocument, user: Any) -> StockDocument:
 def document_cancel(*, document: StockDocument, user: Any) -> StockDocument:
     """Cancel a posted document by posting the exact reverse of its moves.
 
-    Refused (CancelRefusedError, 409) when the stock it brought in has since been used. The
-    reverse moves carry the original moves' unit costs, and the moving-average cost of each
-    part is rewound by their value (a cancelled receipt no longer lifts the average).
+    Refused (CancelRefusedError, 409) when the stock it brought in has since been used.
+    The moving-average cost is not rewound: later receipts were valued against it.
     """
     try:
         locked = StockDocument.objects.select_for_update().get(pk=document.pk)
@@ -1151,7 +1106,6 @@ def document_cancel(*, document: StockDocument, user: Any) -> StockDocument:
             changes=changes,
             message_for=_cancel_message(locked),
             error_class=CancelRefusedError,
-            revalue=True,
         )
         _stamp(locked, DocumentStatus.CANCELLED, user, "cancelled")
     except StockError as exc:
