@@ -526,7 +526,10 @@ class _VectorPlan:
     slack: float  # bound on what whole-unit rounding adds to any requirement (scaled)
 
     @classmethod
-    def of(cls, structure: BomStructure) -> _VectorPlan:
+    def of(cls, structure: BomStructure) -> _VectorPlan | None:
+        """The plan, or None when a scaled quantity is too large for int64 (Python ints then)."""
+        if any(q >= _INT64_SAFE for _, lines in structure.assemblies for _, q in lines):
+            return None
         size = len(structure.order)
         level = [0] * size
         for i, lines in structure.assemblies:  # topological order: parents come first
@@ -584,6 +587,8 @@ class _VectorPlan:
 
     def fits(self, n: int) -> bool:
         """Whether a pass for n top-level units stays exact in int64."""
+        if n >= _INT64_SAFE:  # also keeps n × per_unit a finite float
+            return False
         return n * self.per_unit + self.slack < _INT64_SAFE
 
     def gross(self, n: int, stock: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray]:
@@ -608,24 +613,33 @@ class _VectorPlan:
         return float(best[0])
 
 
-def _scaled_stock(structure: BomStructure, on_hand: Mapping[int, Decimal]) -> list[int] | None:
-    """Stock per node of the structure in its integer scale; None if a value is not exact there.
+def _positive_stock(structure: BomStructure, on_hand: Mapping[int, Decimal]) -> dict[int, Decimal]:
+    """Node index → stock, for the structure's parts with stock above zero.
 
-    Negative balances count as none. Parts not in the structure are ignored.
+    Negative balances count as none; parts not in the structure are ignored.
     """
-    scale = structure.scale
     position = {part: i for i, part in enumerate(structure.order)}
-    stock = [0] * len(structure.order)
+    found = {}
     for part, value in on_hand.items():
         i = position.get(part)
         if i is None or not value:
             continue
-        exact = (value if isinstance(value, Decimal) else Decimal(value)) * scale
+        amount = value if isinstance(value, Decimal) else Decimal(value)
+        if amount > 0:
+            found[i] = amount
+    return found
+
+
+def _scaled_stock(structure: BomStructure, on_hand: Mapping[int, Decimal]) -> list[int] | None:
+    """Stock per node of the structure in its integer scale; None if a value is not exact there."""
+    scale = structure.scale
+    stock = [0] * len(structure.order)
+    for i, amount in _positive_stock(structure, on_hand).items():
+        exact = amount * scale
         whole = int(exact)
         if whole != exact:
             return None
-        if whole > 0:
-            stock[i] = whole
+        stock[i] = whole
     return stock
 
 
@@ -648,11 +662,15 @@ class Netting:
         structure: BomStructure | None = None,
         engine: Literal["auto", "python"] = "auto",
     ) -> None:
-        stock = None if structure is None else _scaled_stock(structure, on_hand)
-        if stock is None:  # no structure yet, or stock written with more decimals than its scale
+        if structure is None:
+            if graph is None:
+                raise BomError("Pass the BOM graph or its compiled structure.")
+            structure = BomStructure.compile(graph, root_id, include_optional)
+        stock = _scaled_stock(structure, on_hand)
+        if stock is None:  # stock written with more decimals than the structure's scale
             if graph is None:
                 raise BomError("Stock has more decimals than the compiled BOM; pass the graph.")
-            stock_decimals = _decimals({Decimal(v) for v in on_hand.values() if v})
+            stock_decimals = _decimals(_positive_stock(structure, on_hand).values())
             structure = BomStructure.compile(graph, root_id, include_optional, stock_decimals)
             stock = _scaled_stock(structure, on_hand)
             assert stock is not None  # the scale now writes every stock value exactly

@@ -46,7 +46,8 @@ class WarehouseChoiceField(forms.ModelChoiceField):
         try:
             return resolve_warehouse(value, queryset=self.queryset)
         except PlanningError as exc:
-            raise forms.ValidationError(exc.message_dict["warehouse"], code="invalid_choice")
+            # The errors themselves, not their text: their params must reach the final format.
+            raise forms.ValidationError(exc.error_dict["warehouse"])
 
 
 def _locations() -> Any:

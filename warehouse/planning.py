@@ -131,12 +131,16 @@ def resolve_warehouse(value: Any, queryset: QuerySet | None = None) -> Warehouse
     if "\x00" in text:  # as Django's own text fields say it (PostgreSQL refuses NUL in text)
         raise PlanningError({"warehouse": "Null characters are not allowed."})
     found = warehouses.filter(code__iexact=text).first()
-    if found is None and text.isdigit():
+    if found is None and text.isascii() and text.isdecimal():  # "²" is a digit, not a number
         found = warehouses.filter(pk=int(text)).first()
     if found is None:
-        raise PlanningError(
-            {"warehouse": f"Unknown warehouse {text!r}: give its code (e.g. WH1) or id."}
+        # The user's text goes in as a parameter: forms and filters %-format error messages.
+        unknown = ValidationError(
+            "Unknown warehouse %(value)s: give its code (e.g. WH1) or id.",
+            code="unknown_warehouse",
+            params={"value": repr(text)},
         )
+        raise PlanningError({"warehouse": unknown})
     return found
 
 

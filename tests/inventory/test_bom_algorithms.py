@@ -148,6 +148,29 @@ def test_numbers_beyond_int64_fall_back_to_python_integers_and_stay_exact():
     assert mixed.buildable() == bom.Netting(graph, ROOT, small, engine="python").buildable()
 
 
+@pytest.mark.parametrize(
+    "stock",
+    [
+        {LEAF_A: D("5.0000000000000001")},  # sixteen decimals: quantity × scale passes int64
+        {LEAF_A: D("5"), 99: D("0.0000000000000001")},  # a part that is not in the BOM
+        {LEAF_A: D("-0.0000000000000001")},  # a negative balance
+    ],
+)
+def test_stock_too_fine_for_int64_is_netted_on_python_integers(stock):
+    graph = BomGraph.from_edges([(ROOT, LEAF_A, D("1000"), False)])
+    result = bom.buildable(graph, ROOT, stock)
+    assert (result.quantity, result.limiting_part_ids) == (0, [LEAF_A])
+    assert result.required_for_next == {LEAF_A: D("1000")}
+    assert bom.Netting(graph, ROOT, stock, engine="python").buildable() == result
+
+
+def test_a_pass_for_an_astronomical_quantity_runs_on_python_integers():
+    graph = BomGraph.from_edges([(ROOT, LEAF_A, D("2"), False)])
+    netting = bom.Netting(graph, ROOT, {LEAF_A: D("5")})
+    gross, built = netting.gross(10**400)
+    assert gross[1] == 2 * 10**400 * netting.scale and built[0] == 10**400
+
+
 def test_stock_with_more_decimals_than_the_compiled_structure_is_recompiled_exactly():
     graph = three_level_graph()
     structure = bom.BomStructure.compile(graph, ROOT)
