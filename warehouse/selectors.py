@@ -205,14 +205,19 @@ def part_moves(*, part: Part) -> QuerySet:
     )
 
 
+LEDGER_PLACES = Decimal("0.0001")  # StockMove.quantity's decimal places
+
+
 def stock_ledger_mismatches() -> tuple[int, list[dict[str, Any]]]:
     """Compare every stock level with the sum of its ledger moves.
 
     Returns (levels checked, mismatches). The ledger side is one aggregate query; a level with
     no moves must be zero and a ledger sum with no level row is a mismatch too.
     """
+    # SQLite sums NUMERIC columns as floats (10000 - 9999.9999 = 0.0000999999992...); every move
+    # has four decimal places, so the exact sum is the float sum rounded to four.
     ledger = {
-        (row["location_id"], row["part_id"]): row["total"]
+        (row["location_id"], row["part_id"]): Decimal(row["total"]).quantize(LEDGER_PLACES)
         for row in StockMove.objects.order_by()
         .values("location_id", "part_id")
         .annotate(total=Sum("quantity"))

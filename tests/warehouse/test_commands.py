@@ -109,6 +109,25 @@ def test_verify_stock_is_clean_after_postings(receive, part, bin_a, capsys):
     assert "no mismatches" in capsys.readouterr().out
 
 
+def test_verify_stock_is_clean_when_the_ledger_sums_need_all_four_decimals(
+    receive, storekeeper, part, bin_a, capsys
+):
+    from warehouse.services import document_create, document_post
+
+    receive(part, bin_a, "10000")
+    issue = document_create(
+        doc_type="ISSUE",
+        user=storekeeper,
+        lines=[{"part": part, "quantity": Decimal("9999.9999"), "from_location": bin_a}],
+    )
+    document_post(document=issue, user=storekeeper)
+
+    call_command("verify_stock")  # SQLite sums these as floats: 0.0000999999992...
+
+    assert "no mismatches" in capsys.readouterr().out
+    assert StockLevel.objects.get(part=part).quantity == Decimal("0.0001")
+
+
 def test_verify_stock_exits_1_listing_a_level_that_differs_from_the_ledger(
     receive, part, bin_a, capsys
 ):
