@@ -17,7 +17,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -101,8 +101,15 @@ def parts_below_reorder(*, warehouse: Any = None) -> QuerySet:
         )
     return (
         parts.annotate(
-            on_hand=Coalesce(
-                Sum("stock_levels__quantity", filter=stock_filter), Value(ZERO), output_field=MONEY
+            # Rounded to the stored four decimals: SQLite sums as floats (0.1 + 0.2 > 0.3).
+            on_hand=Round(
+                Coalesce(
+                    Sum("stock_levels__quantity", filter=stock_filter),
+                    Value(ZERO),
+                    output_field=MONEY,
+                ),
+                4,
+                output_field=MONEY,
             )
         )
         .filter(on_hand__lte=F("reorder_point"))

@@ -36,6 +36,17 @@ def test_a_warehouse_above_the_reorder_point_does_not_count_the_part(
     assert not parts_below_reorder(warehouse=warehouse).exists()
 
 
+def test_stock_exactly_at_the_reorder_point_counts_even_when_summed_from_fractions(
+    warehouse, bin_a, bin_b, receive
+):
+    part = PartFactory(reorder_point=D("0.3"))
+    receive(part, bin_a, "0.1")
+    receive(part, bin_b, "0.2")  # SQLite sums floats: 0.1 + 0.2 = 0.30000000000000004
+
+    assert list(parts_below_reorder(warehouse=warehouse)) == [part]
+    assert list(parts_below_reorder().filter(pk=part.pk)) == [part]
+
+
 def test_company_wide_a_part_with_no_stock_anywhere_is_below_reorder(part):
     assert list(parts_below_reorder()) == [part]
 
