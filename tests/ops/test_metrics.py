@@ -1,9 +1,6 @@
-import copy
 from datetime import UTC, datetime
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.utils import load_backend
 from django.test import override_settings
 
 from tests.factories import StockVerificationFactory
@@ -87,22 +84,6 @@ def test_the_verification_is_exported_once_when_metrics_come_from_worker_files(
     assert metric_lines(client, "partline_stock_verify_mismatches") == [
         "partline_stock_verify_mismatches 2.0"
     ]
-
-
-@pytest.fixture
-def unreachable_database(db):
-    """The default connection swapped for a real one to an address where nothing answers."""
-    original = connections[DEFAULT_DB_ALIAS]
-    settings_dict = copy.deepcopy(original.settings_dict)
-    if original.vendor == "postgresql":
-        settings_dict.update(HOST="127.0.0.1", PORT="1")  # nothing listens on port 1
-    else:
-        settings_dict["NAME"] = "/nonexistent-dir/partline.sqlite3"
-    broken = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
-    connections[DEFAULT_DB_ALIAS] = broken
-    yield
-    broken.close()
-    connections[DEFAULT_DB_ALIAS] = original
 
 
 def test_metrics_are_served_without_verification_figures_when_the_database_is_down(

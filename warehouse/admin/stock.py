@@ -77,16 +77,7 @@ class LocationAdmin(admin.ModelAdmin):
             "Rack properties (kind rack)",
             {
                 "classes": ("collapse",),
-                "fields": (
-                    "rack_height_u",
-                    "rack_width",
-                    "rack_depth_mm",
-                    "max_weight_kg",
-                    "max_power_w",
-                    "cooling_capacity_btu_h",
-                    "max_inlet_temp_c",
-                    "ambient_temp_c",
-                ),
+                "fields": Location.RACK_FIELDS,
             },
         ),
     )

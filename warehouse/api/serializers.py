@@ -73,14 +73,7 @@ class LocationSerializer(serializers.ModelSerializer):
             "kind",
             "is_default_receiving",
             "is_active",
-            "rack_height_u",
-            "rack_width",
-            "rack_depth_mm",
-            "max_weight_kg",
-            "max_power_w",
-            "cooling_capacity_btu_h",
-            "max_inlet_temp_c",
-            "ambient_temp_c",
+            *Location.RACK_FIELDS,
         ]
         read_only_fields = ["is_default_receiving"]
         extra_kwargs = _help(

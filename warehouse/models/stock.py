@@ -29,6 +29,18 @@ class Warehouse(models.Model):
 
 
 class Location(models.Model):
+    # The rack properties below, in the order the admin, the API and the rack pages show them.
+    RACK_FIELDS = (
+        "rack_height_u",
+        "rack_width",
+        "rack_depth_mm",
+        "max_weight_kg",
+        "max_power_w",
+        "cooling_capacity_btu_h",
+        "max_inlet_temp_c",
+        "ambient_temp_c",
+    )
+
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="locations")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"

@@ -191,14 +191,7 @@ class RackSerializer(serializers.ModelSerializer):
             "warehouse",
             "warehouse_code",
             "parent",
-            "rack_height_u",
-            "rack_width",
-            "rack_depth_mm",
-            "max_weight_kg",
-            "max_power_w",
-            "cooling_capacity_btu_h",
-            "max_inlet_temp_c",
-            "ambient_temp_c",
+            *Location.RACK_FIELDS,
             "analysis",
         ]
         extra_kwargs = {
