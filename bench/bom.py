@@ -233,6 +233,7 @@ def run(args: argparse.Namespace) -> None:
 
         return run_cold
 
+    parts_below = selectors.bom_structure(part_id=root_id).order
     results = {
         "buildable (end to end)": lambda: planning.build_plan(part=root),
         "buildable, BOM not cached": cold(lambda: planning.build_plan(part=root)),
@@ -242,9 +243,9 @@ def run(args: argparse.Namespace) -> None:
         "explode ×10": lambda: selectors.explode(part=root, quantity=10),
         "cost roll-up": lambda: selectors.cost_rollup(part=root),
         "  load graph (1 query)": lambda: selectors.bom_graph_below(part_id=root_id),
-        "  load stock (1 query)": lambda: planning.on_hand_below(part_id=root_id),
+        "  load stock (1 query)": lambda: planning.on_hand_of(part_ids=parts_below),
     }
-    stock = planning.on_hand_below(part_id=root_id)
+    stock = planning.on_hand_of(part_ids=parts_below)
     results["  compile + buildable, no DB"] = lambda: bom.buildable(graph, root_id, stock)
     print(f"Median of {args.runs} runs:")
     for label, function in results.items():

@@ -19,7 +19,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from inventory import bom
-from inventory.models import BomLine, Part, SupplierPart
+from inventory.models import Part, SupplierPart
 from inventory.selectors import bom_structure, parts_by_id, supply_options
 from warehouse.models import Location, StockLevel, Warehouse
 
@@ -58,33 +58,11 @@ def on_hand_by_part(
     }
 
 
-def on_hand_below(*, part_id: int, warehouse: Warehouse | None = None) -> dict[int, Decimal]:
-    """Stock of every part in the BOM below ``part_id`` (and of the part), in one query."""
-    lines = connection.ops.quote_name(BomLine._meta.db_table)
-    stock = connection.ops.quote_name(StockLevel._meta.db_table)
-    locations = connection.ops.quote_name(Location._meta.db_table)
-    params: list[Any] = [part_id]
-    where = ""
-    if warehouse is not None:
-        where = f" WHERE s.location_id IN (SELECT id FROM {locations} WHERE warehouse_id = %s)"
-        params.append(warehouse.pk)
-    sql = (
-        f"WITH RECURSIVE reach(part_id) AS ("
-        f" SELECT CAST(%s AS BIGINT) UNION SELECT l.component_id FROM {lines} l"
-        f" JOIN reach r ON l.assembly_id = r.part_id) "
-        f"SELECT s.part_id, SUM(s.quantity) FROM {stock} s"
-        f" JOIN reach r ON s.part_id = r.part_id{where} GROUP BY s.part_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {part: _decimal(total) for part, total in cursor.fetchall()}
-
-
 def on_hand_of(*, part_ids: list[int], warehouse: Warehouse | None = None) -> dict[int, Decimal]:
     """Stock of the given parts, in one query with the ids passed as one parameter.
 
-    Used when the parts below an assembly are already known (a cached BOM structure), so the
-    recursive walk is not run again. PostgreSQL takes the ids as an array, SQLite as JSON.
+    The parts below an assembly are known from its compiled BOM structure, so no recursive walk
+    is needed. PostgreSQL takes the ids as an array, SQLite as JSON.
     """
     stock = connection.ops.quote_name(StockLevel._meta.db_table)
     locations = connection.ops.quote_name(Location._meta.db_table)

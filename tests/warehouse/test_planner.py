@@ -319,7 +319,7 @@ def test_a_line_deleted_with_its_component_part_is_seen_by_the_next_plan(arm, st
     assert planning.build_plan(part=arm).buildable == 16
 
 
-def test_stock_by_ids_and_stock_below_an_assembly_agree_per_warehouse(arm, stock):
+def test_stock_by_ids_and_stock_by_part_agree_per_warehouse(arm, stock):
     north, south = WarehouseFactory(code="NORTH"), WarehouseFactory(code="SOUTH")
     stock("SERVO", "1.5", north)
     stock("SERVO", "2.25", south)
@@ -327,8 +327,8 @@ def test_stock_by_ids_and_stock_below_an_assembly_agree_per_warehouse(arm, stock
     ids = list(Part.objects.values_list("pk", flat=True))
     for warehouse in (None, north, south):
         by_ids = planning.on_hand_of(part_ids=ids, warehouse=warehouse)
-        below = planning.on_hand_below(part_id=arm.pk, warehouse=warehouse)
-        assert by_ids == below
+        by_part = planning.on_hand_by_part(part_ids=ids, warehouse=warehouse)
+        assert by_ids == {part: total for part, total in by_part.items() if total}
     assert planning.on_hand_of(part_ids=ids)[Part.objects.get(sku="SERVO").pk] == D("3.75")
 
 
