@@ -122,6 +122,10 @@ class BomLineInline(admin.TabularInline):
     verbose_name = "BOM line"
     verbose_name_plural = "Bill of materials"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Each row prints its line's str(), which names both parts by SKU.
+        return super().get_queryset(request).select_related("assembly", "component")
+
 
 class SupplierPartInline(admin.TabularInline):
     formfield_overrides = URL_FIELDS
@@ -158,7 +162,7 @@ class CategoryTreeFilter(admin.SimpleListFilter):
     parameter_name = "category_tree"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(str(pk), name) for pk, name in Category.objects.values_list("pk", "name")]
+        return [(str(pk), path) for pk, path in selectors.category_choices()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()

@@ -350,15 +350,23 @@ def parts_in_category(parts: Any, *, category_id: int) -> Any:
     return parts.filter(category_id__in=category_and_descendant_ids(category_id=category_id))
 
 
+def part_search_q(text: str, prefix: str = "") -> Q:
+    """SKU, name or MPN contains ``text`` (any case); ``prefix`` reaches the part through a
+    relation, e.g. ``"part__"`` from stock levels."""
+    return (
+        Q(**{f"{prefix}sku__icontains": text})
+        | Q(**{f"{prefix}name__icontains": text})
+        | Q(**{f"{prefix}mpn__icontains": text})
+    )
+
+
 def part_list(
     *, search: str = "", category_id: int | None = None, is_assembly: bool | None = None
 ) -> Any:
     """Parts for the list page, filtered like the API (a category includes its sub-categories)."""
     parts = Part.objects.select_related("category", "manufacturer")
     if search:
-        parts = parts.filter(
-            Q(sku__icontains=search) | Q(name__icontains=search) | Q(mpn__icontains=search)
-        )
+        parts = parts.filter(part_search_q(search))
     if category_id:
         parts = parts_in_category(parts, category_id=category_id)
     if is_assembly is not None:

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from inventory.models import Part
+from inventory.selectors import part_search_q
 from warehouse.choices import DocumentStatus, DocumentType
 from warehouse.forms import WarehouseChoiceField
 from warehouse.models import Location, StockDocument, StockLevel, StockMove, Warehouse
@@ -62,8 +63,7 @@ class StockLevelFilterSet(django_filters.FilterSet):
         text = value.strip()
         if not text:
             return queryset
-        matches = Q(part__sku__icontains=text) | Q(part__name__icontains=text)
-        return queryset.filter(matches | Q(part__mpn__icontains=text))
+        return queryset.filter(part_search_q(text, prefix="part__"))
 
     def filter_below_reorder(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # A choice rather than a boolean so "?below_reorder=maybe" is refused, not ignored.

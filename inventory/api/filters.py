@@ -1,10 +1,9 @@
 """FilterSets of the inventory API, with the same names as the pages' filters."""
 
 import django_filters
-from django.db.models import Q
 
 from inventory.models import BomLine, Category, Part, SupplierPart
-from inventory.selectors import parts_in_category
+from inventory.selectors import part_search_q, parts_in_category
 
 
 class PartFilter(django_filters.FilterSet):
@@ -32,9 +31,7 @@ class PartFilter(django_filters.FilterSet):
         return parts_in_category(queryset, category_id=value.pk)
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(sku__icontains=value) | Q(name__icontains=value) | Q(mpn__icontains=value)
-        )
+        return queryset.filter(part_search_q(value))
 
 
 class BomLineFilter(django_filters.FilterSet):

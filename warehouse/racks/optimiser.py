@@ -59,10 +59,8 @@ UNIT_MM = 44.45
 PLINTH_MM = 100
 # 50,000 steps take ~0.8 s for a 42U rack with 30 devices on an unloaded 2-core machine (bench).
 DEFAULT_STEPS = 50000
-DEFAULT_ITERATIONS = DEFAULT_STEPS
 # Safety cap only (never reached normally): hitting it marks the proposal truncated.
 DEFAULT_TIME_CAP_S = 10.0
-DEFAULT_TIME_BUDGET_S = DEFAULT_TIME_CAP_S
 
 
 @dataclass
@@ -486,8 +484,8 @@ def optimise(
     *,
     weights: dict[str, float] | None = None,
     seed: int = 0,
-    iterations: int = DEFAULT_ITERATIONS,
-    time_budget_s: float = DEFAULT_TIME_BUDGET_S,
+    iterations: int = DEFAULT_STEPS,
+    time_budget_s: float = DEFAULT_TIME_CAP_S,
 ) -> Proposal:
     """Propose a layout scoring at least as well as `layout`; the input is not modified."""
     started = time.perf_counter()
