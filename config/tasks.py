@@ -11,8 +11,9 @@ import logging
 from typing import Any
 
 from celery import Task
-from django.core.exceptions import ValidationError
 from kombu.exceptions import OperationalError as KombuOperationalError
+
+from config.errors import UnavailableError
 
 logger = logging.getLogger("partline.tasks")
 
@@ -20,7 +21,7 @@ logger = logging.getLogger("partline.tasks")
 BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, ConnectionError, OSError)
 
 
-class BackgroundJobUnavailable(ValidationError):
+class BackgroundJobUnavailable(UnavailableError):
     """The job queue cannot take the job now; nothing was started and nothing was changed."""
 
     http_status = 503

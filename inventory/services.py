@@ -6,10 +6,10 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 
+from config.errors import DomainError
 from inventory import bom
 from inventory.models import BomLine, BomRevision, Category, Part
 from inventory.selectors import bom_graph_below
@@ -21,7 +21,7 @@ BOM_WRITE_LOCK = 7_340_031
 CATEGORY_WRITE_LOCK = 7_340_032
 
 
-class InventoryError(ValidationError):
+class InventoryError(DomainError):
     """A refused inventory write, with a message for people."""
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from config.errors import DomainError
 from inventory.models import BomLine, Part
 from warehouse import metrics
 from warehouse.choices import (
@@ -51,7 +51,7 @@ DEFAULT_RECEIVING_CODE = "RECEIVING"
 # --------------------------------------------------------------------------- errors
 
 
-class StockError(ValidationError):
+class StockError(DomainError):
     """A stock operation that cannot be done; the message says why, for a person."""
 
     http_status = 400
@@ -64,6 +64,9 @@ class DocumentStateError(StockError):
     http_status = 409
     reason = "state"
 
+    def extra_body(self) -> dict[str, Any]:
+        return {"shortages": []}
+
 
 class InsufficientStockError(StockError):
     """Lines would drive a stock level below zero; ``shortages`` lists each short line."""
@@ -74,6 +77,9 @@ class InsufficientStockError(StockError):
     def __init__(self, messages: list[str], shortages: list[dict[str, str]]) -> None:
         super().__init__(messages)
         self.shortages = shortages
+
+    def extra_body(self) -> dict[str, Any]:
+        return {"shortages": self.shortages}
 
 
 class CancelRefusedError(InsufficientStockError):

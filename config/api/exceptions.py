@@ -1,4 +1,8 @@
-"""API errors: Django ValidationErrors from services become 400s with field messages.
+"""The one place where errors become HTTP answers, for every app's API.
+
+Domain errors (``config.errors``) carry their status and render their own body; any other Django
+ValidationError is a 400 with field messages; Django's PermissionDenied is DRF's 403. Views and
+serializers raise and never build error responses themselves.
 
 Refused callers are throttled too. DRF checks authentication and permissions before throttles,
 so a caller without credentials (401 Not authenticated) or with a wrong token (401 Invalid token)
@@ -16,22 +20,13 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.api.throttling import throttles_checked
+from config.errors import DomainError, validation_error_detail
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state."
     default_code = "conflict"
-
-
-def validation_error_detail(exc: DjangoValidationError) -> Any:
-    """Field errors keep their field names; a plain message becomes {"detail": ...}."""
-    if hasattr(exc, "error_dict"):
-        return {
-            field: [message for error in errors for message in error.messages]
-            for field, errors in exc.error_dict.items()
-        }
-    return {"detail": exc.messages[0] if len(exc.messages) == 1 else exc.messages}
 
 
 def throttle_refused_caller(exc: Exception, context: dict[str, Any]) -> Exception:
@@ -52,11 +47,10 @@ def throttle_refused_caller(exc: Exception, context: dict[str, Any]) -> Exceptio
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = throttle_refused_caller(exc, context)
-    status_code = getattr(exc, "http_status", None)
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
-        return Response(
-            validation_error_detail(exc), status=status_code or status.HTTP_400_BAD_REQUEST
-        )
+        return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare
 
+from config.errors import DomainError
 from warehouse.choices import LocationKind
 from warehouse.models import Asset, Location, RackPlacement
 from warehouse.racks import layout as rules
@@ -40,7 +41,7 @@ MOVE_KEYS = ("asset", "from_u", "from_face", "to_u", "to_face")
 CONFLICT_RULES = {rules.RULE_OVERLAP, rules.RULE_STALE, rules.RULE_PLACED}
 
 
-class RackRuleError(ValidationError):
+class RackRuleError(DomainError):
     """A placement rule refused the change; `rule` names the rule, the message names the device."""
 
     def __init__(self, violations: Iterable[Violation]) -> None:
