@@ -7,7 +7,8 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_safe
 
 # Each app contributes dashboard figures through a selector returning a list of
-# {"label", "value", "url"} dicts; a missing selector simply contributes nothing.
+# {"label", "value", "url"} dicts (numbers, not text: the page formats them, money when the
+# dict says "money": True); a missing selector simply contributes nothing.
 DASHBOARD_PROVIDERS = (
     "inventory.selectors.dashboard_figures",
     "warehouse.selectors.dashboard_figures",

@@ -304,7 +304,7 @@ def dashboard_figures(*, user: Any) -> list[dict[str, Any]]:
     low = parts_below_reorder().count()
     drafts = StockDocument.objects.filter(status=DocumentStatus.DRAFT).count()
     figures: list[dict[str, Any]] = [
-        {"label": "Stock value", "value": f"{value:,.0f}", "url": overview},
+        {"label": "Stock value", "value": value, "money": True, "url": overview},
         {
             "label": "Parts at or below reorder point",
             "value": low,

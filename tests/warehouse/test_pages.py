@@ -289,3 +289,20 @@ def test_the_home_page_shows_warehouse_figures(page_client, receive, part, bin_a
 
     assert "Parts at or below reorder point" in html
     assert "Stock value" in html
+
+
+def test_stock_values_show_their_currency_and_numbers_their_thousands_separators(
+    page_client, receive, part, bin_a
+):
+    receive(part, bin_a, "137", unit_cost=Decimal("14"))  # 1,918.00 USD
+    bulk = PartFactory(sku="M3-NUT", unit_cost=Decimal("0.02"))
+    receive(bulk, bin_a, "12500.5", unit_cost=Decimal("0.02"))  # 250.01 USD
+
+    dashboard = page_client("viewer").get("/").content.decode()
+    overview = page_client("viewer").get("/warehouse/").content.decode()
+
+    assert '<span class="figure-value">2,168.01 USD</span>' in dashboard
+    assert '<span class="figure-value">2,168.01 USD</span>' in overview  # the warehouse card
+    assert '<td class="num">1,918.00 USD</td>' in overview
+    assert '<td class="num">12,500.5</td>' in overview
+    assert "12500.5" not in overview
