@@ -5,10 +5,11 @@ from typing import Any
 
 from django import forms
 
+from config.errors import DomainError
 from inventory.models import Part
 from warehouse.choices import DocumentType
 from warehouse.models import Location, StockDocument, Warehouse
-from warehouse.planning import PlanningError, resolve_warehouse
+from warehouse.selectors import resolve_warehouse
 
 
 class LocationChoiceField(forms.ModelChoiceField):
@@ -45,7 +46,7 @@ class WarehouseChoiceField(forms.ModelChoiceField):
             return None
         try:
             return resolve_warehouse(value, queryset=self.queryset)
-        except PlanningError as exc:
+        except DomainError as exc:
             # The errors themselves, not their text: their params must reach the final format.
             raise forms.ValidationError(exc.error_dict["warehouse"])
 
