@@ -147,9 +147,9 @@ def run(args: argparse.Namespace) -> None:
     from inventory import bom, selectors
     from inventory.models import BomLine, Part
     from inventory.services import bom_revision_bump
+    from warehouse.models import Location, StockLevel, Warehouse
     from warehouse.planning.selectors import build_plan
     from warehouse.selectors import stock_on_hand
-    from warehouse.models import Location, StockLevel, Warehouse
 
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
     start = time.perf_counter()

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from config.errors import DomainError
 from inventory.demo import load_demo_inventory
 from inventory.models import Part
 from tests.factories import (
@@ -17,7 +18,6 @@ from tests.factories import (
     SupplierPartFactory,
     WarehouseFactory,
 )
-from config.errors import DomainError
 from warehouse.planning.selectors import PlanningError, build_plan, shortage_rows
 from warehouse.selectors import resolve_warehouse, stock_on_hand
 
