@@ -361,3 +361,16 @@ def test_planner_csv_export_writes_quantities_without_trailing_zeros(arm, client
         for column in ("required", "on_hand", "short", "order_quantity"):
             value = row[header.index(column)]
             assert re.fullmatch(r"\d+(\.\d*[1-9])?", value), (column, value)
+
+
+def test_planner_csv_export_has_only_data_rows_under_its_header(arm, client, user_in_role, stock):
+    import csv as csv_module
+
+    stock("SERVO", "2")
+    client.force_login(user_in_role("viewer"))
+    response = client.get(reverse("warehouse:planner-export"), {"part": arm.pk, "quantity": 3})
+
+    header, *body = list(csv_module.reader(response.content.decode().splitlines()))
+    plan = build_plan(part=arm, quantity=3)
+    assert [row[0] for row in body] == [row["part"].sku for row in shortage_rows(plan)]
+    assert all(len(row) == len(header) for row in body)

@@ -211,10 +211,11 @@ def build_choice(*, part: Part, quantity: int, chosen: Warehouse | None = None) 
     able = [row for row in options if row.buildable >= quantity]
     listed = ", ".join(f"{row.warehouse.code} {row.buildable}" for row in options) or "none"
     if able:
+        where = " or ".join(row.warehouse.code for row in able)
+        their = "its" if len(able) == 1 else "their"
         advice = (
-            f"Stock covers {quantity} × {part.sku} in "
-            + ", ".join(row.warehouse.code for row in able)
-            + f" (buildable per warehouse: {listed})."
+            f"Build in {where}: {their} stock covers {quantity} × {part.sku} "
+            f"(buildable per warehouse: {listed})."
         )
     else:
         advice = (
