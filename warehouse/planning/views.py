@@ -18,10 +18,11 @@ from warehouse.planning.forms import BuildDocumentForm, PlannerForm
 VIEW_PLANS = ["inventory.view_part", "warehouse.view_stocklevel"]
 
 
-def _plan(form: PlannerForm) -> tuple[selectors.BuildPlan | None, str]:
-    """The plan the form asks for, or None and the refusal to show."""
+def _plan(request: HttpRequest) -> tuple[PlannerForm, selectors.BuildPlan | None, str]:
+    """The planner form of the query, its plan (or None) and the refusal to show."""
+    form = PlannerForm(request.GET or None)
     if not form.is_bound or not form.is_valid():
-        return None, ""
+        return form, None, ""
     data = form.cleaned_data
     try:
         plan = selectors.build_plan(
@@ -31,16 +32,15 @@ def _plan(form: PlannerForm) -> tuple[selectors.BuildPlan | None, str]:
             include_optional=data["include_optional"],
         )
     except ValidationError as exc:
-        return None, "; ".join(exc.messages)
-    return plan, ""
+        return form, None, "; ".join(exc.messages)
+    return form, plan, ""
 
 
 @require_safe
 @login_required
 @permission_required(VIEW_PLANS, raise_exception=True)
 def planner(request: HttpRequest) -> HttpResponse:
-    form = PlannerForm(request.GET or None)
-    plan, error = _plan(form)
+    form, plan, error = _plan(request)
     context: dict[str, Any] = {"form": form, "plan": plan, "error": error}
     if plan is not None:
         context["rows"] = selectors.shortage_rows(plan)
@@ -58,8 +58,7 @@ def planner(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(VIEW_PLANS, raise_exception=True)
 def planner_export(request: HttpRequest) -> HttpResponse:
-    form = PlannerForm(request.GET or None)
-    plan, error = _plan(form)
+    form, plan, error = _plan(request)
     if plan is None:
         message = error or "; ".join(
             f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
