@@ -1,4 +1,4 @@
-"""Forms of the warehouse pages: a stock document with its lines, and a BUILD from the planner."""
+"""Forms of the warehouse pages: a stock document with its lines, and the warehouse choice field."""
 
 from decimal import Decimal
 from typing import Any

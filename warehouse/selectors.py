@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from config.errors import DomainError
-from config.numbers import FOUR_PLACES, format_quantity, from_db
+from config.numbers import FOUR_PLACES, format_money, format_quantity, from_db
 from inventory.models import Part
 from warehouse.choices import DocumentStatus
 from warehouse.models import (
@@ -353,7 +353,7 @@ def dashboard_figures(*, user: Any) -> list[dict[str, Any]]:
     low = parts_below_reorder().count()
     drafts = StockDocument.objects.filter(status=DocumentStatus.DRAFT).count()
     figures: list[dict[str, Any]] = [
-        {"label": "Stock value", "value": f"{value:,.0f}", "url": overview},
+        {"label": "Stock value", "value": format_money(value), "url": overview},
         {
             "label": "Parts at or below reorder point",
             "value": low,

@@ -289,3 +289,11 @@ def test_the_home_page_shows_warehouse_figures(page_client, receive, part, bin_a
 
     assert "Parts at or below reorder point" in html
     assert "Stock value" in html
+
+
+def test_the_home_page_stock_value_names_its_currency(page_client, receive, part, bin_a):
+    receive(part, bin_a, "1000", unit_cost="1.5")
+
+    html = page_client("viewer").get("/").content.decode()
+
+    assert "1,500.00 USD" in html
