@@ -24,6 +24,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from config.errors import DomainError
+
+# format_quantity is also imported from here by warehouse.services (config.numbers is its home).
 from config.numbers import FOUR_PLACES, format_money, format_quantity, from_db
 from inventory.models import Part
 from warehouse.choices import DocumentStatus
