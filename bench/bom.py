@@ -147,8 +147,9 @@ def run(args: argparse.Namespace) -> None:
     from inventory import bom, selectors
     from inventory.models import BomLine, Part
     from inventory.services import bom_revision_bump
-    from warehouse import planning
     from warehouse.models import Location, StockLevel, Warehouse
+    from warehouse.planning.selectors import build_plan
+    from warehouse.selectors import stock_on_hand
 
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
     start = time.perf_counter()
@@ -216,9 +217,9 @@ def run(args: argparse.Namespace) -> None:
         f"in {time.perf_counter() - start:.1f} s"
     )
     root = Part.objects.get(pk=root_id)
-    plan = planning.build_plan(part=root)
+    plan = build_plan(part=root)
     target = plan.buildable + 10
-    report = planning.build_plan(part=root, quantity=target)
+    report = build_plan(part=root, quantity=target)
     print(
         f"Buildable now: {plan.buildable} (limited by {len(plan.limiting)} part(s)); "
         f"shortages for {target}: {len(report.short_lines)} parts, "
@@ -235,17 +236,17 @@ def run(args: argparse.Namespace) -> None:
 
     parts_below = selectors.bom_structure(part_id=root_id).order
     results = {
-        "buildable (end to end)": lambda: planning.build_plan(part=root),
-        "buildable, BOM not cached": cold(lambda: planning.build_plan(part=root)),
-        "buildable, one warehouse": lambda: planning.build_plan(part=root, warehouse=warehouses[0]),
-        f"shortages for {target}": lambda: planning.build_plan(part=root, quantity=target),
-        "shortages, BOM not cached": cold(lambda: planning.build_plan(part=root, quantity=target)),
+        "buildable (end to end)": lambda: build_plan(part=root),
+        "buildable, BOM not cached": cold(lambda: build_plan(part=root)),
+        "buildable, one warehouse": lambda: build_plan(part=root, warehouse=warehouses[0]),
+        f"shortages for {target}": lambda: build_plan(part=root, quantity=target),
+        "shortages, BOM not cached": cold(lambda: build_plan(part=root, quantity=target)),
         "explode ×10": lambda: selectors.explode(part=root, quantity=10),
         "cost roll-up": lambda: selectors.cost_rollup(part=root),
         "  load graph (1 query)": lambda: selectors.bom_graph_below(part_id=root_id),
-        "  load stock (1 query)": lambda: planning.on_hand_of(part_ids=parts_below),
+        "  load stock (1 query)": lambda: stock_on_hand(part_ids=parts_below),
     }
-    stock = planning.on_hand_of(part_ids=parts_below)
+    stock = stock_on_hand(part_ids=parts_below)
     results["  compile + buildable, no DB"] = lambda: bom.buildable(graph, root_id, stock)
     print(f"Median of {args.runs} runs:")
     for label, function in results.items():

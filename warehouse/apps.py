@@ -7,7 +7,7 @@ class WarehouseConfig(AppConfig):
 
     def ready(self) -> None:
         from inventory.stock import register_stock_provider
-        from warehouse.planning import on_hand_by_part
+        from warehouse.selectors import stock_on_hand
 
         # Inventory may not import warehouse; it asks this registry for stock on hand instead.
-        register_stock_provider(on_hand_by_part)
+        register_stock_provider(stock_on_hand)

@@ -1,14 +1,15 @@
-"""Forms of the warehouse pages: a stock document with its lines, and a BUILD from the planner."""
+"""Forms of the warehouse pages: a stock document with its lines, and the warehouse choice field."""
 
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 
+from config.errors import DomainError
 from inventory.models import Part
 from warehouse.choices import DocumentType
 from warehouse.models import Location, StockDocument, Warehouse
-from warehouse.planning import PlanningError, resolve_warehouse
+from warehouse.selectors import resolve_warehouse
 
 
 class LocationChoiceField(forms.ModelChoiceField):
@@ -45,7 +46,7 @@ class WarehouseChoiceField(forms.ModelChoiceField):
             return None
         try:
             return resolve_warehouse(value, queryset=self.queryset)
-        except PlanningError as exc:
+        except DomainError as exc:
             # The errors themselves, not their text: their params must reach the final format.
             raise forms.ValidationError(exc.error_dict["warehouse"])
 
@@ -137,22 +138,12 @@ def line_dicts(formset: Any) -> list[dict[str, Any]]:
     ]
 
 
-class BuildDocumentForm(forms.Form):
-    """Posted by the build planner: a DRAFT BUILD of N assemblies in one warehouse."""
+def __getattr__(name: str) -> Any:
+    # The planner's BUILD form moved to warehouse.planning.forms with its view; warehouse.views
+    # still imports it for its old document_create_build, which no URL routes to any more.
+    # Drop this when that view goes.
+    if name == "BuildDocumentForm":
+        from warehouse.planning.forms import BuildDocumentForm
 
-    part = forms.ModelChoiceField(queryset=Part.objects.filter(is_assembly=True))
-    quantity = forms.IntegerField(min_value=1, help_text="Assemblies are built in whole units.")
-    warehouse = WarehouseChoiceField(queryset=Warehouse.objects.filter(is_active=True))
-    location = forms.ModelChoiceField(
-        queryset=Location.objects.all(),
-        required=False,
-        help_text="Where the built assemblies are put (default: the warehouse's receiving "
-        "location); the components are taken from the bins that hold them.",
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        location, warehouse = data.get("location"), data.get("warehouse")
-        if location and warehouse and location.warehouse_id != warehouse.pk:
-            self.add_error("location", "That location is in another warehouse.")
-        return data
+        return BuildDocumentForm
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

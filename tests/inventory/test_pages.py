@@ -225,9 +225,9 @@ def _receive(part, quantity: str) -> None:
 
 def test_the_warehouse_app_registers_itself_as_the_stock_provider():
     from inventory.stock import on_hand_provider
-    from warehouse.planning import on_hand_by_part
+    from warehouse.selectors import stock_on_hand
 
-    assert on_hand_provider() is on_hand_by_part
+    assert on_hand_provider() is stock_on_hand
 
 
 def test_the_part_page_shows_stock_on_hand_from_the_registered_provider(viewer_client):

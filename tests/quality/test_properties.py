@@ -233,7 +233,7 @@ def test_random_postings_and_cancellations_keep_the_ledger_and_the_balances_righ
 @given(case=random_bom())
 def test_the_planner_on_stored_boms_and_posted_stock_agrees_with_brute_force(case):
     from inventory.models import BomLine
-    from warehouse.planning import build_plan
+    from warehouse.planning.selectors import build_plan
 
     edges, stock = case
     assemblies = {TOP} | {assembly for assembly, _, _, _ in edges}

@@ -306,3 +306,11 @@ def test_stock_values_show_their_currency_and_numbers_their_thousands_separators
     assert '<td class="num">1,918.00 USD</td>' in overview
     assert '<td class="num">12,500.5</td>' in overview
     assert "12500.5" not in overview
+
+
+def test_the_home_page_stock_value_names_its_currency(page_client, receive, part, bin_a):
+    receive(part, bin_a, "1000", unit_cost="1.5")
+
+    html = page_client("viewer").get("/").content.decode()
+
+    assert "1,500.00 USD" in html

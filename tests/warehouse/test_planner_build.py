@@ -197,3 +197,98 @@ def test_the_admin_never_deletes_a_document(storekeeper, bin_a, user_in_role):
     request.user = user_in_role("superuser")
 
     assert not site._registry[StockDocument].has_delete_permission(request, draft)
+
+
+# --------------------------------------------------------------------------- planning across all
+
+
+@pytest.fixture
+def stocked_elsewhere(arm, warehouse, receive):
+    """A server room that sorts first and holds nothing; WH1 holds the stock for 2 arms."""
+    from warehouse.services import warehouse_create
+
+    server_room = warehouse_create(code="DC1", name="Server room")
+    servo, plate = arm.bom_lines.order_by("position")[0].component, arm.bom_lines.last().component
+    shelf = LocationFactory(warehouse=warehouse)
+    receive(servo, shelf, "12")
+    receive(plate, shelf, "2")
+    return server_room
+
+
+def test_planning_across_all_warehouses_preselects_the_warehouse_whose_stock_covers_the_build(
+    arm, warehouse, stocked_elsewhere, client, user_in_role
+):
+    client.force_login(user_in_role("storekeeper"))
+
+    html = client.get(reverse("warehouse:planner"), {"part": arm.pk, "quantity": 2}).content
+    html = html.decode()
+
+    assert f'<option value="{warehouse.pk}" selected>WH1' in html
+    assert f'<option value="{stocked_elsewhere.pk}" selected>' not in html
+    assert "Build in WH1: its stock covers 2 × SO-ARM100-F" in html
+
+
+def test_planning_more_than_any_warehouse_holds_preselects_none_and_asks_for_a_pick(
+    arm, warehouse, stocked_elsewhere, client, user_in_role
+):
+    client.force_login(user_in_role("storekeeper"))
+
+    html = client.get(reverse("warehouse:planner"), {"part": arm.pk, "quantity": 3}).content
+    html = html.decode()
+
+    assert '<option value="" selected>Pick the warehouse to build in…</option>' in html
+    assert "No single warehouse holds the stock for 3 × SO-ARM100-F" in html
+    assert "WH1 2" in html
+
+
+def test_a_build_without_a_warehouse_is_refused_keeping_the_input_and_naming_where_to_build(
+    arm, stocked_elsewhere, client, user_in_role
+):
+    client.force_login(user_in_role("storekeeper"))
+
+    response = client.post(
+        reverse("warehouse:document-create-build"),
+        {"part": arm.pk, "quantity": 2, "scope": "", "warehouse": ""},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert not StockDocument.objects.filter(doc_type=DocumentType.BUILD).exists()
+    assert response.redirect_chain[-1][0].startswith(reverse("warehouse:planner"))
+    assert "Pick the warehouse to build in. Build in WH1: its stock covers 2 × SO-ARM100-F" in html
+    assert f'name="part" value="{arm.pk}"' in html and 'min="1" value="2"' in html
+
+
+def test_a_build_refused_by_the_chosen_warehouse_returns_to_the_same_plan_with_the_pick_kept(
+    arm, stocked_elsewhere, client, user_in_role
+):
+    client.force_login(user_in_role("storekeeper"))
+
+    response = client.post(
+        reverse("warehouse:document-create-build"),
+        {"part": arm.pk, "quantity": 2, "scope": "", "warehouse": stocked_elsewhere.pk},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    query = response.redirect_chain[-1][0]
+    assert not StockDocument.objects.filter(doc_type=DocumentType.BUILD).exists()
+    assert f"part={arm.pk}" in query and "quantity=2" in query and "warehouse=&" in query
+    assert "from DC1: 0 available" in html  # the refusal itself, then where stock is
+    assert "Build in WH1: its stock covers 2 × SO-ARM100-F" in html
+    assert f'<option value="{stocked_elsewhere.pk}" selected>DC1' in html
+
+
+def test_a_build_from_a_plan_across_all_warehouses_in_the_picked_warehouse_makes_the_draft(
+    arm, warehouse, stocked_elsewhere, client, user_in_role
+):
+    client.force_login(user_in_role("storekeeper"))
+
+    response = client.post(
+        reverse("warehouse:document-create-build"),
+        {"part": arm.pk, "quantity": 2, "scope": "", "warehouse": warehouse.pk},
+    )
+
+    document = StockDocument.objects.get(doc_type=DocumentType.BUILD)
+    assert response.status_code == 302 and response["Location"].endswith(f"/{document.pk}/")
+    assert document.status == DocumentStatus.DRAFT and document.build_quantity == 2

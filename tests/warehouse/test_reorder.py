@@ -5,7 +5,12 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import LocationFactory, PartFactory
-from warehouse.selectors import parts_below_reorder, warehouse_summaries
+from warehouse.selectors import (
+    dashboard_figures,
+    part_stock_card,
+    parts_below_reorder,
+    warehouse_summaries,
+)
 from warehouse.services import warehouse_create
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +88,44 @@ def test_stock_rows_are_highlighted_by_the_chosen_warehouses_rule(
     html = client.get("/warehouse/", {"warehouse": other.pk}).content.decode()
 
     assert 'class="low" title="At or below the reorder point in WH2"' in html
+
+
+def test_dashboard_overview_cards_part_card_and_api_filter_count_low_stock_by_one_rule(
+    warehouse, bin_a, bin_b, receive, client_for, user_in_role
+):
+    """Stock where the old rules disagreed: bins at or below the reorder point in a warehouse
+    whose total is above it, and a part low in one warehouse but not company-wide."""
+    second = warehouse_create(code="WH2", name="Second")
+    split = PartFactory(sku="SPLIT", reorder_point=D("5"))
+    receive(split, bin_a, "3")  # each bin of WH1 is below 5, WH1's total 6 is not
+    receive(split, bin_b, "3")
+    receive(split, LocationFactory(warehouse=second), "2")  # low in WH2; company-wide 8
+    short = PartFactory(sku="SHORT", reorder_point=D("5"))
+    receive(short, bin_a, "4")  # low in WH1 and company-wide
+    api = client_for("viewer")
+
+    def api_low_parts(**params):
+        rows = api.get("/api/stock-levels/", {"below_reorder": "true", **params}).json()
+        return {row["part_sku"] for row in rows["results"]}
+
+    cards = {row["warehouse"].code: row["low"] for row in warehouse_summaries()}
+    dashboard = next(
+        figure["value"]
+        for figure in dashboard_figures(user=user_in_role("viewer"))
+        if figure["label"] == "Parts at or below reorder point"
+    )
+
+    assert dashboard == len(api_low_parts()) == 1
+    assert cards["WH1"] == len(api_low_parts(warehouse="WH1")) == 1
+    assert cards["WH2"] == len(api_low_parts(warehouse="WH2")) == 1
+    assert api_low_parts(warehouse="WH1") == {"SHORT"}
+    assert api_low_parts(warehouse="WH2") == {"SPLIT"}
+    assert not part_stock_card(part=split)["below_reorder"]
+    assert part_stock_card(part=short)["below_reorder"]
+
+
+def test_the_part_stock_card_of_an_inactive_part_is_not_flagged_low(warehouse, bin_a, receive):
+    retired = PartFactory(reorder_point=D("5"), is_active=False)
+    receive(retired, bin_a, "1")
+
+    assert not part_stock_card(part=retired)["below_reorder"]

@@ -17,6 +17,6 @@ router.register(
 
 urlpatterns = [
     *router.urls,
-    path("", include("warehouse.api.planning_urls")),
+    path("", include("warehouse.planning.api.urls")),
     path("", include("warehouse.racks.api_urls")),
 ]

@@ -5,12 +5,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from config.numbers import format_quantity
 from inventory.models import Part
-from warehouse import planning
-
-
-def _num(value: Any) -> str:
-    return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+from warehouse.planning.selectors import build_plan, shortage_rows
+from warehouse.selectors import resolve_warehouse
 
 
 class Command(BaseCommand):
@@ -29,10 +27,10 @@ class Command(BaseCommand):
         if part is None:
             raise CommandError(f"No part with SKU {options['sku']}.")
         try:
-            plan = planning.build_plan(
+            plan = build_plan(
                 part=part,
                 quantity=options["quantity"],
-                warehouse=planning.resolve_warehouse(options["warehouse"]),
+                warehouse=resolve_warehouse(options["warehouse"]),
                 include_optional=options["include_optional"],
             )
         except ValidationError as exc:
@@ -46,14 +44,12 @@ class Command(BaseCommand):
             write("Limiting parts (for one more unit):")
             write(f"  {'SKU':<20} {'on hand':>10} {'needed':>10}  name")
             for x in plan.limiting:
-                write(
-                    f"  {x.part.sku:<20} {_num(x.on_hand):>10} {_num(x.required_for_next):>10}"
-                    f"  {x.part.name}"
-                )
+                on_hand, needed = format_quantity(x.on_hand), format_quantity(x.required_for_next)
+                write(f"  {x.part.sku:<20} {on_hand:>10} {needed:>10}  {x.part.name}")
         if plan.report is None:
             return
         write("")
-        rows = planning.shortage_rows(plan)
+        rows = shortage_rows(plan)
         if not rows:
             write(f"Nothing is short for {plan.quantity} units.")
             return
@@ -64,9 +60,12 @@ class Command(BaseCommand):
         )
         for row in rows:
             supplier = row["supplier"].code if row["supplier"] else "-"
+            numbers = " ".join(
+                f"{format_quantity(row[key]):>10}"
+                for key in ("required", "available", "short", "order_quantity")
+            )
             write(
-                f"  {row['part'].sku:<20} {_num(row['required']):>10} {_num(row['available']):>10}"
-                f" {_num(row['short']):>10} {_num(row['order_quantity']):>10}"
+                f"  {row['part'].sku:<20} {numbers}"
                 f" {row['cost']:>10.2f} {row['lead_time_days']:>4}d  {supplier}"
             )
         write(f"Purchase cost: {plan.report.total_cost:.2f} USD")

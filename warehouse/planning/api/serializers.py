@@ -1,19 +1,13 @@
-"""Build planner API: buildable quantity and shortage list of an assembly from stock."""
+"""Build planner API serializers: the query of a plan and the plan it answers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from inventory.api.serializers import PartRefSerializer
-from inventory.models import Part
-from warehouse import planning
+from warehouse.planning.selectors import BuildPlan, build_rows, shortage_rows
 
 
 class PlanQuerySerializer(serializers.Serializer):
@@ -86,75 +80,23 @@ class ShortagesSerializer(BuildableSerializer):
     sub_assemblies = BuildStepSerializer(many=True, help_text="Sub-assemblies netted and built.")
 
 
-def _ref(part: Part) -> dict[str, Any]:
-    return {"id": part.pk, "sku": part.sku, "name": part.name}
-
-
-def plan_payload(plan: planning.BuildPlan) -> dict[str, Any]:
+def plan_data(plan: BuildPlan) -> dict[str, Any]:
+    """A plan as BuildableSerializer / ShortagesSerializer read it (parts render as references)."""
     data: dict[str, Any] = {
-        "part": _ref(plan.part),
+        "part": plan.part,
         "warehouse": plan.warehouse.code if plan.warehouse else None,
         "buildable": plan.buildable,
-        "limiting_parts": [
-            {"part": _ref(x.part), "on_hand": x.on_hand, "required_for_next": x.required_for_next}
-            for x in plan.limiting
-        ],
+        "limiting_parts": plan.limiting,
     }
     if plan.report is not None:
-        parts = plan.parts or {}
         data.update(
             quantity=plan.quantity,
             total_cost=plan.report.total_cost,
             earliest_date=plan.report.earliest_date,
             shortages=[
-                {
-                    **row,
-                    "part": _ref(row["part"]),
-                    "supplier": row["supplier"].code if row["supplier"] else None,
-                }
-                for row in planning.shortage_rows(plan)
+                {**row, "supplier": row["supplier"].code if row["supplier"] else None}
+                for row in shortage_rows(plan)
             ],
-            sub_assemblies=[
-                {
-                    "part": _ref(parts[step.part_id]),
-                    "required": step.required,
-                    "available": step.available,
-                    "to_build": step.to_build,
-                }
-                for step in plan.report.builds
-            ],
+            sub_assemblies=build_rows(plan),
         )
     return data
-
-
-class _PlanView(APIView):
-    # Reads only: the default model permissions ask for inventory.view_part.
-    queryset = Part.objects.all()
-    query_serializer = PlanQuerySerializer
-
-    def plan(self, request: Request, pk: int) -> planning.BuildPlan:
-        part = get_object_or_404(Part, pk=pk)
-        query = self.query_serializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return planning.build_plan(
-            part=part,
-            quantity=query.validated_data.get("quantity"),
-            warehouse=planning.resolve_warehouse(query.validated_data.get("warehouse")),
-            include_optional=query.validated_data["include_optional"],
-        )
-
-
-class BuildableView(_PlanView):
-    @extend_schema(parameters=[PlanQuerySerializer], responses=BuildableSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        """How many units of the assembly the stock allows now, and what limits it."""
-        return Response(BuildableSerializer(plan_payload(self.plan(request, pk))).data)
-
-
-class ShortagesView(_PlanView):
-    query_serializer = ShortageQuerySerializer
-
-    @extend_schema(parameters=[ShortageQuerySerializer], responses=ShortagesSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        """What building `quantity` units lacks, what buying it costs and when it could be in."""
-        return Response(ShortagesSerializer(plan_payload(self.plan(request, pk))).data)

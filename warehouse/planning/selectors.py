@@ -2,124 +2,29 @@
 
 Inventory knows BOMs but not stock; this module is where the two meet (see ARCHITECTURE.md).
 Every plan loads the BOM graph with one recursive query, the stock below the assembly with one
-more, then parts and supplier terms with one each, and computes in memory.
+more (warehouse.selectors.stock_on_hand), then parts and supplier terms with one each, and
+computes in memory.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from config.errors import DomainError
 from inventory import bom
 from inventory.models import Part, SupplierPart
 from inventory.selectors import bom_structure, parts_by_id, supply_options
-from warehouse.models import Location, StockLevel, Warehouse
-
-FOUR_PLACES = Decimal("0.0001")
-
-
-class PlanningError(ValidationError):
-    """A plan that cannot be made (unknown warehouse, part without a BOM, bad quantity)."""
+from warehouse.models import Warehouse
+from warehouse.selectors import stock_on_hand
 
 
-def _decimal(value: Any) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    # SQLite sums NUMERIC columns as floats; stock has four decimal places.
-    return Decimal(str(value)).quantize(FOUR_PLACES)
-
-
-def on_hand_by_part(
-    *, part_ids: list[int] | None = None, warehouse: Warehouse | None = None
-) -> dict[int, Decimal]:
-    """Quantity on hand per part, in one warehouse or the whole company, in one query.
-
-    Also the stock provider for inventory's part detail page: inventory cannot import warehouse,
-    so warehouse registers this function with inventory.stock in WarehouseConfig.ready().
-    """
-    levels = StockLevel.objects.all()
-    if part_ids is not None:
-        levels = levels.filter(part_id__in=part_ids)
-    if warehouse is not None:
-        levels = levels.filter(location__warehouse=warehouse)
-    return {
-        part_id: total
-        for part_id, total in levels.values("part_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("part_id", "total")
-    }
-
-
-def on_hand_of(*, part_ids: list[int], warehouse: Warehouse | None = None) -> dict[int, Decimal]:
-    """Stock of the given parts, in one query with the ids passed as one parameter.
-
-    The parts below an assembly are known from its compiled BOM structure, so no recursive walk
-    is needed. PostgreSQL takes the ids as an array, SQLite as JSON.
-    """
-    stock = connection.ops.quote_name(StockLevel._meta.db_table)
-    locations = connection.ops.quote_name(Location._meta.db_table)
-    # A join on the unnested ids, not "part_id = ANY(...)": PostgreSQL tests ANY by scanning the
-    # whole array for every row, which is slow for a 10,000-part BOM.
-    # The ids travel as one comma-separated string: psycopg's client-side binding quotes a
-    # Python list element by element (~15 ms for 10,000 ids), a string at once.
-    if connection.vendor == "postgresql":
-        ids_sql = "unnest(string_to_array(%s, ',')::bigint[]) AS wanted(id)"
-        ids_param = ",".join(str(int(pk)) for pk in part_ids)
-    else:
-        ids_sql, ids_param = (
-            "(SELECT value AS id FROM json_each(%s)) AS wanted",
-            json.dumps(list(part_ids)),
-        )
-    params: list[Any] = [ids_param]
-    where = ""
-    if warehouse is not None:
-        where = f" WHERE s.location_id IN (SELECT id FROM {locations} WHERE warehouse_id = %s)"
-        params.append(warehouse.pk)
-    sql = (
-        f"SELECT s.part_id, SUM(s.quantity) FROM {stock} s"
-        f" JOIN {ids_sql} ON wanted.id = s.part_id{where} GROUP BY s.part_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":  # numeric arrives as Decimal already
-            return dict(cursor.fetchall())
-        return {part: _decimal(total) for part, total in cursor.fetchall()}
-
-
-def resolve_warehouse(value: Any, queryset: QuerySet | None = None) -> Warehouse | None:
-    """A warehouse from its code (any case) or id; None for blank; PlanningError if unknown.
-
-    The one rule for ?warehouse= in the pages, the API and the commands (forms use it through
-    warehouse.forms.WarehouseChoiceField).
-    """
-    if value in (None, ""):
-        return None
-    if isinstance(value, Warehouse):
-        return value
-    warehouses = Warehouse.objects.all() if queryset is None else queryset
-    text = str(value).strip()
-    if "\x00" in text:  # as Django's own text fields say it (PostgreSQL refuses NUL in text)
-        raise PlanningError({"warehouse": "Null characters are not allowed."})
-    found = warehouses.filter(code__iexact=text).first()
-    if found is None and text.isascii() and text.isdecimal():  # "²" is a digit, not a number
-        found = warehouses.filter(pk=int(text)).first()
-    if found is None:
-        # The user's text goes in as a parameter: forms and filters %-format error messages.
-        unknown = ValidationError(
-            "Unknown warehouse %(value)s: give its code (e.g. WH1) or id.",
-            code="unknown_warehouse",
-            params={"value": repr(text)},
-        )
-        raise PlanningError({"warehouse": unknown})
-    return found
+class PlanningError(DomainError):
+    """A plan that cannot be made (part without a BOM, bad quantity, no warehouse to build in)."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +70,7 @@ def build_plan(
         structure = bom_structure(part_id=part.pk, include_optional=include_optional)
         if not structure.has_lines:
             raise PlanningError({"part": f"{part.sku} has no BOM lines to build from."})
-        stock = on_hand_of(part_ids=structure.order, warehouse=warehouse)
+        stock = stock_on_hand(part_ids=structure.order, warehouse=warehouse)
         netting = bom.Netting(
             None, part.pk, stock, include_optional=include_optional, structure=structure
         )
@@ -255,3 +160,67 @@ def build_rows(plan: BuildPlan) -> list[dict[str, Any]]:
         }
         for step in plan.report.builds
     ]
+
+
+# --------------------------------------------------------------------------- where to build
+
+
+@dataclass(frozen=True)
+class WarehouseBuildable:
+    warehouse: Warehouse
+    buildable: int
+
+
+def buildable_by_warehouse(*, part: Part) -> list[WarehouseBuildable]:
+    """Per active warehouse, how many units its own stock allows; most first, then by code.
+
+    A BUILD document takes its components from one warehouse and never its optional lines, so
+    this is what decides where a build planned across all warehouses can be made. One stock
+    query per warehouse (a company has a handful); the compiled BOM is shared.
+    """
+    rows = []
+    try:
+        structure = bom_structure(part_id=part.pk, include_optional=False)
+        if not structure.has_lines:
+            return []
+        for warehouse in Warehouse.objects.filter(is_active=True).order_by("code"):
+            stock = stock_on_hand(part_ids=structure.order, warehouse=warehouse)
+            netting = bom.Netting(None, part.pk, stock, structure=structure)
+            rows.append(WarehouseBuildable(warehouse, netting.buildable().quantity))
+    except bom.BomError:  # no BOM to build from: the BUILD itself says so
+        return []
+    return sorted(rows, key=lambda row: -row.buildable)
+
+
+@dataclass(frozen=True)
+class BuildChoice:
+    """The planner's BUILD form across all warehouses: the options, the one chosen, the advice."""
+
+    options: list[WarehouseBuildable]
+    selected: Warehouse | None
+    advice: str
+
+
+def build_choice(*, part: Part, quantity: int, chosen: Warehouse | None = None) -> BuildChoice:
+    """Which warehouse a BUILD of ``quantity`` × ``part`` should come from, and what to say.
+
+    The user's earlier pick wins; otherwise the warehouse whose stock covers the quantity
+    (most buildable first); otherwise none is preselected and the advice asks for a pick.
+    """
+    options = buildable_by_warehouse(part=part)
+    able = [row for row in options if row.buildable >= quantity]
+    listed = ", ".join(f"{row.warehouse.code} {row.buildable}" for row in options) or "none"
+    if able:
+        where = " or ".join(row.warehouse.code for row in able)
+        their = "its" if len(able) == 1 else "their"
+        advice = (
+            f"Build in {where}: {their} stock covers {quantity} × {part.sku} "
+            f"(buildable per warehouse: {listed})."
+        )
+    else:
+        advice = (
+            f"No single warehouse holds the stock for {quantity} × {part.sku} (buildable per "
+            f"warehouse: {listed}): pick the warehouse to build in, or plan fewer."
+        )
+    selected = chosen or (able[0].warehouse if able else None)
+    return BuildChoice(options=options, selected=selected, advice=advice)
