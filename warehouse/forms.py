@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from inventory.models import Part
+from warehouse import services
 from warehouse.choices import DocumentType
 from warehouse.models import Location, StockDocument, Warehouse
 from warehouse.planning import PlanningError, resolve_warehouse
@@ -55,6 +56,8 @@ def _locations() -> Any:
 
 
 class StockDocumentForm(forms.ModelForm):
+    """The header of a draft; ``save_with_lines`` writes it with its lines through the services."""
+
     source_location = LocationChoiceField(
         queryset=_locations(),
         required=False,
@@ -74,19 +77,12 @@ class StockDocumentForm(forms.ModelForm):
 
     class Meta:
         model = StockDocument
-        fields = [
-            "doc_type",
-            "source_location",
-            "destination_location",
-            "build_part",
-            "build_quantity",
-            "partner",
-            "external_reference",
-            "note",
-        ]
+        fields = StockDocument.HEADER_FIELDS
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, doc_type: str | None = None, **kwargs: Any) -> None:
+        if doc_type in DocumentType.values:
+            kwargs["initial"] = {"doc_type": doc_type, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["doc_type"].disabled = True
@@ -103,6 +99,14 @@ class StockDocumentForm(forms.ModelForm):
             if not data.get("source_location"):
                 self.add_error("source_location", "Say where the components come from.")
         return data
+
+    def save_with_lines(self, *, user: Any, lines: list[dict[str, Any]]) -> StockDocument:
+        """Create the draft, or change the one being edited; raises the services' refusals."""
+        header = {name: self.cleaned_data.get(name) for name in StockDocument.HEADER_FIELDS}
+        doc_type = header.pop("doc_type")
+        if self.instance.pk:
+            return services.document_update(document=self.instance, lines=lines, **header)
+        return services.document_create(doc_type=doc_type, user=user, lines=lines, **header)
 
 
 class DocumentLineForm(forms.Form):
@@ -125,7 +129,27 @@ class DocumentLineForm(forms.Form):
             self.fields[name].queryset = _locations()
 
 
-DocumentLineFormSet = forms.formset_factory(DocumentLineForm, extra=4, can_delete=True)
+class BaseDocumentLineFormSet(forms.BaseFormSet):
+    """The lines of a draft; an unbound one for an existing draft starts with its lines."""
+
+    def __init__(self, data: Any = None, *args: Any, document: Any = None, **kwargs: Any) -> None:
+        if data is None and document is not None:
+            kwargs["initial"] = [
+                {
+                    "part": line.part_id,
+                    "quantity": line.quantity,
+                    "from_location": line.from_location_id,
+                    "to_location": line.to_location_id,
+                    "unit_cost": line.unit_cost,
+                }
+                for line in document.lines.order_by("position", "id")
+            ]
+        super().__init__(data, *args, **kwargs)
+
+
+DocumentLineFormSet = forms.formset_factory(
+    DocumentLineForm, formset=BaseDocumentLineFormSet, extra=4, can_delete=True
+)
 
 
 def line_dicts(formset: Any) -> list[dict[str, Any]]:
@@ -156,3 +180,18 @@ class BuildDocumentForm(forms.Form):
         if location and warehouse and location.warehouse_id != warehouse.pk:
             self.add_error("location", "That location is in another warehouse.")
         return data
+
+    def save(self, *, user: Any) -> StockDocument:
+        """The draft BUILD: components from whichever bins of the warehouse hold them, the
+        assemblies to the chosen location or the warehouse's receiving location."""
+        data = self.cleaned_data
+        return services.document_create(
+            doc_type=DocumentType.BUILD,
+            user=user,
+            lines=[],
+            build_part=data["part"],
+            build_quantity=data["quantity"],
+            source_warehouse=data["warehouse"],
+            destination_location=data["location"],
+            note="Created from the build planner.",
+        )

@@ -16,6 +16,7 @@ from warehouse.services.documents import (
     document_save,
     document_update,
     document_update_lines,
+    draft_check,
     lock_draft,
 )
 from warehouse.services.errors import (
@@ -60,6 +61,7 @@ __all__ = [
     "document_save",
     "document_update",
     "document_update_lines",
+    "draft_check",
     "location_create",
     "lock_draft",
     "stock_import_csv",

@@ -431,17 +431,20 @@ def stamp(document: StockDocument, status: str, user: Any, event: str) -> None:
     document.save(update_fields=["status", f"{event}_by", f"{event}_at"])
 
 
-def lock_draft(document: StockDocument, action: str) -> StockDocument:
-    """Lock the document's row and return it as stored; refused unless it is a draft.
-
-    The one check of "only drafts change", for pages, API, admin and posting alike.
-    """
-    locked = StockDocument.objects.select_for_update().get(pk=document.pk)
-    if locked.status != DocumentStatus.DRAFT:
+def draft_check(document: StockDocument, action: str) -> None:
+    """The one check of "only drafts change", for pages, API, admin and posting alike:
+    DocumentStateError (409) saying why ``action`` ("edited", "posted") cannot be done."""
+    if not document.is_editable:
         raise DocumentStateError(
-            f"{locked.number} is {locked.get_status_display().lower()} and read-only; "
+            f"{document.number} is {document.get_status_display().lower()} and read-only; "
             f"only drafts can be {action}."
         )
+
+
+def lock_draft(document: StockDocument, action: str) -> StockDocument:
+    """Lock the document's row and return it as stored, if it is still a draft."""
+    locked = StockDocument.objects.select_for_update().get(pk=document.pk)
+    draft_check(locked, action)
     return locked
 
 
