@@ -346,10 +346,9 @@ def document_create_once(
     """``document_create``, saying whether the document was created (False: the
     ``idempotency_key`` was used before and its document is returned unchanged)."""
     idempotency_key = idempotency_key or None
-    if idempotency_key:
-        existing = StockDocument.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
+    existing = _document_with_key(idempotency_key)
+    if existing is not None:
+        return existing, False
     document = StockDocument(
         doc_type=doc_type,
         source_warehouse=source_warehouse,
@@ -362,14 +361,16 @@ def document_create_once(
             return document_save(document=document, lines=checked, user=user), True
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its document.
-        existing = (
-            StockDocument.objects.filter(idempotency_key=idempotency_key).first()
-            if idempotency_key
-            else None
-        )
+        existing = _document_with_key(idempotency_key)
         if existing is None:
             raise
         return existing, False
+
+
+def _document_with_key(idempotency_key: str | None) -> StockDocument | None:
+    if not idempotency_key:
+        return None
+    return StockDocument.objects.filter(idempotency_key=idempotency_key).first()
 
 
 def document_create(
