@@ -196,7 +196,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(StockDocument, pk=pk)
     try:
-        services.draft_check(document, "edited")
+        services.draft_check(document=document, action="edited")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("warehouse:document-detail", pk=pk)

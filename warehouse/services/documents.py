@@ -4,7 +4,7 @@ update and discard.
 Every way of writing a draft (pages, API, admin, planner, import) goes through
 ``document_check`` (the lines a document of its type needs, checked and completed from the
 header) and ``document_save`` (the one write); ``document_create`` and ``document_update`` are
-the two together. Only drafts change: ``lock_draft`` is the one check of that rule.
+the two together. Only drafts change: ``draft_check`` is the one check of that rule.
 """
 
 from collections.abc import Iterable
@@ -274,7 +274,8 @@ def _warehouse_of(locations: Iterable[Location | None]) -> Warehouse | None:
 
 def document_check(*, document: StockDocument, lines: list[dict[str, Any]]) -> list[DraftLine]:
     """The checked lines of a draft with this header (a BUILD's from its bill of materials,
-    ``lines`` ignored), completing the header from them; raises StockError. Writes nothing."""
+    ``lines`` ignored), completing the header from them; raises StockError. Writes no
+    document (a warehouse without a receiving location gets its one, as everywhere)."""
     if document.doc_type not in DocumentType.values:
         raise StockError(f"Unknown document type '{document.doc_type}'.")
     if document.doc_type == DocumentType.BUILD:
@@ -313,7 +314,7 @@ def document_save(
             doc_type=document.doc_type, year=timezone.now().year
         )
     else:
-        lock_draft(document, "edited")
+        lock_draft(document=document, action="edited")
     document.save()
     if lines is not None:
         document.lines.all().delete()
@@ -432,7 +433,7 @@ def stamp(document: StockDocument, status: str, user: Any, event: str) -> None:
     document.save(update_fields=["status", f"{event}_by", f"{event}_at"])
 
 
-def draft_check(document: StockDocument, action: str) -> None:
+def draft_check(*, document: StockDocument, action: str) -> None:
     """The one check of "only drafts change", for pages, API, admin and posting alike:
     DocumentStateError (409) saying why ``action`` ("edited", "posted") cannot be done."""
     if not document.is_editable:
@@ -442,10 +443,10 @@ def draft_check(document: StockDocument, action: str) -> None:
         )
 
 
-def lock_draft(document: StockDocument, action: str) -> StockDocument:
+def lock_draft(*, document: StockDocument, action: str) -> StockDocument:
     """Lock the document's row and return it as stored, if it is still a draft."""
     locked = StockDocument.objects.select_for_update().get(pk=document.pk)
-    draft_check(locked, action)
+    draft_check(document=locked, action=action)
     return locked
 
 
@@ -461,7 +462,7 @@ def document_update(
     A BUILD's lines are taken again from the bill of materials when its assembly, quantity
     or source changes (or ``lines`` is given: what it holds is ignored).
     """
-    locked = lock_draft(document, "edited")
+    locked = lock_draft(document=document, action="edited")
     for name, value in _header(fields).items():
         setattr(locked, name, value)
     refresh = lines is not None
@@ -483,6 +484,6 @@ def document_discard(*, document: StockDocument, user: Any) -> StockDocument:
     Documents are never deleted, so every number of a yearly series stays accounted for;
     a draft moved no stock, so there is nothing to reverse.
     """
-    locked = lock_draft(document, "discarded")
+    locked = lock_draft(document=document, action="discarded")
     stamp(locked, DocumentStatus.CANCELLED, user, "cancelled")
     return locked

@@ -540,7 +540,7 @@ def _record_failure(document: StockDocument, action: str, exc: StockError) -> No
 def document_post(*, document: StockDocument, user: Any) -> StockDocument:
     """Post a draft: all its movements or none. Raises InsufficientStockError (409) on shortage."""
     try:
-        locked = lock_draft(document, "posted")
+        locked = lock_draft(document=document, action="posted")
         lines = _document_lines(locked)
         changes = _changes_for(locked, lines)
         moves = _apply(document=locked, user=user, changes=changes, refusal=_post_refusal(locked))
