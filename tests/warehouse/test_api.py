@@ -412,3 +412,17 @@ def test_a_document_number_sent_by_a_client_is_refused(storekeeper_client, part,
 
     assert response.status_code == 400
     assert response.json() == {"number": ["This field is read-only."]}
+
+
+def test_a_posted_document_answers_409_even_to_a_body_that_would_not_validate(
+    storekeeper_client, receive, part, bin_a
+):
+    receive(part, bin_a, "10")
+    document = create_issue(storekeeper_client, part, bin_a)
+    url = f"/api/documents/{document['id']}/"
+    storekeeper_client.post(f"{url}post/")
+
+    response = storekeeper_client.put(url, {"lines": "not a list"}, format="json")
+
+    assert response.status_code == 409
+    assert "only drafts can be edited" in response.json()["detail"]

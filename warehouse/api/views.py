@@ -201,6 +201,8 @@ class StockDocumentViewSet(
         "documents are read-only: 409.",
     )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A posted document answers 409 whatever the body (the service checks again, locked).
+        services.draft_check(document=self.get_object(), action="edited")
         return super().update(request, *args, **kwargs)
 
     @extend_schema(
@@ -208,7 +210,8 @@ class StockDocumentViewSet(
         description="Change part of a DRAFT. Posted and cancelled documents are read-only: 409.",
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().partial_update(request, *args, **kwargs)
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
 
     @extend_schema(
         responses={204: None, 409: CONFLICT},
