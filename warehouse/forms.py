@@ -7,6 +7,7 @@ from django import forms
 
 from config.errors import DomainError
 from inventory.models import Part
+from warehouse import services
 from warehouse.choices import DocumentType
 from warehouse.models import Location, StockDocument, Warehouse
 from warehouse.selectors import resolve_warehouse
@@ -56,6 +57,8 @@ def _locations() -> Any:
 
 
 class StockDocumentForm(forms.ModelForm):
+    """The header of a draft; ``save_with_lines`` writes it with its lines through the services."""
+
     source_location = LocationChoiceField(
         queryset=_locations(),
         required=False,
@@ -75,19 +78,12 @@ class StockDocumentForm(forms.ModelForm):
 
     class Meta:
         model = StockDocument
-        fields = [
-            "doc_type",
-            "source_location",
-            "destination_location",
-            "build_part",
-            "build_quantity",
-            "partner",
-            "external_reference",
-            "note",
-        ]
+        fields = StockDocument.HEADER_FIELDS
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, doc_type: str | None = None, **kwargs: Any) -> None:
+        if doc_type in DocumentType.values:
+            kwargs["initial"] = {"doc_type": doc_type, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["doc_type"].disabled = True
@@ -104,6 +100,14 @@ class StockDocumentForm(forms.ModelForm):
             if not data.get("source_location"):
                 self.add_error("source_location", "Say where the components come from.")
         return data
+
+    def save_with_lines(self, *, user: Any, lines: list[dict[str, Any]]) -> StockDocument:
+        """Create the draft, or change the one being edited; raises the services' refusals."""
+        header = {name: self.cleaned_data.get(name) for name in StockDocument.HEADER_FIELDS}
+        doc_type = header.pop("doc_type")
+        if self.instance.pk:
+            return services.document_update(document=self.instance, lines=lines, **header)
+        return services.document_create(doc_type=doc_type, user=user, lines=lines, **header)
 
 
 class DocumentLineForm(forms.Form):
@@ -126,7 +130,27 @@ class DocumentLineForm(forms.Form):
             self.fields[name].queryset = _locations()
 
 
-DocumentLineFormSet = forms.formset_factory(DocumentLineForm, extra=4, can_delete=True)
+class BaseDocumentLineFormSet(forms.BaseFormSet):
+    """The lines of a draft; an unbound one for an existing draft starts with its lines."""
+
+    def __init__(self, data: Any = None, *args: Any, document: Any = None, **kwargs: Any) -> None:
+        if data is None and document is not None:
+            kwargs["initial"] = [
+                {
+                    "part": line.part_id,
+                    "quantity": line.quantity,
+                    "from_location": line.from_location_id,
+                    "to_location": line.to_location_id,
+                    "unit_cost": line.unit_cost,
+                }
+                for line in document.lines.order_by("position", "id")
+            ]
+        super().__init__(data, *args, **kwargs)
+
+
+DocumentLineFormSet = forms.formset_factory(
+    DocumentLineForm, formset=BaseDocumentLineFormSet, extra=4, can_delete=True
+)
 
 
 def line_dicts(formset: Any) -> list[dict[str, Any]]:
@@ -136,14 +160,3 @@ def line_dicts(formset: Any) -> list[dict[str, Any]]:
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
-
-
-def __getattr__(name: str) -> Any:
-    # The planner's BUILD form moved to warehouse.planning.forms with its view; warehouse.views
-    # still imports it for its old document_create_build, which no URL routes to any more.
-    # Drop this when that view goes.
-    if name == "BuildDocumentForm":
-        from warehouse.planning.forms import BuildDocumentForm
-
-        return BuildDocumentForm
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

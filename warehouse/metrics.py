@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Iterator
 
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -28,19 +28,13 @@ DOCUMENTS_CANCELLED = Counter(
     "Posted stock documents cancelled, by document type.",
     ["doc_type"],
 )
-# Set by the process that ran the verification (the Celery worker, which serves no /metrics).
-# What /metrics exports under this name comes from the database instead (the collector below);
-# this in-process value is left out of the export there.
-STOCK_VERIFY_MISMATCHES = Gauge(
-    "partline_stock_verify_mismatches",
-    "Stock levels that differ from the ledger at the last verification.",
-)
 
 
 class StockVerificationCollector(Collector):
     """The latest StockVerification row, read from the database at every scrape.
 
-    Whichever process ran the verification, every web process exports the same figures. No
+    Whichever process ran the verification (the Celery worker, which serves no /metrics), every
+    web process exports the same figures: no process keeps its own copy of them. No
     verification yet, or a database that does not answer: nothing is exported (an absent
     series, which alerting rules can tell apart from "0 mismatches").
     """

@@ -23,12 +23,6 @@ from config.api.throttling import throttles_checked
 from config.errors import DomainError, validation_error_detail
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state."
-    default_code = "conflict"
-
-
 def throttle_refused_caller(exc: Exception, context: dict[str, Any]) -> Exception:
     """A 401 counts against the rate limit; over it, the answer is the 429 instead."""
     if not isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):

@@ -4,36 +4,21 @@ django-prometheus's own view exports the process registry, or, with PROMETHEUS_M
 set, a registry it builds per scrape from the workers' files, so a collector registered globally
 would be missing in exactly the production case. This view builds the registry per scrape
 itself: the metrics of the processes, plus the collectors listed in METRICS_COLLECTORS, which
-read what other processes (the Celery worker) wrote to the database. A metric a collector
-exports is dropped from the processes' part, so no series appears twice.
+read what other processes (the Celery worker) wrote to the database. A figure a collector
+exports is never also kept in a process (no series appears twice).
 """
 
 import os
-from collections.abc import Iterable, Iterator
 from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils.module_loading import import_string
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
-from prometheus_client.core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from config.ops.access import client_ip_allowed, ops_token_valid
-
-
-class _Without(Collector):
-    """Another collector's metrics, except those under the given names."""
-
-    def __init__(self, source: Collector, names: Iterable[str]) -> None:
-        self.source = source
-        self.names = frozenset(names)
-
-    def collect(self) -> Iterator[Metric]:
-        for metric in self.source.collect():
-            if metric.name not in self.names:
-                yield metric
 
 
 @cache
@@ -43,13 +28,12 @@ def database_collectors() -> tuple[Collector, ...]:
 
 def scrape_registry() -> CollectorRegistry:
     collectors = database_collectors()
-    owned = {metric.name for collector in collectors for metric in collector.describe()}
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         processes: Collector = MultiProcessCollector(None)
     else:
         processes = REGISTRY
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_Without(processes, owned))
+    registry.register(processes)
     for collector in collectors:
         registry.register(collector)
     return registry

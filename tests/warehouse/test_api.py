@@ -4,7 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import LocationFactory, PartFactory, WarehouseFactory
+from tests.factories import (
+    AssemblyFactory,
+    BomLineFactory,
+    LocationFactory,
+    PartFactory,
+    WarehouseFactory,
+)
 from warehouse.choices import DocumentStatus
 from warehouse.models import IdempotencyRecord, Location, StockDocument, StockLevel, StockMove
 
@@ -130,6 +136,9 @@ def test_the_same_idempotency_key_for_another_request_answers_422(
     )
 
     assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "This Idempotency-Key was already used for a different request."
+    )
     assert StockDocument.objects.get(pk=second["id"]).status == DocumentStatus.DRAFT
     assert IdempotencyRecord.objects.count() == 1
 
@@ -332,3 +341,88 @@ def test_the_stock_level_list_takes_a_constant_number_of_queries(
         response = viewer.get("/api/stock-levels/")
 
     assert response.json()["count"] == 11
+
+
+def test_posting_a_build_short_of_a_sub_assembly_says_to_build_it_first(
+    storekeeper_client, receive, part, bin_a
+):
+    leader = AssemblyFactory(sku="SO-ARM100-L")
+    BomLineFactory(assembly=leader, component=part, quantity=Decimal("6"))
+    kit = AssemblyFactory(sku="SO-ARM100-KIT")
+    BomLineFactory(assembly=kit, component=leader, quantity=Decimal("1"))
+    created = storekeeper_client.post(
+        "/api/documents/",
+        {
+            "doc_type": "BUILD",
+            "build_part": kit.pk,
+            "build_quantity": "1",
+            "source_location": bin_a.pk,
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+
+    response = storekeeper_client.post(f"/api/documents/{created.json()['id']}/post/")
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "Cannot consume 1 × SO-ARM100-L from WH1/A-01: 0 available. "
+        "SO-ARM100-L is a sub-assembly: build it first."
+    )
+    assert response.json()["shortages"] == [
+        {"part": "SO-ARM100-L", "location": "WH1/A-01", "requested": "1", "available": "0"}
+    ]
+
+
+def test_a_location_sent_as_default_receiving_is_refused_naming_the_read_only_field(
+    manager_client, warehouse
+):
+    response = manager_client.post(
+        "/api/locations/",
+        {"warehouse": warehouse.pk, "code": "R-2", "kind": "bin", "is_default_receiving": True},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"is_default_receiving": ["This field is read-only."]}
+    assert not Location.objects.filter(code="R-2").exists()
+
+
+def test_a_location_sent_back_as_it_was_read_is_accepted(manager_client, bin_a):
+    url = f"/api/locations/{bin_a.pk}/"
+    body = {**manager_client.get(url).json(), "name": "Aisle A, first bin"}
+
+    response = manager_client.put(url, body, format="json")
+
+    assert response.status_code == 200, response.content
+    bin_a.refresh_from_db()
+    assert bin_a.name == "Aisle A, first bin" and not bin_a.is_default_receiving
+
+
+def test_a_document_number_sent_by_a_client_is_refused(storekeeper_client, part, bin_a):
+    response = storekeeper_client.post(
+        "/api/documents/",
+        {
+            "doc_type": "RECEIPT",
+            "number": "REC-1999-00001",
+            "lines": [{"part": part.pk, "quantity": "1", "to_location": bin_a.pk}],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"number": ["This field is read-only."]}
+
+
+def test_a_posted_document_answers_409_even_to_a_body_that_would_not_validate(
+    storekeeper_client, receive, part, bin_a
+):
+    receive(part, bin_a, "10")
+    document = create_issue(storekeeper_client, part, bin_a)
+    url = f"/api/documents/{document['id']}/"
+    storekeeper_client.post(f"{url}post/")
+
+    response = storekeeper_client.put(url, {"lines": "not a list"}, format="json")
+
+    assert response.status_code == 409
+    assert "only drafts can be edited" in response.json()["detail"]

@@ -10,11 +10,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from warehouse import services
 from warehouse.choices import DocumentType
-from warehouse.forms import StockDocumentForm
 from warehouse.models import (
     DocumentLine,
     DocumentSequence,
@@ -83,10 +83,43 @@ class LocationAdmin(admin.ModelAdmin):
     )
 
 
+LINE_FIELDS = ("part", "quantity", "from_location", "to_location", "unit_cost")
+
+
+class DocumentLineFormSet(BaseInlineFormSet):
+    """The inline's lines, checked by the services together with the header being saved.
+
+    ``checked`` holds the lines as ``services.document_check`` completed them (a BUILD's from
+    its bill of materials, whatever was typed); the admin writes them with
+    ``services.document_save``, never row by row.
+    """
+
+    checked: list[services.DraftLine] | None = None
+
+    def clean(self) -> None:
+        super().clean()
+        document = self.instance
+        if any(self.errors) or document.doc_type not in DocumentType.values:
+            return  # the header or a line has field errors: they are shown first
+        rows = sorted(
+            (form.cleaned_data for form in self.forms if self._kept(form)),
+            key=lambda row: row.get("position") or 0,
+        )
+        lines = [{name: row.get(name) for name in LINE_FIELDS} for row in rows]
+        try:
+            self.checked = services.document_check(document=document, lines=lines)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+
+    def _kept(self, form: Any) -> bool:
+        return bool(form.cleaned_data) and not self._should_delete_form(form)
+
+
 class DocumentLineInline(admin.TabularInline):
     model = DocumentLine
+    formset = DocumentLineFormSet
     extra = 1
-    fields = ("position", "part", "quantity", "from_location", "to_location", "unit_cost")
+    fields = ("position", *LINE_FIELDS)
     autocomplete_fields = ("part",)
 
     def _editable(self, obj: StockDocument | None) -> bool:
@@ -107,23 +140,8 @@ class DocumentLineInline(admin.TabularInline):
 class StockDocumentAdminForm(forms.ModelForm):
     class Meta:
         model = StockDocument
-        # The page form's header fields plus the key; the admin narrows them to its `fields`.
-        fields = (*StockDocumentForm.Meta.fields, "idempotency_key")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        doc_type = data.get("doc_type") or getattr(self.instance, "doc_type", None)
-        if doc_type == DocumentType.BUILD:
-            try:
-                services.build_lines_check(
-                    build_part=data.get("build_part"),
-                    build_quantity=data.get("build_quantity"),
-                    source_location=data.get("source_location"),
-                    destination_location=data.get("destination_location"),
-                )
-            except ValidationError as exc:
-                raise ValidationError(exc.messages) from None
-        return data
+        # The header fields plus the key; the admin narrows them to its `fields`.
+        fields = (*StockDocument.HEADER_FIELDS, "idempotency_key")
 
 
 @admin.register(StockDocument)
@@ -155,15 +173,8 @@ class StockDocumentAdmin(admin.ModelAdmin):
     actions = ["post_selected", "cancel_selected", "discard_selected"]
     fields = (
         "number",
-        "doc_type",
         "status",
-        "source_location",
-        "destination_location",
-        "build_part",
-        "build_quantity",
-        "partner",
-        "external_reference",
-        "note",
+        *StockDocument.HEADER_FIELDS,
         "idempotency_key",
         "created_by",
         "created_at",
@@ -199,21 +210,15 @@ class StockDocumentAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: StockDocument, form: Any, change: bool) -> None:
-        if not change:
-            obj.number = services.document_number_take(doc_type=obj.doc_type)
-            obj.created_by = request.user
-        obj.source_warehouse = obj.source_location.warehouse if obj.source_location else None
-        obj.destination_warehouse = (
-            obj.destination_location.warehouse if obj.destination_location else None
-        )
-        super().save_model(request, obj, form, change)
+        """Nothing here: the header is written with its lines by save_related."""
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        document = form.instance
-        if document.doc_type == DocumentType.BUILD and document.is_editable:
-            # Lines typed into the inline (when adding) are replaced by N × the BOM.
-            services.document_update(document=document, lines=[])
+        # The document and its lines are written by the services, as the lines formset
+        # checked them (numbering, header warehouses, a BUILD's lines from its BOM).
+        (lines,) = (formset for formset in formsets if isinstance(formset, DocumentLineFormSet))
+        services.document_save(document=form.instance, lines=lines.checked, user=request.user)
+        for formset in formsets:  # what the change message reads after a formset's save()
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def _each(self, request: HttpRequest, queryset: QuerySet, operation: Any, done: str) -> None:
         count = 0

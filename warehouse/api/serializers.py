@@ -4,12 +4,10 @@ import copy
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from inventory.models import Part
 from warehouse import services
-from warehouse.choices import DocumentType
 from warehouse.models import (
     DocumentLine,
     Location,
@@ -24,13 +22,37 @@ def _help(**texts: str) -> dict[str, dict[str, str]]:
     return {name: {"help_text": text} for name, text in texts.items()}
 
 
-def _raise_as_drf(exc: DjangoValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        raise serializers.ValidationError(exc.message_dict)
-    raise serializers.ValidationError({"detail": exc.messages})
+class RefuseReadOnlyFieldsMixin:
+    """A read-only field sent by a client is refused with 400 naming it, not silently ignored.
+
+    Sending back what a GET answered stays possible: the ``id`` and, when changing an object,
+    read-only values equal to the stored ones are accepted (and, being read-only, ignored).
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            refused = {
+                name: ["This field is read-only."]
+                for name in self._read_only_names() & set(data.keys())
+                if not self._is_stored_value(name, data[name])
+            }
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)
+
+    def _read_only_names(self) -> set[str]:
+        return {name for name, field in self.fields.items() if field.read_only} - {"id"}
+
+    def _is_stored_value(self, name: str, value: Any) -> bool:
+        if self.instance is None or isinstance(self.instance, list):
+            return False
+        field = self.fields[name]
+        attribute = field.get_attribute(self.instance)
+        stored = None if attribute is None else field.to_representation(attribute)
+        return stored == value or (stored is not None and str(stored) == str(value))
 
 
-class WarehouseSerializer(serializers.ModelSerializer):
+class WarehouseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Warehouse
         fields = ["id", "code", "name", "address", "is_active", "created_at"]
@@ -44,21 +66,18 @@ class WarehouseSerializer(serializers.ModelSerializer):
         )
 
     def create(self, validated_data: dict[str, Any]) -> Warehouse:
-        try:
-            warehouse = services.warehouse_create(
-                code=validated_data["code"],
-                name=validated_data["name"],
-                address=validated_data.get("address", ""),
-            )
-        except DjangoValidationError as exc:
-            _raise_as_drf(exc)
+        warehouse = services.warehouse_create(
+            code=validated_data["code"],
+            name=validated_data["name"],
+            address=validated_data.get("address", ""),
+        )
         if validated_data.get("is_active") is False:
             warehouse.is_active = False
             warehouse.save(update_fields=["is_active"])
         return warehouse
 
 
-class LocationSerializer(serializers.ModelSerializer):
+class LocationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     full_code = serializers.SerializerMethodField(help_text="Warehouse code / location code.")
 
     class Meta:
@@ -106,10 +125,7 @@ class LocationSerializer(serializers.ModelSerializer):
         candidate = copy.copy(self.instance) if self.instance is not None else Location()
         for name, value in attrs.items():
             setattr(candidate, name, value)
-        try:
-            candidate.full_clean(validate_unique=True)
-        except DjangoValidationError as exc:
-            _raise_as_drf(exc)
+        candidate.full_clean(validate_unique=True)
         return attrs
 
 
@@ -193,7 +209,7 @@ class StockMoveSerializer(serializers.ModelSerializer):
         )
 
 
-class DocumentLineSerializer(serializers.ModelSerializer):
+class DocumentLineSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all(), help_text="Part id.")
     from_location = serializers.PrimaryKeyRelatedField(
         queryset=Location.objects.all(),
@@ -247,7 +263,7 @@ class UserNameField(serializers.SlugRelatedField):
         super().__init__(slug_field="username", read_only=True, allow_null=True, **kwargs)
 
 
-class StockDocumentSerializer(serializers.ModelSerializer):
+class StockDocumentSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     lines = DocumentLineSerializer(
         many=True,
         required=False,
@@ -289,17 +305,10 @@ class StockDocumentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "number",
-            "doc_type",
             "status",
             "source_warehouse",
-            "source_location",
             "destination_warehouse",
-            "destination_location",
-            "build_part",
-            "build_quantity",
-            "partner",
-            "external_reference",
-            "note",
+            *StockDocument.HEADER_FIELDS,
             "idempotency_key",
             "created_by",
             "created_at",
@@ -320,6 +329,8 @@ class StockDocumentSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = _help(
             id="Database id.",
+            idempotency_key="Optional client key: creating again with the same key returns the "
+            "first document (200) instead of a new one.",
             number="Number from the per-type yearly series, e.g. REC-2026-00042.",
             doc_type="RECEIPT, ISSUE, TRANSFER, ADJUSTMENT (a count) or BUILD; fixed once created.",
             status="DRAFT (editable), POSTED (read-only) or CANCELLED.",
@@ -328,12 +339,14 @@ class StockDocumentSerializer(serializers.ModelSerializer):
             partner="Supplier or customer.",
             external_reference="Their reference: delivery note, order number.",
             note="Free text.",
-            idempotency_key="Optional client key: creating again with the same key returns the "
-            "first document.",
             created_at="When the document was created.",
             posted_at="When it was posted.",
             cancelled_at="When it was cancelled.",
         )
+        # A key used before answers with its document (the service's rule), not a 400.
+        extra_kwargs["idempotency_key"]["validators"] = []
+
+    created = True  # set by create(): False when an idempotency key returned an earlier one
 
     def validate_idempotency_key(self, value: str | None) -> str | None:
         return value or None
@@ -350,31 +363,22 @@ class StockDocumentSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(
                     {"idempotency_key": ["The idempotency key cannot change."]}
                 )
-        elif attrs.get("doc_type") != DocumentType.BUILD and not attrs.get("lines"):
-            raise serializers.ValidationError({"lines": ["Add at least one line."]})
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> StockDocument:
-        lines = validated_data.pop("lines", [])
-        try:
-            return services.document_create(
-                user=self.context["request"].user, lines=lines, **validated_data
-            )
-        except DjangoValidationError as exc:
-            if getattr(exc, "http_status", 400) != 400:
-                raise
-            _raise_as_drf(exc)
+        # ``created`` is False when the idempotency key returned an earlier document.
+        document, self.created = services.document_create_once(
+            user=self.context["request"].user,
+            lines=validated_data.pop("lines", []),
+            **validated_data,
+        )
+        return document
 
     def update(self, instance: StockDocument, validated_data: dict[str, Any]) -> StockDocument:
         lines = validated_data.pop("lines", None)
         validated_data.pop("doc_type", None)
         validated_data.pop("idempotency_key", None)
-        try:
-            return services.document_update(document=instance, lines=lines, **validated_data)
-        except DjangoValidationError as exc:
-            if getattr(exc, "http_status", 400) != 400:
-                raise
-            _raise_as_drf(exc)
+        return services.document_update(document=instance, lines=lines, **validated_data)
 
 
 class ShortageSerializer(serializers.Serializer):

@@ -1,7 +1,5 @@
 """Warehouse API views: warehouses, locations, stock, the ledger and stock documents."""
 
-import hashlib
-import json
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api.permissions import DjangoModelPermissionsWithView
+from config.errors import ConflictError
 from warehouse import services
 from warehouse.api.serializers import (
     ErrorSerializer,
@@ -35,7 +34,6 @@ from warehouse.filters import (
     StockMoveFilterSet,
 )
 from warehouse.models import (
-    IdempotencyRecord,
     Location,
     StockDocument,
     StockLevel,
@@ -56,6 +54,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="A retry with the same key returns the first answer and changes nothing again; "
     "the same key with a different request is refused with 422.",
 )
+KEY_REUSED = OpenApiResponse(
+    ErrorSerializer, description="The Idempotency-Key was used for another request."
+)
 
 
 class FieldSearchFilter(SearchFilter):
@@ -71,18 +72,6 @@ class FieldSearchFilter(SearchFilter):
 FILTER_BACKENDS = [DjangoFilterBackend, FieldSearchFilter, OrderingFilter]
 
 
-def conflict_response(exc: services.StockError) -> Response:
-    messages = list(exc.messages)
-    return Response(
-        {
-            "detail": messages[0] if len(messages) == 1 else " ".join(messages),
-            "errors": messages,
-            "shortages": getattr(exc, "shortages", []),
-        },
-        status=exc.http_status,
-    )
-
-
 class ProtectedDeleteMixin:
     """Objects still referenced by stock or documents are refused with 409, not a 500."""
 
@@ -91,7 +80,7 @@ class ProtectedDeleteMixin:
             with transaction.atomic():
                 instance.delete()
         except (ProtectedError, IntegrityError) as exc:
-            raise services.DocumentStateError(
+            raise ConflictError(
                 f"{instance} is still used by stock, documents or other locations; "
                 "deactivate it instead."
             ) from exc
@@ -185,14 +174,6 @@ class StockDocumentViewSet(
             return [DocumentActionPermission()]
         return [DjangoModelPermissionsWithView()]
 
-    def _state_errors(self, call: Any) -> Response:
-        try:
-            return call()
-        except services.StockError as exc:
-            if exc.http_status == 400:
-                raise
-            return conflict_response(exc)
-
     @extend_schema(
         responses={
             201: StockDocumentSerializer,
@@ -206,12 +187,13 @@ class StockDocumentViewSet(
         description="Create a DRAFT document with its lines in one request.",
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        key = request.data.get("idempotency_key") if hasattr(request.data, "get") else None
-        if isinstance(key, str) and key:
-            existing = self.get_queryset().filter(idempotency_key=key).first()
-            if existing is not None:
-                return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
-        return self._state_errors(lambda: super(StockDocumentViewSet, self).create(request))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        created = serializer.created
+        return Response(
+            serializer.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
     @extend_schema(
         responses={200: StockDocumentSerializer, 409: CONFLICT},
@@ -219,10 +201,9 @@ class StockDocumentViewSet(
         "documents are read-only: 409.",
     )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self._refuse_unless_draft()
-        return self._state_errors(
-            lambda: super(StockDocumentViewSet, self).update(request, *args, **kwargs)
-        )
+        # A posted document answers 409 whatever the body (the service checks again, locked).
+        services.draft_check(document=self.get_object(), action="edited")
+        return super().update(request, *args, **kwargs)
 
     @extend_schema(
         responses={200: StockDocumentSerializer, 409: CONFLICT},
@@ -240,109 +221,39 @@ class StockDocumentViewSet(
         "Posted and cancelled documents: 409 (cancel a posted one with POST .../cancel/).",
     )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        document = self.get_object()
-        try:
-            services.document_discard(document=document, user=request.user)
-        except services.StockError as exc:
-            return conflict_response(exc)
+        services.document_discard(document=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def _refuse_unless_draft(self) -> None:
-        document = self.get_object()
-        if not document.is_editable:
-            raise services.DocumentStateError(
-                f"{document.number} is {document.get_status_display().lower()} and read-only; "
-                "only drafts can be changed."
-            )
 
     @extend_schema(
         request=None,
         parameters=[IDEMPOTENCY_KEY],
-        responses={
-            200: StockDocumentSerializer,
-            409: CONFLICT,
-            422: OpenApiResponse(
-                ErrorSerializer, description="The Idempotency-Key was used for another request."
-            ),
-        },
+        responses={200: StockDocumentSerializer, 409: CONFLICT, 422: KEY_REUSED},
         description="Post a DRAFT: all its movements in one transaction, or none (409 listing "
         "each short line). Needs warehouse.post_stockdocument.",
     )
     @action(detail=True, methods=["post"])
     def post(self, request: Request, pk: str | None = None) -> Response:
-        return self._idempotent(request, "documents.post", services.document_post)
+        return self._once(request, "post")
 
     @extend_schema(
         request=None,
         parameters=[IDEMPOTENCY_KEY],
-        responses={
-            200: StockDocumentSerializer,
-            409: CONFLICT,
-            422: OpenApiResponse(
-                ErrorSerializer, description="The Idempotency-Key was used for another request."
-            ),
-        },
+        responses={200: StockDocumentSerializer, 409: CONFLICT, 422: KEY_REUSED},
         description="Cancel a POSTED document by posting the exact reverse moves; 409 with the "
         "reason if its stock has since been used. Needs warehouse.cancel_stockdocument.",
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
-        return self._idempotent(request, "documents.cancel", services.document_cancel)
+        return self._once(request, "cancel")
 
-    def _idempotent(self, request: Request, scope: str, operation: Any) -> Response:
-        """Run operation once per Idempotency-Key; replay the stored answer on a retry.
-
-        Only successful answers are stored: a refused posting (stock short) may be retried with
-        the same key once the stock has arrived.
-        """
-        document = self.get_object()
-        key = (request.headers.get("Idempotency-Key") or "").strip()[:128]
-        if not key:
-            try:
-                result = operation(document=document, user=request.user)
-            except services.StockError as exc:
-                return conflict_response(exc)
-            return Response(self.get_serializer(result).data)
-        fingerprint = hashlib.sha256(
-            json.dumps(
-                {"document": document.pk, "body": request.data}, sort_keys=True, default=str
-            ).encode()
-        ).hexdigest()
-        replay = self._replay(key, scope, fingerprint)
-        if replay is not None:
-            return replay
-        try:
-            with transaction.atomic():
-                result = operation(document=document, user=request.user)
-                body = self.get_serializer(result).data
-                IdempotencyRecord.objects.create(
-                    key=key,
-                    scope=scope,
-                    request_hash=fingerprint,
-                    response_status=200,
-                    response_body=json.loads(json.dumps(body, default=str)),
-                )
-        except (services.StockError, IntegrityError) as exc:
-            # A concurrent retry with the same key may have won: answer as it did.
-            replay = self._replay(key, scope, fingerprint)
-            if replay is not None:
-                return replay
-            if isinstance(exc, IntegrityError):
-                raise
-            return conflict_response(exc)
-        return Response(body)
-
-    def _replay(self, key: str, scope: str, fingerprint: str) -> Response | None:
-        record = IdempotencyRecord.objects.filter(key=key, scope=scope).first()
-        if record is None:
-            return None
-        if record.request_hash != fingerprint:
-            return Response(
-                {"detail": "This Idempotency-Key was already used for a different request."},
-                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-            )
-        return Response(
-            record.response_body,
-            status=record.response_status,
-            headers={"Idempotent-Replayed": "true"},
+    def _once(self, request: Request, action: str) -> Response:
+        answer = services.document_action_once(
+            action=action,
+            document=self.get_object(),
+            user=request.user,
+            idempotency_key=request.headers.get("Idempotency-Key"),
+            request_body=request.data,
+            render=lambda document: self.get_serializer(document).data,
         )
+        headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
+        return Response(answer.body, status=answer.status, headers=headers)

@@ -204,6 +204,19 @@ class DocumentSequence(models.Model):
 
 
 class StockDocument(models.Model):
+    # The header a person or program fills in (the rest is stamped by the services), in the
+    # order the page form, the admin and the API show it.
+    HEADER_FIELDS = (
+        "doc_type",
+        "source_location",
+        "destination_location",
+        "build_part",
+        "build_quantity",
+        "partner",
+        "external_reference",
+        "note",
+    )
+
     number = models.CharField(max_length=32, unique=True)
     doc_type = models.CharField(max_length=16, choices=DocumentType.choices)
     status = models.CharField(

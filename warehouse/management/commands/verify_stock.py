@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--record",
             action="store_true",
-            help="Also store the result as a StockVerification and update the metrics gauge.",
+            help="Also store the result as a StockVerification (which /metrics exports).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
