@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from config.trees import walk_up
 from inventory import bom
 from inventory.bom import BomGraph, SupplyOption
 from inventory.models import (
@@ -315,13 +316,11 @@ def category_choices() -> list[tuple[int, str]]:
         for pk, name, parent in Category.objects.values_list("pk", "name", "parent_id")
     }
 
+    parents = {pk: parent for pk, (_, parent) in rows.items()}
+
     def path(pk: int) -> str:
-        names, seen, node = [], set(), pk
-        while node is not None and node not in seen and len(names) < CATEGORY_MAX_DEPTH:
-            seen.add(node)
-            name, node = rows[node]
-            names.append(name)
-        return " / ".join(reversed(names))
+        ids, _ = walk_up(parents, pk, max_depth=CATEGORY_MAX_DEPTH)
+        return " / ".join(rows[node][0] for node in reversed(ids))
 
     return sorted(((pk, path(pk)) for pk in rows), key=lambda choice: choice[1].casefold())
 
