@@ -359,20 +359,6 @@ def part_search_q(text: str, prefix: str = "") -> Q:
     )
 
 
-def part_list(
-    *, search: str = "", category_id: int | None = None, is_assembly: bool | None = None
-) -> Any:
-    """Parts for the list page, filtered like the API (a category includes its sub-categories)."""
-    parts = Part.objects.select_related("category", "manufacturer")
-    if search:
-        parts = parts.filter(part_search_q(search))
-    if category_id:
-        parts = parts_in_category(parts, category_id=category_id)
-    if is_assembly is not None:
-        parts = parts.filter(is_assembly=is_assembly)
-    return parts
-
-
 def dashboard_figures(*, user: Any) -> list[dict[str, Any]]:
     """Figures for the home page: parts, assemblies and BOM lines."""
     if not user.has_perm("inventory.view_part"):

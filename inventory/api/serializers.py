@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from inventory import services
 from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
+from inventory.validators import validate_bom_quantity
 
 HELP = {
     "id": "Database id.",
@@ -73,27 +73,18 @@ class CategorySerializer(serializers.ModelSerializer):
         if clash.exists():
             where = f"under {parent}" if parent else "at the top level"
             raise serializers.ValidationError({"name": f"A category {name!r} exists {where}."})
-        # The same tree check as the admin (Category.clean, a bounded, loop-safe walk up).
-        probe = Category(pk=getattr(self.instance, "pk", None), name=name, parent=parent)
-        try:
-            probe.clean()
-        except DjangoValidationError as exc:
-            raise _as_drf(exc)
+        # The same tree check as the admin (Category.clean, a bounded, loop-safe walk up); DRF
+        # renders its ValidationError by field.
+        Category(pk=getattr(self.instance, "pk", None), name=name, parent=parent).clean()
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> Category:
-        return self._save(Category(**validated_data))
+        return services.category_save(category=Category(**validated_data))
 
     def update(self, instance: Category, validated_data: dict[str, Any]) -> Category:
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return self._save(instance)
-
-    def _save(self, category: Category) -> Category:
-        try:
-            return services.category_save(category=category)
-        except DjangoValidationError as exc:
-            raise _as_drf(exc)
+        return services.category_save(category=instance)
 
 
 class ManufacturerSerializer(serializers.ModelSerializer):
@@ -101,19 +92,6 @@ class ManufacturerSerializer(serializers.ModelSerializer):
         model = Manufacturer
         fields = ["id", "name", "website", "logo"]
         extra_kwargs = _help(fields)
-
-
-RACK_FIELDS = [
-    "device_type",
-    "height_u",
-    "width_class",
-    "depth_mm",
-    "is_full_depth",
-    "weight_kg",
-    "power_w",
-    "heat_btu_h",
-    "airflow",
-]
 
 
 class PartSerializer(serializers.ModelSerializer):
@@ -136,7 +114,7 @@ class PartSerializer(serializers.ModelSerializer):
             "lead_time_days",
             "is_active",
             "notes",
-            *RACK_FIELDS,
+            *Part.RACK_FIELDS,
             "created_at",
             "updated_at",
         ]
@@ -216,7 +194,7 @@ class BomLineSerializer(serializers.ModelSerializer):
     quantity = serializers.DecimalField(
         max_digits=14,
         decimal_places=4,
-        min_value=0,
+        validators=[validate_bom_quantity],
         help_text="Quantity of the component per one assembly (> 0).",
     )
 
@@ -241,28 +219,12 @@ class BomLineSerializer(serializers.ModelSerializer):
         # Uniqueness and cycles are checked by the service, with readable messages.
         validators: list = []
 
+    # The services' refusals (duplicate, cycle) reach the one API exception handler as they are.
     def create(self, validated_data: dict[str, Any]) -> BomLine:
-        try:
-            return services.bom_line_add(**validated_data)
-        except DjangoValidationError as exc:
-            raise _as_drf(exc)
+        return services.bom_line_add(**validated_data)
 
     def update(self, instance: BomLine, validated_data: dict[str, Any]) -> BomLine:
-        try:
-            return services.bom_line_update(line=instance, **validated_data)
-        except DjangoValidationError as exc:
-            raise _as_drf(exc)
-
-
-def _as_drf(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(
-            {
-                field: [m for e in errors for m in e.messages]
-                for field, errors in exc.error_dict.items()
-            }
-        )
-    return serializers.ValidationError({"non_field_errors": exc.messages})
+        return services.bom_line_update(line=instance, **validated_data)
 
 
 # --------------------------------------------------------------------------- computed answers
