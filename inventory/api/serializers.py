@@ -271,7 +271,7 @@ class PartRefSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="Part name.")
 
 
-def _decimal(help_text: str) -> serializers.DecimalField:
+def _decimal_field(help_text: str) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=24, decimal_places=4, help_text=help_text)
 
 
@@ -279,10 +279,10 @@ class BomTreeRowSerializer(serializers.Serializer):
     depth = serializers.IntegerField(help_text="1 for a direct component of the part.")
     assembly = serializers.IntegerField(help_text="Part id of the assembly on this row.")
     component = PartRefSerializer(help_text="The component.")
-    quantity = _decimal("Per one assembly.")
-    extended_quantity = _decimal("Per one unit of the top part, along this path.")
+    quantity = _decimal_field("Per one assembly.")
+    extended_quantity = _decimal_field("Per one unit of the top part, along this path.")
     optional = serializers.BooleanField(help_text="Optional line.")
-    unit_cost = _decimal("Rolled-up cost of one component.")
+    unit_cost = _decimal_field("Rolled-up cost of one component.")
     has_children = serializers.BooleanField(help_text="The component has its own BOM.")
 
 
@@ -295,29 +295,29 @@ class BomTreeSerializer(serializers.Serializer):
 
 class RequirementSerializer(serializers.Serializer):
     part = PartRefSerializer(help_text="A purchased or made-in-house leaf part.")
-    quantity = _decimal("Gross quantity required.")
+    quantity = _decimal_field("Gross quantity required.")
 
 
 class ExplodeSerializer(serializers.Serializer):
     part = PartRefSerializer(help_text="The assembly.")
-    quantity = _decimal("Units of the assembly.")
+    quantity = _decimal_field("Units of the assembly.")
     requirements = RequirementSerializer(many=True, help_text="Leaf parts, all levels.")
 
 
 class CostLineSerializer(serializers.Serializer):
     assembly = PartRefSerializer(help_text="Assembly of the line.")
     component = PartRefSerializer(help_text="Component of the line.")
-    quantity = _decimal("Per one assembly.")
-    unit_cost = _decimal("Cost of one component (rolled up).")
-    extended_cost = _decimal("Quantity × unit cost, per one assembly.")
-    extended_quantity = _decimal("Component per one unit of the top part, through this line.")
-    contribution = _decimal("Share of this line in the cost of one top unit.")
+    quantity = _decimal_field("Per one assembly.")
+    unit_cost = _decimal_field("Cost of one component (rolled up).")
+    extended_cost = _decimal_field("Quantity × unit cost, per one assembly.")
+    extended_quantity = _decimal_field("Component per one unit of the top part, through this line.")
+    contribution = _decimal_field("Share of this line in the cost of one top unit.")
     is_leaf = serializers.BooleanField(help_text="The component has no BOM of its own.")
 
 
 class CostSerializer(serializers.Serializer):
     part = PartRefSerializer(help_text="The part.")
-    unit_cost = _decimal("Material cost of one unit, all levels.")
+    unit_cost = _decimal_field("Material cost of one unit, all levels.")
     currency = serializers.CharField(help_text="Currency of the costs.")
     lines = CostLineSerializer(many=True, help_text="Every line below the part.")
 
@@ -325,4 +325,4 @@ class CostSerializer(serializers.Serializer):
 class WhereUsedSerializer(serializers.Serializer):
     part = PartRefSerializer(help_text="An assembly that uses the part.")
     level = serializers.IntegerField(help_text="1 when used directly.")
-    quantity = _decimal("Quantity of the part in one unit of this assembly.")
+    quantity = _decimal_field("Quantity of the part in one unit of this assembly.")
