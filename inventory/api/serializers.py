@@ -241,7 +241,6 @@ class QuantityQuerySerializer(serializers.Serializer):
         required=False,
         max_digits=14,
         decimal_places=4,
-        min_value=0,
         default=1,
         help_text="Units of the assembly (> 0); 1 when left out.",
     )

@@ -21,6 +21,41 @@ def _ref(part: Part) -> dict[str, Any]:
     return {"id": part.pk, "sku": part.sku, "name": part.name}
 
 
+def _tree_rows(tree: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of ``selectors.bom_tree`` as ``BomTreeRowSerializer`` reads them."""
+    parts, costs = tree["parts"], tree["unit_costs"]
+    return [
+        {
+            "depth": row.depth,
+            "assembly": row.assembly_id,
+            "component": _ref(parts[row.component_id]),
+            "quantity": row.quantity,
+            "extended_quantity": row.extended_quantity,
+            "optional": row.optional,
+            "unit_cost": costs.get(row.component_id, parts[row.component_id].unit_cost),
+            "has_children": row.has_children,
+        }
+        for row in tree["rows"]
+    ]
+
+
+def _cost_lines(rollup: Any, parts: dict[int, Part]) -> list[dict[str, Any]]:
+    """The lines of a cost roll-up as ``CostLineSerializer`` reads them."""
+    return [
+        {
+            "assembly": _ref(parts[line.assembly_id]),
+            "component": _ref(parts[line.component_id]),
+            "quantity": line.quantity,
+            "unit_cost": line.unit_cost,
+            "extended_cost": line.extended_cost,
+            "extended_quantity": line.extended_quantity,
+            "contribution": line.contribution,
+            "is_leaf": line.is_leaf,
+        }
+        for line in rollup.lines
+    ]
+
+
 def _query(serializer_class: type, request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
@@ -103,20 +138,7 @@ class PartViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
         part = self.get_object()
         depth = _query(serializers.DepthQuerySerializer, request).get("depth")
         tree = selectors.bom_tree(part=part, depth=depth)
-        parts, costs = tree["parts"], tree["unit_costs"]
-        rows = [
-            {
-                "depth": row.depth,
-                "assembly": row.assembly_id,
-                "component": _ref(parts[row.component_id]),
-                "quantity": row.quantity,
-                "extended_quantity": row.extended_quantity,
-                "optional": row.optional,
-                "unit_cost": costs.get(row.component_id, parts[row.component_id].unit_cost),
-                "has_children": row.has_children,
-            }
-            for row in tree["rows"]
-        ]
+        rows = _tree_rows(tree)
         data = {"part": _ref(part), "depth": depth, "truncated": tree["truncated"], "rows": rows}
         return Response(serializers.BomTreeSerializer(data).data)
 
@@ -155,19 +177,7 @@ class PartViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
             "part": _ref(part),
             "unit_cost": rollup.unit_cost,
             "currency": part.currency,
-            "lines": [
-                {
-                    "assembly": _ref(parts[line.assembly_id]),
-                    "component": _ref(parts[line.component_id]),
-                    "quantity": line.quantity,
-                    "unit_cost": line.unit_cost,
-                    "extended_cost": line.extended_cost,
-                    "extended_quantity": line.extended_quantity,
-                    "contribution": line.contribution,
-                    "is_leaf": line.is_leaf,
-                }
-                for line in rollup.lines
-            ],
+            "lines": _cost_lines(rollup, parts),
         }
         return Response(serializers.CostSerializer(data).data)
 

@@ -112,3 +112,44 @@ def test_a_category_loop_already_in_the_database_stops_the_ancestry_walk():
     Category.objects.filter(pk=b.pk).update(parent=a)
     chain, stopped = category_ancestry(a.pk)
     assert [name for _, name in chain] == ["A", "B"] and stopped
+
+
+@pytest.mark.parametrize("quantity", ["-1", "0"])
+def test_the_bom_line_admin_refuses_a_zero_or_negative_quantity_with_the_one_message(
+    admin_client, quantity
+):
+    response = admin_client.post(
+        reverse("admin:inventory_bomline_add"),
+        {
+            "assembly": str(AssemblyFactory().pk),
+            "component": str(PartFactory().pk),
+            "quantity": quantity,
+            "position": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "The quantity must be greater than 0." in response.content.decode()
+    assert not BomLine.objects.exists()
+
+
+@pytest.mark.parametrize("quantity", ["-1", "0"])
+def test_the_bom_inline_refuses_a_zero_or_negative_quantity_with_the_one_message(
+    admin_client, quantity
+):
+    from tests.inventory.test_admin import inline_post
+
+    arm = AssemblyFactory()
+    url = reverse("admin:inventory_part_change", args=[arm.pk])
+    response = admin_client.post(url, inline_post(arm, PartFactory(), quantity))
+    assert response.status_code == 200
+    assert "The quantity must be greater than 0." in response.content.decode()
+    assert not BomLine.objects.exists()
+
+
+@pytest.mark.parametrize("quantity", ["-2", "0"])
+def test_explode_refuses_a_zero_or_negative_quantity_with_one_message(client_for, quantity):
+    assembly = BomLineFactory().assembly
+    response = client_for("viewer").get(
+        f"/api/parts/{assembly.pk}/explode/", {"quantity": quantity}
+    )
+    assert response.json() == {"quantity": ["The quantity must be greater than 0."]}
