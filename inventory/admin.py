@@ -119,17 +119,7 @@ class SupplierPartInline(admin.TabularInline):
     model = SupplierPart
     autocomplete_fields = ["supplier"]
     extra = 0
-    fields = [
-        "supplier",
-        "supplier_sku",
-        "price",
-        "currency",
-        "moq",
-        "pack_size",
-        "lead_time_days",
-        "url",
-        "is_preferred",
-    ]
+    fields = ["supplier", *SupplierPart.TERMS_FIELDS]
 
 
 class CsvUploadForm(forms.Form):

@@ -120,6 +120,21 @@ class Manufacturer(models.Model):
 
 
 class Part(models.Model):
+    # What a catalogue row says about a part after its SKU and name, in the order the parts CSV
+    # and the API give them.
+    CATALOGUE_FIELDS = (
+        "category",
+        "manufacturer",
+        "mpn",
+        "unit",
+        "is_assembly",
+        "is_purchased",
+        "unit_cost",
+        "currency",
+        "reorder_point",
+        "lead_time_days",
+        "is_active",
+    )
     # The physical specs of a rack-mountable device, in the order the admin, the API and the
     # rack pages show them (like ``Location.RACK_FIELDS``).
     RACK_FIELDS = (
@@ -234,6 +249,18 @@ class Supplier(models.Model):
 
 
 class SupplierPart(models.Model):
+    # A supplier's terms for a part, in the order the admin and the API show them.
+    TERMS_FIELDS = (
+        "supplier_sku",
+        "price",
+        "currency",
+        "moq",
+        "pack_size",
+        "lead_time_days",
+        "url",
+        "is_preferred",
+    )
+
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="supplier_parts")
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="supplier_parts")
     supplier_sku = models.CharField(max_length=100, blank=True)

@@ -255,26 +255,20 @@ def _create_parts(rows: list[BomRow], existing: dict[str, Part]) -> dict[str, Pa
         for sku, name in ((r.component_sku, r.component_name), (r.assembly_sku, r.assembly_name)):
             if name:
                 names.setdefault(sku.lower(), name)
+    # Components first: a row describes its component (kind, cost); an assembly only its SKU.
+    roles = [(r.component_sku, r) for r in rows] + [(r.assembly_sku, None) for r in rows]
     new_parts: dict[str, Part] = {}
-    for r in rows:
-        sku = r.component_sku.lower()
-        if sku not in existing and sku not in new_parts:
-            new_parts[sku] = Part(
-                sku=r.component_sku,
-                name=names.get(sku, r.component_sku),
-                unit_cost=r.unit_cost or Decimal("0"),
-                is_assembly=r.kind == "assembly" or sku in assemblies,
-                is_purchased=r.kind == "purchased" and sku not in assemblies,
-            )
-    for r in rows:
-        sku = r.assembly_sku.lower()
-        if sku not in existing and sku not in new_parts:
-            new_parts[sku] = Part(
-                sku=r.assembly_sku,
-                name=names.get(sku, r.assembly_sku),
-                is_assembly=True,
-                is_purchased=False,
-            )
+    for sku_text, row in roles:
+        sku = sku_text.lower()
+        if sku in existing or sku in new_parts:
+            continue
+        new_parts[sku] = Part(
+            sku=sku_text,
+            name=names.get(sku, sku_text),
+            unit_cost=(row.unit_cost if row else None) or Decimal("0"),
+            is_assembly=row is None or row.kind == "assembly" or sku in assemblies,
+            is_purchased=row is not None and row.kind == "purchased" and sku not in assemblies,
+        )
     for part in new_parts.values():
         part.save()
     to_mark = [part.pk for sku, part in existing.items() if sku in assemblies]

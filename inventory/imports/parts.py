@@ -18,21 +18,7 @@ from inventory.imports.cells import NAME_MAX, SKU_MAX, CellError, amount_cell, b
 from inventory.models import Category, Manufacturer, Part
 from inventory.services import InventoryError
 
-PART_COLUMNS = [
-    "sku",
-    "name",
-    "category",
-    "manufacturer",
-    "mpn",
-    "unit",
-    "is_assembly",
-    "is_purchased",
-    "unit_cost",
-    "currency",
-    "reorder_point",
-    "lead_time_days",
-    "is_active",
-]
+PART_COLUMNS = ["sku", "name", *Part.CATALOGUE_FIELDS]
 PART_REQUIRED_COLUMNS = ["sku", "name"]
 # Columns whose empty cell means "false" only for is_assembly; the others default to true.
 BOOL_COLUMNS = {"is_assembly": False, "is_purchased": True, "is_active": True}
