@@ -144,7 +144,11 @@ def read_csv(
                 continue
             table.rows.append(CsvRow(line=line, values={**absent, **values}))
     except csv.Error as exc:
-        raise error(f"{row_label} {reader.line_num}: the file cannot be read as CSV ({exc}).")
+        # The csv module stops at a cell over its own limit (131,072 characters) or bad quoting.
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = f"a cell is longer than {csv.field_size_limit():,} characters"
+        raise error(f"{row_label} {reader.line_num}: the file cannot be read as CSV ({reason}).")
     if not table.rows and not table.errors:
         raise error("The file has no rows.")
     return table

@@ -54,6 +54,14 @@ def test_the_reader_refuses_an_oversized_cell_by_line_and_keeps_the_other_rows()
     assert [row["sku"] for row in table] == ["B"]
 
 
+def test_the_reader_refuses_a_cell_over_the_csv_modules_limit_as_a_whole_file_by_line():
+    with pytest.raises(CsvFileError) as refused:
+        read('sku,name\nA,a\nB,"' + "x" * 200_000 + '"\n')
+    assert refused.value.messages == [
+        "line 3: the file cannot be read as CSV (a cell is longer than 131,072 characters)."
+    ]
+
+
 def test_the_reader_reports_a_row_with_more_cells_than_columns():
     table = read("sku,name\nA,a,extra\nB,b\n")
     assert table.errors == ["line 2: more cells than columns"]
