@@ -1,4 +1,4 @@
-"""Writes of the inventory app: BOM lines (refusing cycles) and whole-file BOM imports."""
+"""Writes of the inventory app: BOM lines (refusing cycles), category moves, guarded deletes."""
 
 from __future__ import annotations
 
