@@ -8,13 +8,11 @@ error naming its path, never a server error, and no concurrent write can slip in
 
 from __future__ import annotations
 
-import csv
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -23,17 +21,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from config.csv_io import CsvWriter, csv_response
 from inventory import selectors, services
-from inventory.csv_io import (
-    BOM_COLUMNS,
-    PART_COLUMNS,
-    BomImportError,
-    PartImportError,
-    bom_export_rows,
-    bom_import_csv,
-    parts_export_csv,
-    parts_import_csv,
-)
+from inventory.imports.bom import BOM_COLUMNS, BOM_OPTIONAL_COLUMNS, BomImportError, bom_import_csv
+from inventory.imports.exports import boms_export, part_export_rows
+from inventory.imports.parts import PART_COLUMNS, PartImportError, parts_import_csv
 from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
 
 # Typed web addresses without a scheme are read as https (Django 6's default).
@@ -41,15 +33,10 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class BomLineForm(forms.ModelForm):
+    # The quantity rule (> 0) is the model field's validator, run by the form's model check.
     class Meta:
         model = BomLine
         fields = ["component", "quantity", "reference", "optional", "note", "position"]
-
-    def clean_quantity(self) -> Decimal:
-        quantity = self.cleaned_data["quantity"]
-        if quantity is not None and quantity <= 0:
-            raise ValidationError("The quantity must be greater than 0.")
-        return quantity
 
 
 BOM_LINE_FIELDS = ["component", "quantity", "reference", "optional", "note", "position"]
@@ -132,27 +119,11 @@ class SupplierPartInline(admin.TabularInline):
     model = SupplierPart
     autocomplete_fields = ["supplier"]
     extra = 0
-    fields = [
-        "supplier",
-        "supplier_sku",
-        "price",
-        "currency",
-        "moq",
-        "pack_size",
-        "lead_time_days",
-        "url",
-        "is_preferred",
-    ]
+    fields = ["supplier", *SupplierPart.TERMS_FIELDS]
 
 
 class CsvUploadForm(forms.Form):
     file = forms.FileField(help_text="A UTF-8 CSV file with a header row.")
-
-
-def _csv_response(filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class CategoryTreeFilter(admin.SimpleListFilter):
@@ -213,17 +184,7 @@ class PartAdmin(admin.ModelAdmin):
             {
                 "classes": ["collapse"],
                 "description": "For rack-mountable devices: the rack planner's device catalogue.",
-                "fields": [
-                    "device_type",
-                    "height_u",
-                    "width_class",
-                    "depth_mm",
-                    "is_full_depth",
-                    "weight_kg",
-                    "power_w",
-                    "heat_btu_h",
-                    "airflow",
-                ],
+                "fields": Part.RACK_FIELDS,
             },
         ),
         ("Notes", {"fields": ["notes"]}),
@@ -280,7 +241,7 @@ class PartAdmin(admin.ModelAdmin):
         return self._import_view(
             request,
             title="Import BOM from CSV",
-            columns=", ".join(BOM_COLUMNS),
+            columns=", ".join(BOM_COLUMNS) + f" (optional: {', '.join(BOM_OPTIONAL_COLUMNS)})",
             run=bom_import_csv,
             error_class=BomImportError,
         )
@@ -297,25 +258,14 @@ class PartAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected parts as CSV")
     def export_parts_csv(self, request: HttpRequest, queryset: Any) -> HttpResponse:
-        response = _csv_response("parts.csv")
-        response.write(parts_export_csv(parts=queryset))
+        response = csv_response("parts.csv")
+        CsvWriter(response).writerows(part_export_rows(parts=queryset))
         return response
 
     @admin.action(description="Export the BOMs of selected assemblies as CSV")
     def export_bom_csv(self, request: HttpRequest, queryset: Any) -> HttpResponse:
-        response = _csv_response("bom.csv")
-        writer = csv.writer(response, lineterminator="\n")
-        seen: set[tuple[str, str]] = set()
-        header_written = False
-        for part in queryset.filter(bom_lines__isnull=False).distinct():
-            header, *rows = bom_export_rows(part=part)
-            if not header_written:
-                writer.writerow(header)
-                header_written = True
-            for row in rows:
-                if (row[0], row[1]) not in seen:
-                    seen.add((row[0], row[1]))
-                    writer.writerow(row)
+        response = csv_response("bom.csv")
+        boms_export(assemblies=queryset, writer=CsvWriter(response))
         return response
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from inventory.csv_io import bom_import_csv
+from inventory.imports.bom import bom_import_csv
 from inventory.models import Category, Manufacturer, Part, Supplier, SupplierPart
 
 BOM_CSV = Path(__file__).resolve().parent / "demo_data" / "bom.csv"

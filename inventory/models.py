@@ -13,8 +13,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from config.trees import walk_up
 from inventory.choices import Airflow, DeviceType, UnitOfMeasure, WidthClass
-from inventory.validators import logo_extension_validator, validate_logo_size
+from inventory.validators import (
+    logo_extension_validator,
+    validate_bom_quantity,
+    validate_logo_size,
+)
 
 ZERO = Decimal("0")
 # Far deeper than any real category tree; a walk up the tree stops here even if rows loop.
@@ -25,21 +30,15 @@ def category_ancestry(category_id: int | None) -> tuple[list[tuple[int, str]], b
     """(id, name) of the category and each parent up to the root, and whether the walk stopped
     early because the rows above already loop or are deeper than ``CATEGORY_MAX_DEPTH``.
 
-    One query per level; a seen-set and the depth bound keep it finite on corrupt data.
+    One query for the whole tree (categories are few); the walk is ``config.trees.walk_up``.
     """
-    chain: list[tuple[int, str]] = []
-    seen: set[int] = set()
-    node_id = category_id
-    while node_id is not None:
-        if node_id in seen or len(chain) >= CATEGORY_MAX_DEPTH:
-            return chain, True
-        row = Category.objects.filter(pk=node_id).values_list("name", "parent_id").first()
-        if row is None:
-            break
-        seen.add(node_id)
-        chain.append((node_id, row[0]))
-        node_id = row[1]
-    return chain, False
+    rows = {
+        pk: (name, parent_id)
+        for pk, name, parent_id in Category.objects.values_list("pk", "name", "parent_id")
+    }
+    parents = {pk: parent_id for pk, (_, parent_id) in rows.items()}
+    ids, stopped = walk_up(parents, category_id, max_depth=CATEGORY_MAX_DEPTH)
+    return [(pk, rows[pk][0]) for pk in ids], stopped
 
 
 class Category(models.Model):
@@ -121,6 +120,35 @@ class Manufacturer(models.Model):
 
 
 class Part(models.Model):
+    # What a catalogue row says about a part after its SKU and name, in the order the parts CSV
+    # and the API give them.
+    CATALOGUE_FIELDS = (
+        "category",
+        "manufacturer",
+        "mpn",
+        "unit",
+        "is_assembly",
+        "is_purchased",
+        "unit_cost",
+        "currency",
+        "reorder_point",
+        "lead_time_days",
+        "is_active",
+    )
+    # The physical specs of a rack-mountable device, in the order the admin, the API and the
+    # rack pages show them (like ``Location.RACK_FIELDS``).
+    RACK_FIELDS = (
+        "device_type",
+        "height_u",
+        "width_class",
+        "depth_mm",
+        "is_full_depth",
+        "weight_kg",
+        "power_w",
+        "heat_btu_h",
+        "airflow",
+    )
+
     sku = models.CharField(
         "SKU",
         max_length=64,
@@ -221,6 +249,18 @@ class Supplier(models.Model):
 
 
 class SupplierPart(models.Model):
+    # A supplier's terms for a part, in the order the admin and the API show them.
+    TERMS_FIELDS = (
+        "supplier_sku",
+        "price",
+        "currency",
+        "moq",
+        "pack_size",
+        "lead_time_days",
+        "url",
+        "is_preferred",
+    )
+
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="supplier_parts")
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="supplier_parts")
     supplier_sku = models.CharField(max_length=100, blank=True)
@@ -261,7 +301,10 @@ class BomLine(models.Model):
     assembly = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="bom_lines")
     component = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="used_in_lines")
     quantity = models.DecimalField(
-        max_digits=14, decimal_places=4, help_text="Quantity of the component per one assembly."
+        max_digits=14,
+        decimal_places=4,
+        validators=[validate_bom_quantity],
+        help_text="Quantity of the component per one assembly.",
     )
     reference = models.CharField(
         max_length=500, blank=True, help_text="Reference designators, e.g. J1, J2."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +14,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from config.numbers import from_db
+from config.trees import walk_up
 from inventory import bom
 from inventory.bom import BomGraph, SupplyOption
 from inventory.models import (
@@ -57,27 +59,23 @@ def _memo_put(key: str, structure: bom.BomStructure) -> None:
             _STRUCTURE_MEMO.popitem(last=False)
 
 
-def _decimal(value: Any) -> Decimal:
-    # PostgreSQL hands back Decimal; SQLite hands back int or float for a NUMERIC column.
-    if isinstance(value, Decimal):
-        return value
-    return Decimal(str(value))
-
-
-def _recursive_lines_sql(direction: str) -> str:
-    """One recursive CTE (valid on SQLite and PostgreSQL) returning every line below/above a part.
+def _recursive_lines_sql(direction: str, *, roots: int) -> str:
+    """One recursive CTE (valid on SQLite and PostgreSQL): every line below (or above) ``roots``
+    parts, given as that many parameters.
 
     ``UNION`` (not ``UNION ALL``) visits each part once, so a DAG with shared sub-assemblies costs
     one row per part and a cycle cannot loop forever.
     """
     table = connection.ops.quote_name(BomLine._meta.db_table)
+    part_table = connection.ops.quote_name(Part._meta.db_table)
     if direction == "below":
         step, join = "component_id", "assembly_id"
     else:
         step, join = "assembly_id", "component_id"
+    placeholders = ", ".join(["%s"] * roots)
     return (
         f"WITH RECURSIVE reach(part_id) AS ("
-        f" SELECT CAST(%s AS BIGINT)"
+        f" SELECT id FROM {part_table} WHERE id IN ({placeholders})"
         f" UNION"
         f" SELECT l.{step} FROM {table} l JOIN reach r ON l.{join} = r.part_id"
         f") "
@@ -87,22 +85,29 @@ def _recursive_lines_sql(direction: str) -> str:
     )
 
 
-def bom_edges_below(*, part_id: int) -> list[bom.Edge]:
-    """Every BOM line below the part, all levels, in one query."""
+def bom_edges(*, part_ids: Sequence[int], direction: str = "below") -> list[bom.Edge]:
+    """Every BOM line below (or ``"above"``) the given parts, all levels, in one query."""
+    if not part_ids:
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(_recursive_lines_sql("below"), [part_id])
+        cursor.execute(_recursive_lines_sql(direction, roots=len(part_ids)), list(part_ids))
         rows = cursor.fetchall()
     if connection.vendor == "postgresql":
         return rows  # already (int, int, Decimal, bool)
-    # A BOM has few distinct quantities: convert each once.
+    # SQLite hands back int or float; a BOM has few distinct quantities: convert each once.
     converted: dict[Any, Decimal] = {}
     edges = []
     for a, c, q, o in rows:
         quantity = converted.get(q)
         if quantity is None:
-            quantity = converted[q] = _decimal(q)
+            quantity = converted[q] = from_db(q)
         edges.append((a, c, quantity, bool(o)))
     return edges
+
+
+def bom_edges_below(*, part_id: int) -> list[bom.Edge]:
+    """Every BOM line below the part, all levels, in one query."""
+    return bom_edges(part_ids=[part_id])
 
 
 def bom_graph_below(*, part_id: int) -> BomGraph:
@@ -157,12 +162,11 @@ def bom_structure(*, part_id: int, include_optional: bool = False) -> bom.BomStr
 
 def bom_parents_above(*, part_id: int) -> dict[int, list[tuple[int, Decimal, bool]]]:
     """For every part on a path above ``part_id``: the lines that use it, in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_recursive_lines_sql("above"), [part_id])
-        rows = cursor.fetchall()
     parents: dict[int, list[tuple[int, Decimal, bool]]] = defaultdict(list)
-    for assembly_id, component_id, quantity, optional in rows:
-        parents[component_id].append((assembly_id, _decimal(quantity), bool(optional)))
+    for assembly_id, component_id, quantity, optional in bom_edges(
+        part_ids=[part_id], direction="above"
+    ):
+        parents[component_id].append((assembly_id, quantity, optional))
     return dict(parents)
 
 
@@ -268,21 +272,7 @@ def rolled_up_unit_costs(*, part_ids: Iterable[int]) -> dict[int, Decimal]:
     ids = sorted(set(part_ids))
     if not ids:
         return {}
-    lines = connection.ops.quote_name(BomLine._meta.db_table)
-    part_table = connection.ops.quote_name(Part._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(ids))
-    sql = (
-        f"WITH RECURSIVE reach(part_id) AS ("
-        f" SELECT id FROM {part_table} WHERE id IN ({placeholders})"
-        f" UNION"
-        f" SELECT l.component_id FROM {lines} l JOIN reach r ON l.assembly_id = r.part_id"
-        f") "
-        f"SELECT l.assembly_id, l.component_id, l.quantity, l.optional"
-        f" FROM {lines} l JOIN reach r ON l.assembly_id = r.part_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        edges = [(a, c, _decimal(q), bool(o)) for a, c, q, o in cursor.fetchall()]
+    edges = bom_edges(part_ids=ids)
     graph = BomGraph.from_edges(edges)
     nodes = {n for a, c, _, _ in edges for n in (a, c)}
     own_costs = dict(Part.objects.filter(pk__in=nodes).values_list("id", "unit_cost"))
@@ -315,13 +305,11 @@ def category_choices() -> list[tuple[int, str]]:
         for pk, name, parent in Category.objects.values_list("pk", "name", "parent_id")
     }
 
+    parents = {pk: parent for pk, (_, parent) in rows.items()}
+
     def path(pk: int) -> str:
-        names, seen, node = [], set(), pk
-        while node is not None and node not in seen and len(names) < CATEGORY_MAX_DEPTH:
-            seen.add(node)
-            name, node = rows[node]
-            names.append(name)
-        return " / ".join(reversed(names))
+        ids, _ = walk_up(parents, pk, max_depth=CATEGORY_MAX_DEPTH)
+        return " / ".join(rows[node][0] for node in reversed(ids))
 
     return sorted(((pk, path(pk)) for pk in rows), key=lambda choice: choice[1].casefold())
 
@@ -358,20 +346,6 @@ def part_search_q(text: str, prefix: str = "") -> Q:
         | Q(**{f"{prefix}name__icontains": text})
         | Q(**{f"{prefix}mpn__icontains": text})
     )
-
-
-def part_list(
-    *, search: str = "", category_id: int | None = None, is_assembly: bool | None = None
-) -> Any:
-    """Parts for the list page, filtered like the API (a category includes its sub-categories)."""
-    parts = Part.objects.select_related("category", "manufacturer")
-    if search:
-        parts = parts.filter(part_search_q(search))
-    if category_id:
-        parts = parts_in_category(parts, category_id=category_id)
-    if is_assembly is not None:
-        parts = parts.filter(is_assembly=is_assembly)
-    return parts
 
 
 def dashboard_figures(*, user: Any) -> list[dict[str, Any]]:

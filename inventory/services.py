@@ -1,4 +1,4 @@
-"""Writes of the inventory app: BOM lines (refusing cycles) and whole-file BOM imports."""
+"""Writes of the inventory app: BOM lines (refusing cycles), category moves, guarded deletes."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Model, ProtectedError, RestrictedError
 
-from config.errors import DomainError
+from config.errors import ConflictError, DomainError
 from inventory import bom
 from inventory.models import BomLine, BomRevision, Category, Part
 from inventory.selectors import bom_graph_below
+from inventory.validators import validate_bom_quantity
 
 # Any constant: BOM structure writes take this PostgreSQL advisory lock so that two concurrent
 # writes cannot each pass the cycle check and together close a loop.
@@ -27,6 +29,10 @@ class InventoryError(DomainError):
 
 class BomCycleError(InventoryError):
     """The line would make an assembly contain itself."""
+
+
+class StillInUseError(InventoryError, ConflictError):
+    """A record cannot be deleted while other records refer to it (409)."""
 
 
 def bom_revision_bump() -> None:
@@ -102,8 +108,10 @@ def _refuse_cycle(assembly: Part, component: Part, path: list[int] | None) -> No
 
 def _check_quantity(quantity: Decimal) -> Decimal:
     quantity = Decimal(quantity)
-    if quantity <= 0:
-        raise InventoryError({"quantity": "The quantity must be greater than 0."})
+    try:
+        validate_bom_quantity(quantity)
+    except ValidationError as exc:
+        raise InventoryError({"quantity": exc.messages})
     return quantity
 
 
@@ -182,3 +190,25 @@ def bom_line_update(*, line: BomLine, **changes: Any) -> BomLine:
 @transaction.atomic
 def bom_line_delete(*, line: BomLine) -> None:
     line.delete()
+
+
+def _describe_users(objects: Any) -> str:
+    counts: dict[str, int] = {}
+    for obj in objects:
+        name = str(obj._meta.verbose_name_plural)
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
+
+
+@transaction.atomic
+def record_delete(*, record: Model) -> None:
+    """Delete a category, manufacturer, part or supplier; refuse (409) while others use it,
+    naming what still does."""
+    try:
+        record.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        users = getattr(exc, "protected_objects", None) or exc.restricted_objects
+        raise StillInUseError(
+            f"Cannot delete {record}: still used by {_describe_users(users)}. "
+            "Remove those first, or mark it inactive."
+        )

@@ -7,6 +7,6 @@ from inventory import views
 app_name = "inventory"
 
 urlpatterns = [
-    path("parts/", views.part_list, name="part-list"),
-    path("parts/<int:pk>/", views.part_detail, name="part-detail"),
+    path("parts/", views.PartListView.as_view(), name="part-list"),
+    path("parts/<int:pk>/", views.PartDetailView.as_view(), name="part-detail"),
 ]

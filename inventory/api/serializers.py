@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from inventory import services
 from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
+from inventory.validators import validate_bom_quantity
 
 HELP = {
     "id": "Database id.",
@@ -73,27 +73,18 @@ class CategorySerializer(serializers.ModelSerializer):
         if clash.exists():
             where = f"under {parent}" if parent else "at the top level"
             raise serializers.ValidationError({"name": f"A category {name!r} exists {where}."})
-        # The same tree check as the admin (Category.clean, a bounded, loop-safe walk up).
-        probe = Category(pk=getattr(self.instance, "pk", None), name=name, parent=parent)
-        try:
-            probe.clean()
-        except DjangoValidationError as exc:
-            raise _as_drf(exc)
+        # The same tree check as the admin (Category.clean, a bounded, loop-safe walk up); DRF
+        # renders its ValidationError by field.
+        Category(pk=getattr(self.instance, "pk", None), name=name, parent=parent).clean()
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> Category:
-        return self._save(Category(**validated_data))
+        return services.category_save(category=Category(**validated_data))
 
     def update(self, instance: Category, validated_data: dict[str, Any]) -> Category:
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return self._save(instance)
-
-    def _save(self, category: Category) -> Category:
-        try:
-            return services.category_save(category=category)
-        except DjangoValidationError as exc:
-            raise _as_drf(exc)
+        return services.category_save(category=instance)
 
 
 class ManufacturerSerializer(serializers.ModelSerializer):
@@ -101,19 +92,6 @@ class ManufacturerSerializer(serializers.ModelSerializer):
         model = Manufacturer
         fields = ["id", "name", "website", "logo"]
         extra_kwargs = _help(fields)
-
-
-RACK_FIELDS = [
-    "device_type",
-    "height_u",
-    "width_class",
-    "depth_mm",
-    "is_full_depth",
-    "weight_kg",
-    "power_w",
-    "heat_btu_h",
-    "airflow",
-]
 
 
 class PartSerializer(serializers.ModelSerializer):
@@ -124,19 +102,9 @@ class PartSerializer(serializers.ModelSerializer):
             "sku",
             "name",
             "description",
-            "category",
-            "manufacturer",
-            "mpn",
-            "unit",
-            "is_assembly",
-            "is_purchased",
-            "unit_cost",
-            "currency",
-            "reorder_point",
-            "lead_time_days",
-            "is_active",
+            *Part.CATALOGUE_FIELDS,
             "notes",
-            *RACK_FIELDS,
+            *Part.RACK_FIELDS,
             "created_at",
             "updated_at",
         ]
@@ -182,14 +150,7 @@ class SupplierPartSerializer(serializers.ModelSerializer):
             "id",
             "supplier",
             "part",
-            "supplier_sku",
-            "price",
-            "currency",
-            "moq",
-            "pack_size",
-            "lead_time_days",
-            "url",
-            "is_preferred",
+            *SupplierPart.TERMS_FIELDS,
         ]
         extra_kwargs = _help(fields)
 
@@ -216,7 +177,7 @@ class BomLineSerializer(serializers.ModelSerializer):
     quantity = serializers.DecimalField(
         max_digits=14,
         decimal_places=4,
-        min_value=0,
+        validators=[validate_bom_quantity],
         help_text="Quantity of the component per one assembly (> 0).",
     )
 
@@ -241,28 +202,12 @@ class BomLineSerializer(serializers.ModelSerializer):
         # Uniqueness and cycles are checked by the service, with readable messages.
         validators: list = []
 
+    # The services' refusals (duplicate, cycle) reach the one API exception handler as they are.
     def create(self, validated_data: dict[str, Any]) -> BomLine:
-        try:
-            return services.bom_line_add(**validated_data)
-        except DjangoValidationError as exc:
-            raise _as_drf(exc)
+        return services.bom_line_add(**validated_data)
 
     def update(self, instance: BomLine, validated_data: dict[str, Any]) -> BomLine:
-        try:
-            return services.bom_line_update(line=instance, **validated_data)
-        except DjangoValidationError as exc:
-            raise _as_drf(exc)
-
-
-def _as_drf(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(
-            {
-                field: [m for e in errors for m in e.messages]
-                for field, errors in exc.error_dict.items()
-            }
-        )
-    return serializers.ValidationError({"non_field_errors": exc.messages})
+        return services.bom_line_update(line=instance, **validated_data)
 
 
 # --------------------------------------------------------------------------- computed answers
@@ -279,7 +224,6 @@ class QuantityQuerySerializer(serializers.Serializer):
         required=False,
         max_digits=14,
         decimal_places=4,
-        min_value=0,
         default=1,
         help_text="Units of the assembly (> 0); 1 when left out.",
     )
@@ -309,7 +253,7 @@ class PartRefSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="Part name.")
 
 
-def _decimal(help_text: str) -> serializers.DecimalField:
+def _decimal_field(help_text: str) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=24, decimal_places=4, help_text=help_text)
 
 
@@ -317,10 +261,10 @@ class BomTreeRowSerializer(serializers.Serializer):
     depth = serializers.IntegerField(help_text="1 for a direct component of the part.")
     assembly = serializers.IntegerField(help_text="Part id of the assembly on this row.")
     component = PartRefSerializer(help_text="The component.")
-    quantity = _decimal("Per one assembly.")
-    extended_quantity = _decimal("Per one unit of the top part, along this path.")
+    quantity = _decimal_field("Per one assembly.")
+    extended_quantity = _decimal_field("Per one unit of the top part, along this path.")
     optional = serializers.BooleanField(help_text="Optional line.")
-    unit_cost = _decimal("Rolled-up cost of one component.")
+    unit_cost = _decimal_field("Rolled-up cost of one component.")
     has_children = serializers.BooleanField(help_text="The component has its own BOM.")
 
 
@@ -333,29 +277,29 @@ class BomTreeSerializer(serializers.Serializer):
 
 class RequirementSerializer(serializers.Serializer):
     part = PartRefSerializer(help_text="A purchased or made-in-house leaf part.")
-    quantity = _decimal("Gross quantity required.")
+    quantity = _decimal_field("Gross quantity required.")
 
 
 class ExplodeSerializer(serializers.Serializer):
     part = PartRefSerializer(help_text="The assembly.")
-    quantity = _decimal("Units of the assembly.")
+    quantity = _decimal_field("Units of the assembly.")
     requirements = RequirementSerializer(many=True, help_text="Leaf parts, all levels.")
 
 
 class CostLineSerializer(serializers.Serializer):
     assembly = PartRefSerializer(help_text="Assembly of the line.")
     component = PartRefSerializer(help_text="Component of the line.")
-    quantity = _decimal("Per one assembly.")
-    unit_cost = _decimal("Cost of one component (rolled up).")
-    extended_cost = _decimal("Quantity × unit cost, per one assembly.")
-    extended_quantity = _decimal("Component per one unit of the top part, through this line.")
-    contribution = _decimal("Share of this line in the cost of one top unit.")
+    quantity = _decimal_field("Per one assembly.")
+    unit_cost = _decimal_field("Cost of one component (rolled up).")
+    extended_cost = _decimal_field("Quantity × unit cost, per one assembly.")
+    extended_quantity = _decimal_field("Component per one unit of the top part, through this line.")
+    contribution = _decimal_field("Share of this line in the cost of one top unit.")
     is_leaf = serializers.BooleanField(help_text="The component has no BOM of its own.")
 
 
 class CostSerializer(serializers.Serializer):
     part = PartRefSerializer(help_text="The part.")
-    unit_cost = _decimal("Material cost of one unit, all levels.")
+    unit_cost = _decimal_field("Material cost of one unit, all levels.")
     currency = serializers.CharField(help_text="Currency of the costs.")
     lines = CostLineSerializer(many=True, help_text="Every line below the part.")
 
@@ -363,4 +307,4 @@ class CostSerializer(serializers.Serializer):
 class WhereUsedSerializer(serializers.Serializer):
     part = PartRefSerializer(help_text="An assembly that uses the part.")
     level = serializers.IntegerField(help_text="1 when used directly.")
-    quantity = _decimal("Quantity of the part in one unit of this assembly.")
+    quantity = _decimal_field("Quantity of the part in one unit of this assembly.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import ProtectedError, RestrictedError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -13,14 +12,48 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from inventory import selectors, services
-from inventory.api import serializers as s
-from inventory.api.filters import BomLineFilter, PartFilter, SupplierPartFilter
+from inventory.api import serializers
+from inventory.filters import BomLineFilter, PartFilter, SupplierPartFilter
 from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
-from inventory.services import InventoryError
 
 
 def _ref(part: Part) -> dict[str, Any]:
     return {"id": part.pk, "sku": part.sku, "name": part.name}
+
+
+def _tree_rows(tree: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of ``selectors.bom_tree`` as ``BomTreeRowSerializer`` reads them."""
+    parts, costs = tree["parts"], tree["unit_costs"]
+    return [
+        {
+            "depth": row.depth,
+            "assembly": row.assembly_id,
+            "component": _ref(parts[row.component_id]),
+            "quantity": row.quantity,
+            "extended_quantity": row.extended_quantity,
+            "optional": row.optional,
+            "unit_cost": costs.get(row.component_id, parts[row.component_id].unit_cost),
+            "has_children": row.has_children,
+        }
+        for row in tree["rows"]
+    ]
+
+
+def _cost_lines(rollup: Any, parts: dict[int, Part]) -> list[dict[str, Any]]:
+    """The lines of a cost roll-up as ``CostLineSerializer`` reads them."""
+    return [
+        {
+            "assembly": _ref(parts[line.assembly_id]),
+            "component": _ref(parts[line.component_id]),
+            "quantity": line.quantity,
+            "unit_cost": line.unit_cost,
+            "extended_cost": line.extended_cost,
+            "extended_quantity": line.extended_quantity,
+            "contribution": line.contribution,
+            "is_leaf": line.is_leaf,
+        }
+        for line in rollup.lines
+    ]
 
 
 def _query(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -29,37 +62,20 @@ def _query(serializer_class: type, request: Request) -> dict[str, Any]:
     return serializer.validated_data
 
 
-class StillInUse(InventoryError):
-    http_status = 409
-
-
-def _describe_users(objects: Any) -> str:
-    counts: dict[str, int] = {}
-    for obj in objects:
-        meta = obj._meta
-        counts[str(meta.verbose_name_plural)] = counts.get(str(meta.verbose_name_plural), 0) + 1
-    return ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
-
-
 class ProtectedDestroyMixin:
     """DELETE of a row that others still reference answers 409 naming what holds it."""
 
     def perform_destroy(self, instance: Any) -> None:
-        try:
-            instance.delete()
-        except (ProtectedError, RestrictedError) as exc:
-            users = getattr(exc, "protected_objects", None) or exc.restricted_objects
-            raise StillInUse(
-                f"Cannot delete {instance}: still used by {_describe_users(users)}. "
-                "Remove those first, or mark it inactive."
-            )
+        services.record_delete(record=instance)
 
 
 IN_USE_SCHEMA = extend_schema_view(
     destroy=extend_schema(
         responses={
             204: None,
-            409: OpenApiResponse(s.ErrorDetailSerializer, description="Still used elsewhere."),
+            409: OpenApiResponse(
+                serializers.ErrorDetailSerializer, description="Still used elsewhere."
+            ),
         }
     )
 )
@@ -68,28 +84,28 @@ IN_USE_SCHEMA = extend_schema_view(
 @IN_USE_SCHEMA
 class CategoryViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     queryset = Category.objects.all()
-    serializer_class = s.CategorySerializer
+    serializer_class = serializers.CategorySerializer
     search_fields = ["name"]
     filterset_fields = ["parent"]
 
 
 class ManufacturerViewSet(viewsets.ModelViewSet):
     queryset = Manufacturer.objects.all()
-    serializer_class = s.ManufacturerSerializer
+    serializer_class = serializers.ManufacturerSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     search_fields = ["name"]
 
 
 class SupplierViewSet(viewsets.ModelViewSet):
     queryset = Supplier.objects.all()
-    serializer_class = s.SupplierSerializer
+    serializer_class = serializers.SupplierSerializer
     search_fields = ["name", "code"]
     filterset_fields = ["is_active"]
 
 
 class SupplierPartViewSet(viewsets.ModelViewSet):
     queryset = SupplierPart.objects.select_related("supplier", "part")
-    serializer_class = s.SupplierPartSerializer
+    serializer_class = serializers.SupplierPartSerializer
     filterset_class = SupplierPartFilter
     search_fields = ["supplier_sku", "part__sku"]
 
@@ -98,7 +114,7 @@ class BomLineViewSet(viewsets.ModelViewSet):
     """BOM lines; adding or changing one that would close a cycle is refused with its path."""
 
     queryset = BomLine.objects.select_related("assembly", "component")
-    serializer_class = s.BomLineSerializer
+    serializer_class = serializers.BomLineSerializer
     filterset_class = BomLineFilter
     search_fields = ["assembly__sku", "component__sku", "reference"]
 
@@ -109,40 +125,31 @@ class BomLineViewSet(viewsets.ModelViewSet):
 @IN_USE_SCHEMA
 class PartViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     queryset = Part.objects.select_related("category", "manufacturer")
-    serializer_class = s.PartSerializer
+    serializer_class = serializers.PartSerializer
     filterset_class = PartFilter
     search_fields = ["sku", "name", "mpn"]
 
-    @extend_schema(parameters=[s.DepthQuerySerializer], responses=s.BomTreeSerializer)
+    @extend_schema(
+        parameters=[serializers.DepthQuerySerializer], responses=serializers.BomTreeSerializer
+    )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def bom(self, request: Request, pk: str | None = None) -> Response:
         """The indented multi-level BOM with rolled-up unit costs (a few queries in all)."""
         part = self.get_object()
-        depth = _query(s.DepthQuerySerializer, request).get("depth")
+        depth = _query(serializers.DepthQuerySerializer, request).get("depth")
         tree = selectors.bom_tree(part=part, depth=depth)
-        parts, costs = tree["parts"], tree["unit_costs"]
-        rows = [
-            {
-                "depth": row.depth,
-                "assembly": row.assembly_id,
-                "component": _ref(parts[row.component_id]),
-                "quantity": row.quantity,
-                "extended_quantity": row.extended_quantity,
-                "optional": row.optional,
-                "unit_cost": costs.get(row.component_id, parts[row.component_id].unit_cost),
-                "has_children": row.has_children,
-            }
-            for row in tree["rows"]
-        ]
+        rows = _tree_rows(tree)
         data = {"part": _ref(part), "depth": depth, "truncated": tree["truncated"], "rows": rows}
-        return Response(s.BomTreeSerializer(data).data)
+        return Response(serializers.BomTreeSerializer(data).data)
 
-    @extend_schema(parameters=[s.QuantityQuerySerializer], responses=s.ExplodeSerializer)
+    @extend_schema(
+        parameters=[serializers.QuantityQuerySerializer], responses=serializers.ExplodeSerializer
+    )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def explode(self, request: Request, pk: str | None = None) -> Response:
         """Gross requirement of every leaf part for `quantity` units, through all levels."""
         part = self.get_object()
-        query = _query(s.QuantityQuerySerializer, request)
+        query = _query(serializers.QuantityQuerySerializer, request)
         required, parts = selectors.explode(
             part=part, quantity=query["quantity"], include_optional=query["include_optional"]
         )
@@ -154,37 +161,28 @@ class PartViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
                 for p, q in sorted(required.items(), key=lambda item: parts[item[0]].sku)
             ],
         }
-        return Response(s.ExplodeSerializer(data).data)
+        return Response(serializers.ExplodeSerializer(data).data)
 
-    @extend_schema(parameters=[s.IncludeOptionalQuerySerializer], responses=s.CostSerializer)
+    @extend_schema(
+        parameters=[serializers.IncludeOptionalQuerySerializer],
+        responses=serializers.CostSerializer,
+    )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def cost(self, request: Request, pk: str | None = None) -> Response:
         """Material cost of one unit through all levels, with every line's contribution."""
         part = self.get_object()
-        query = _query(s.IncludeOptionalQuerySerializer, request)
+        query = _query(serializers.IncludeOptionalQuerySerializer, request)
         rollup, parts = selectors.cost_rollup(part=part, include_optional=query["include_optional"])
         data = {
             "part": _ref(part),
             "unit_cost": rollup.unit_cost,
             "currency": part.currency,
-            "lines": [
-                {
-                    "assembly": _ref(parts[line.assembly_id]),
-                    "component": _ref(parts[line.component_id]),
-                    "quantity": line.quantity,
-                    "unit_cost": line.unit_cost,
-                    "extended_cost": line.extended_cost,
-                    "extended_quantity": line.extended_quantity,
-                    "contribution": line.contribution,
-                    "is_leaf": line.is_leaf,
-                }
-                for line in rollup.lines
-            ],
+            "lines": _cost_lines(rollup, parts),
         }
-        return Response(s.CostSerializer(data).data)
+        return Response(serializers.CostSerializer(data).data)
 
     @extend_schema(
-        responses={200: OpenApiResponse(s.WhereUsedSerializer(many=True))}, parameters=[]
+        responses={200: OpenApiResponse(serializers.WhereUsedSerializer(many=True))}, parameters=[]
     )
     @action(
         detail=True,
@@ -200,4 +198,4 @@ class PartViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
             {"part": _ref(row["part"]), "level": row["level"], "quantity": row["quantity"]}
             for row in selectors.where_used(part=part)
         ]
-        return Response(s.WhereUsedSerializer(rows, many=True).data)
+        return Response(serializers.WhereUsedSerializer(rows, many=True).data)

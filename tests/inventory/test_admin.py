@@ -93,7 +93,7 @@ def test_the_admin_bom_import_reports_bad_lines_and_imports_nothing(admin_client
         {"file": SimpleUploadedFile("bom.csv", content, content_type="text/csv")},
     )
     assert response.status_code == 200
-    assert "line 3: quantity must be greater than 0" in response.content.decode()
+    assert "line 3: The quantity must be greater than 0." in response.content.decode()
     assert not Part.objects.exists()
 
 
@@ -169,7 +169,8 @@ def test_the_admin_parts_import_reports_bad_lines_and_changes_nothing(admin_clie
 
 
 def test_parts_export_then_import_changes_nothing(admin_client):
-    from inventory.csv_io import parts_export_csv, parts_import_csv
+    from inventory.imports.exports import parts_export_csv
+    from inventory.imports.parts import parts_import_csv
 
     PartFactory(sku="A", mpn="X-1")
     AssemblyFactory(sku="B")

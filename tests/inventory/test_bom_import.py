@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from inventory.csv_io import BOM_COLUMNS, BomImportError, bom_export_csv, bom_import_csv
+from inventory.imports.bom import BOM_COLUMNS, BomImportError, bom_import_csv
+from inventory.imports.exports import bom_export_csv
 from inventory.models import BomLine, Part
 from tests.factories import AssemblyFactory, BomLineFactory
 
@@ -61,8 +62,8 @@ def test_import_reports_every_bad_row_by_line_number_and_writes_nothing():
     with pytest.raises(BomImportError) as info:
         bom_import_csv(content=text)
     messages = info.value.messages
-    assert any(m.startswith("line 3: quantity must be greater than 0") for m in messages)
-    assert any(m.startswith("line 4: quantity 'abc' is not a number") for m in messages)
+    assert any(m.startswith("line 3: The quantity must be greater than 0.") for m in messages)
+    assert any(m.startswith("line 4: quantity: 'abc' is not a number") for m in messages)
     assert any(m.startswith("line 5: unit_cost_usd cannot be negative") for m in messages)
     assert any(m.startswith("line 5: optional must be true or false") for m in messages)
     assert Part.objects.count() == 0
@@ -152,7 +153,7 @@ def test_import_bom_command_fails_with_every_bad_line_and_imports_nothing(tmp_pa
     err = StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_bom", path, stderr=err)
-    assert "line 3: quantity must be greater than 0" in err.getvalue()
+    assert "line 3: The quantity must be greater than 0." in err.getvalue()
     assert "line 3: kind must be one of" in err.getvalue()
     assert Part.objects.count() == 0
 
@@ -167,7 +168,7 @@ def test_import_reports_a_cycle_together_with_other_bad_rows():
             )
         )
     messages = info.value.messages
-    assert any(m.startswith("line 4: quantity must be greater than 0") for m in messages)
+    assert any(m.startswith("line 4: The quantity must be greater than 0.") for m in messages)
     assert any("cycle" in m for m in messages)
     assert Part.objects.count() == 0
 
@@ -186,7 +187,7 @@ def test_import_bom_command_prints_each_problem_once_then_one_summary_line(tmp_p
         call_command("import_bom", path, stderr=err)
     printed = err.getvalue().splitlines()
     assert len(printed) == 2
-    assert printed[0].strip().startswith("line 4: quantity")
+    assert printed[0].strip().startswith("line 4: The quantity")
     assert "cycle" in printed[1]
     assert str(info.value) == "bom.csv: 2 problem(s); nothing was imported."
 
@@ -239,7 +240,7 @@ def test_import_reports_every_row_that_closes_a_cycle_with_other_bad_rows_and_wr
     )
     assert "line 5: the BOM would contain a cycle CLAW-01 → GRIP-01 → CLAW-01" in messages
     assert not any(m.startswith("line 4:") for m in messages)
-    assert any(m.startswith("line 6: quantity must be greater than 0") for m in messages)
+    assert any(m.startswith("line 6: The quantity must be greater than 0.") for m in messages)
     assert set(BomLine.objects.values_list("pk", flat=True)) == lines_before
     assert not Part.objects.filter(sku__in=["GRIP-01", "CLAW-01", "SERVO"]).exists()
 

@@ -303,7 +303,7 @@ def test_a_line_added_through_the_service_is_seen_by_the_next_plan(arm, stock):
 
 
 def test_a_line_changed_by_a_bom_import_is_seen_by_the_next_plan(arm, stock):
-    from inventory.csv_io import BOM_COLUMNS, bom_import_csv
+    from inventory.imports.bom import BOM_COLUMNS, bom_import_csv
 
     for sku in ("SERVO", "BRACKET", "BASE-PLATE"):
         stock(sku, "100")

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from config.trees import walk_up
 from warehouse.choices import DocumentStatus, DocumentType, LocationKind, RackWidth
 
 ZERO = Decimal("0")
@@ -140,19 +141,23 @@ class Location(models.Model):
             raise ValidationError(errors)
 
     def _cycle_through(self, parent: "Location") -> list[str]:
-        """The path self → … → self if `parent` is self or one of self's descendants."""
-        path = [self.code]
-        seen: set[int] = set()
-        current: Location | None = parent
-        while current is not None and len(path) <= self.MAX_DEPTH:
-            path.append(current.code)
-            if current.pk == self.pk:
-                return list(reversed(path))
-            if current.pk in seen:
-                return []  # an older cycle not involving self; not this edit's doing
-            seen.add(current.pk)
-            current = current.parent
-        return []
+        """The path self → … → self if `parent` is self or one of self's descendants.
+
+        One query for the warehouse's tree, walked by ``config.trees.walk_up``; an older loop
+        that does not pass through self is not this edit's doing, so it is not reported.
+        """
+        tree = Location.objects.filter(warehouse_id=self.warehouse_id)
+        rows = {
+            pk: (code, parent_id)
+            for pk, code, parent_id in tree.values_list("pk", "code", "parent_id")
+        }
+        parents = {pk: parent_id for pk, (_, parent_id) in rows.items()}
+        parents[parent.pk] = parent.parent_id
+        ids, _ = walk_up(parents, parent.pk, max_depth=self.MAX_DEPTH)
+        if self.pk not in ids:
+            return []
+        above = [rows[pk][0] if pk in rows else parent.code for pk in ids[: ids.index(self.pk)]]
+        return [self.code, *reversed(above), self.code]
 
     def _why_warehouse_is_fixed(self) -> str:
         if self.stock_levels.filter(quantity__gt=0).exists():

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.csv_io import bom_export_csv
+from inventory.imports.exports import bom_export_csv
 from inventory.models import Part
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.csv_io import BomImportError, bom_import_csv
+from inventory.imports.bom import BomImportError, bom_import_csv
 
 
 class Command(BaseCommand):

@@ -1,22 +1,35 @@
-"""FilterSets of the inventory API, with the same names as the pages' filters."""
+"""FilterSets of the inventory: the parts page and the API filter with the same class and names."""
 
 import django_filters
 
+from inventory.forms import PartFilterForm
 from inventory.models import BomLine, Category, Part, SupplierPart
 from inventory.selectors import part_search_q, parts_in_category
 
+ASSEMBLY_CHOICES = [("yes", "Assemblies"), ("no", "Components")]
+
 
 class PartFilter(django_filters.FilterSet):
+    """``?q=`` (search), ``?category=`` (with sub-categories), ``?assembly=yes|no`` and the
+    model fields; a value it does not understand is a 400 in the API and a message on the page."""
+
     q = django_filters.CharFilter(method="search", label="SKU, name or MPN contains")
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.all(),
         method="in_category",
         label="Category id; parts in its sub-categories are included",
+        error_messages={"invalid_choice": "Select a valid choice. There is no category %(value)s."},
     )
-    assembly = django_filters.BooleanFilter(field_name="is_assembly", label="Is an assembly")
+    assembly = django_filters.ChoiceFilter(
+        choices=ASSEMBLY_CHOICES,
+        method="by_assembly",
+        label="yes: assemblies only; no: components only",
+        empty_label="All",
+    )
 
     class Meta:
         model = Part
+        form = PartFilterForm
         fields = [
             "category",
             "manufacturer",
@@ -32,6 +45,9 @@ class PartFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(part_search_q(value))
+
+    def by_assembly(self, queryset, name, value):
+        return queryset.filter(is_assembly=value == "yes")
 
 
 class BomLineFilter(django_filters.FilterSet):

@@ -1,0 +1,199 @@
+"""CSV files in and out: the one reader every import uses and the one writer every export uses.
+
+``read_csv`` takes what a person uploaded (bytes or text) and either refuses the whole file with
+one readable message (not UTF-8, binary, NUL bytes, wrong columns, no rows, unreadable as CSV)
+or returns its rows, each with its line number and its cells stripped and keyed by the
+normalised column name (stripped, lower case). Problems of single rows (more cells than columns,
+a cell longer than the limit) are collected as "line N: ..." messages, so an import can report
+them together with its own checks of the rows and write nothing.
+
+``CsvWriter`` (and ``write_csv`` / ``csv_response`` over it) is where every export writes its
+cells, so a rule for cells (neutralising spreadsheet formulas) has one place to go.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from django.http import HttpResponse
+
+from config.errors import DomainError
+
+# Far above any real SKU, name or note; a longer cell is a wrong file, not data.
+MAX_CELL_CHARS = 10_000
+# Bytes that do not occur in text files: a file holding them is binary (an XLSX, an image).
+BINARY_MARKERS = ("\x00",)
+
+
+class CsvFileError(DomainError):
+    """The file as a whole cannot be read as the CSV an import expects."""
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row: the line it starts on (the header is line 1) and its cells by column."""
+
+    line: int
+    values: dict[str, str]
+
+    def get(self, column: str, default: str = "") -> str:
+        return self.values.get(column, default)
+
+    def __getitem__(self, column: str) -> str:
+        return self.values[column]
+
+
+@dataclass
+class CsvTable:
+    """The readable rows of a file, its columns, and one message per row the reader refused."""
+
+    columns: list[str]
+    rows: list[CsvRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[CsvRow]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def decode_csv(content: bytes | str, *, error: type[DomainError] = CsvFileError) -> str:
+    """UTF-8 text (a leading byte order mark dropped), or ``error`` saying how to save the file."""
+    if isinstance(content, bytes):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise error(
+                f"The file is not UTF-8 text (byte {exc.start} cannot be decoded); "
+                "save it as UTF-8 CSV."
+            )
+    else:
+        text = content.removeprefix("\ufeff")
+    if any(marker in text for marker in BINARY_MARKERS):
+        raise error("The file contains NUL bytes: it is a binary file, not CSV text.")
+    return text
+
+
+def normalise_column(name: str) -> str:
+    return name.strip().lower()
+
+
+def check_columns(
+    header: Sequence[str],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    error: type[DomainError] = CsvFileError,
+) -> None:
+    """Refuse a header that misses a required column, repeats one or has an unknown one."""
+    allowed = [*required, *optional]
+    missing = [c for c in required if c not in header]
+    unexpected = [c for c in header if c not in allowed]
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if not (missing or unexpected or repeated):
+        return
+    detail = []
+    if missing:
+        detail.append(f"missing {', '.join(missing)}")
+    if unexpected:
+        detail.append(f"unexpected {', '.join(c or '(empty)' for c in unexpected)}")
+    if repeated:
+        detail.append(f"repeated {', '.join(repeated)}")
+    expected = f"expected: {','.join(required)}"
+    if optional:
+        expected += f" (optional: {','.join(optional)})"
+    raise error(f"Wrong columns ({'; '.join(detail)}); {expected}.")
+
+
+def read_csv(
+    content: bytes | str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    error: type[DomainError] = CsvFileError,
+    row_label: str = "line",
+    max_cell_chars: int = MAX_CELL_CHARS,
+) -> CsvTable:
+    """Read an uploaded CSV file: columns checked, blank rows skipped, cells stripped.
+
+    Raises ``error`` for a file that cannot be read at all (see the module docstring) or that has
+    no data rows; row problems go to ``CsvTable.errors`` as "<row_label> N: ...". Optional columns
+    the file leaves out are "" in every row.
+    """
+    text = decode_csv(content, error=error)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [normalise_column(name) for name in next(reader, [])]
+        check_columns(header, required=required, optional=optional, error=error)
+        table = CsvTable(columns=header)
+        absent = {column: "" for column in optional if column not in header}
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            problem = _row_problem(cells, header, max_cell_chars)
+            if problem:
+                table.errors.append(f"{row_label} {line}: {problem}")
+                continue
+            values = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+            if not any(values.values()):
+                continue
+            table.rows.append(CsvRow(line=line, values={**absent, **values}))
+    except csv.Error as exc:
+        # The csv module stops at a cell over its own limit (131,072 characters) or bad quoting.
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = f"a cell is longer than {csv.field_size_limit():,} characters"
+        raise error(f"{row_label} {reader.line_num}: the file cannot be read as CSV ({reason}).")
+    if not table.rows and not table.errors:
+        raise error("The file has no rows.")
+    return table
+
+
+def _row_problem(cells: list[str], header: list[str], max_cell_chars: int) -> str:
+    if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+        return "more cells than columns"
+    for column, cell in zip(header, cells, strict=False):
+        if len(cell) > max_cell_chars:
+            return f"{column} is longer than {max_cell_chars:,} characters"
+    return ""
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class CsvWriter:
+    """Writes rows of cells to a text stream; every export's cells pass through ``cell``."""
+
+    def __init__(self, target: TextIO | HttpResponse) -> None:
+        self._writer = csv.writer(target, lineterminator="\n")
+
+    @staticmethod
+    def cell(value: Any) -> Any:
+        """The value as written; the one hook for rules on exported cells."""
+        return value
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([self.cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def write_csv(rows: Iterable[Iterable[Any]]) -> str:
+    """Rows as CSV text (``\\n`` line ends)."""
+    buffer = io.StringIO()
+    CsvWriter(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+def csv_response(filename: str) -> HttpResponse:
+    """An empty CSV download named ``filename``; write to it with ``CsvWriter(response)``."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
