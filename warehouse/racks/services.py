@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.core import signing
@@ -25,7 +26,9 @@ from config.errors import DomainError
 from warehouse.choices import LocationKind
 from warehouse.models import Asset, Location, RackPlacement
 from warehouse.racks import layout as rules
+from warehouse.racks.analysis import hot_spots_added
 from warehouse.racks.layout import (
+    Layout,
     Slot,
     Violation,
     check_layout,
@@ -73,10 +76,10 @@ def _lock_rack(rack: Location) -> Location:
     return locked
 
 
-def placement_check(
-    *, rack: Location, asset: Asset, start_u: int, face: str = rules.FRONT
+def _placement_violations(
+    *, layout: Layout, asset: Asset, start_u: int, face: str
 ) -> list[Violation]:
-    """The rules placement_create would apply, without writing or locking (for form previews)."""
+    """Every rule for mounting `asset` at `start_u` on `face` of the rack whose layout is given."""
     part = asset.part
     if not part.height_u:
         return [
@@ -87,14 +90,30 @@ def placement_check(
                 asset.pk,
             )
         ]
-    if asset.pk and RackPlacement.objects.filter(asset=asset).exists():
+    existing = (
+        RackPlacement.objects.filter(asset=asset).select_related("rack").first()
+        if asset.pk
+        else None
+    )
+    if existing is not None:
         return [
             Violation(
-                rules.RULE_PLACED, f"{asset.name} ({part.name}) is already mounted.", asset.pk
+                rules.RULE_PLACED,
+                f"{asset.name} ({part.name}) is already mounted in {existing.rack} at "
+                f"{rules.units_label(existing.start_u, existing.height_u)} {existing.face}; "
+                "remove it there first.",
+                asset.pk,
             )
         ]
-    layout = rack_layout(rack, with_connections=False)
     return check_placement(layout, device_from_asset(asset), Slot(start_u, face))
+
+
+def placement_check(
+    *, rack: Location, asset: Asset, start_u: int, face: str = rules.FRONT
+) -> list[Violation]:
+    """The rules placement_create applies, without writing or locking (for form previews)."""
+    layout = rack_layout(rack, with_connections=False)
+    return _placement_violations(layout=layout, asset=asset, start_u=start_u, face=face)
 
 
 @transaction.atomic
@@ -107,33 +126,22 @@ def placement_create(
     is_locked: bool = False,
     user: Any = None,
 ) -> RackPlacement:
-    """Mount `asset` in `rack` from `start_u` upwards on `face`, after checking every rule."""
+    """Mount `asset` in `rack` from `start_u` upwards on `face`, after checking every rule.
+
+    A placement that makes devices run hot is allowed (heat is an estimate, not a hard rule),
+    but the returned placement lists them in `new_hot_spots` (analysis.HotSpot) so the pages
+    and the API warn, naming them.
+    """
     rack = _lock_rack(rack)
     asset = Asset.objects.select_related("part").get(pk=asset.pk)
-    part = asset.part
-    if not part.height_u:
-        raise _refuse(
-            rules.RULE_SPECS,
-            f"{asset.name} ({part.name}) is not a rack-mountable device: "
-            "its part has no height in U.",
-            asset.pk,
-        )
-    existing = RackPlacement.objects.filter(asset=asset).select_related("rack").first()
-    if existing is not None:
-        raise _refuse(
-            rules.RULE_PLACED,
-            f"{asset.name} ({part.name}) is already mounted in {existing.rack} at "
-            f"{rules.units_label(existing.start_u, existing.height_u)} {existing.face}; "
-            "remove it there first.",
-            asset.pk,
-        )
     layout = rack_layout(rack, with_connections=False)
-    violations = check_placement(layout, device_from_asset(asset), Slot(start_u, face))
+    violations = _placement_violations(layout=layout, asset=asset, start_u=start_u, face=face)
     if violations:
         raise RackRuleError(violations)
+    part = asset.part
     try:
         with transaction.atomic():
-            return RackPlacement.objects.create(
+            placement = RackPlacement.objects.create(
                 asset=asset,
                 rack=rack,
                 start_u=start_u,
@@ -147,6 +155,10 @@ def placement_create(
         raise _refuse(
             rules.RULE_PLACED, f"{asset.name} ({part.name}) was just mounted elsewhere.", asset.pk
         )
+    after = layout.with_slots({**layout.slots, asset.pk: Slot(start_u, face)})
+    after.devices = {**layout.devices, asset.pk: device_from_asset(asset, placement)}
+    placement.new_hot_spots = hot_spots_added(layout, after)
+    return placement
 
 
 @transaction.atomic
@@ -198,14 +210,20 @@ def proposal_signature(
 def proposal_make(
     *,
     rack: Location,
+    layout: Layout | None = None,
     weights: Mapping[str, float] | None = None,
     seed: int = 0,
     locked: Iterable[int] = (),
     **options: Any,
 ) -> Proposal:
-    """Run the optimiser on the rack as stored (nothing is written) and sign the proposal."""
-    layout = rack_layout(rack)
-    layout.locked = layout.locked | frozenset(locked)
+    """Run the optimiser on the rack (nothing is written) and sign the proposal.
+
+    `layout` is the rack's layout when the caller has read it already (the preview page draws
+    it too); otherwise it is read here. `locked` adds devices to keep in place.
+    """
+    if layout is None:
+        layout = rack_layout(rack)
+    layout = replace(layout, locked=layout.locked | frozenset(locked))
     proposal = optimise(layout, weights=dict(weights) if weights else None, seed=seed, **options)
     proposal.signature = proposal_signature(
         rack=rack,
