@@ -53,9 +53,7 @@ def test_clearing_an_asset_tag_is_allowed_for_two_assets(client_for):
     first, second = AssetFactory(asset_tag="T-1"), AssetFactory(asset_tag="T-2")
     client = client_for("planner")
     for asset in (first, second):
-        response = client.patch(
-            f"/api/assets/{asset.pk}/", {"asset_tag": ""}, format="json"
-        )
+        response = client.patch(f"/api/assets/{asset.pk}/", {"asset_tag": ""}, format="json")
         assert response.status_code == 200, response.content
     first.refresh_from_db()
     second.refresh_from_db()
