@@ -25,15 +25,23 @@ from django.utils.crypto import constant_time_compare
 from config.errors import DomainError
 from warehouse.choices import LocationKind
 from warehouse.models import Asset, Location, RackPlacement
-from warehouse.racks import layout as rules
 from warehouse.racks.analysis import hot_spots_added
 from warehouse.racks.layout import (
+    FRONT,
+    RULE_INSIDE,
+    RULE_LOCKED,
+    RULE_OVERLAP,
+    RULE_PLACED,
+    RULE_PROPOSAL,
+    RULE_SPECS,
+    RULE_STALE,
     Layout,
     Slot,
     Violation,
     check_layout,
     check_placement,
     layout_fingerprint,
+    units_label,
 )
 from warehouse.racks.optimiser import Proposal, optimise
 from warehouse.racks.selectors import device_from_asset, rack_layout
@@ -41,7 +49,7 @@ from warehouse.racks.selectors import device_from_asset, rack_layout
 PROPOSAL_SALT = "warehouse.racks.proposal"
 MOVE_KEYS = ("asset", "from_u", "from_face", "to_u", "to_face")
 
-CONFLICT_RULES = {rules.RULE_OVERLAP, rules.RULE_STALE, rules.RULE_PLACED}
+CONFLICT_RULES = {RULE_OVERLAP, RULE_STALE, RULE_PLACED}
 
 
 class RackRuleError(DomainError):
@@ -72,7 +80,7 @@ def _refuse(rule: str, message: str, device_id: int | None = None) -> RackRuleEr
 def _lock_rack(rack: Location) -> Location:
     locked = Location.objects.select_for_update().select_related("warehouse").get(pk=rack.pk)
     if locked.kind != LocationKind.RACK or not locked.rack_height_u:
-        raise _refuse(rules.RULE_INSIDE, f"{locked} is not a rack.")
+        raise _refuse(RULE_INSIDE, f"{locked} is not a rack.")
     return locked
 
 
@@ -84,7 +92,7 @@ def _placement_violations(
     if not part.height_u:
         return [
             Violation(
-                rules.RULE_SPECS,
+                RULE_SPECS,
                 f"{asset.name} ({part.name}) is not a rack-mountable device: "
                 "its part has no height in U.",
                 asset.pk,
@@ -98,9 +106,9 @@ def _placement_violations(
     if existing is not None:
         return [
             Violation(
-                rules.RULE_PLACED,
+                RULE_PLACED,
                 f"{asset.name} ({part.name}) is already mounted in {existing.rack} at "
-                f"{rules.units_label(existing.start_u, existing.height_u)} {existing.face}; "
+                f"{units_label(existing.start_u, existing.height_u)} {existing.face}; "
                 "remove it there first.",
                 asset.pk,
             )
@@ -109,7 +117,7 @@ def _placement_violations(
 
 
 def placement_check(
-    *, rack: Location, asset: Asset, start_u: int, face: str = rules.FRONT
+    *, rack: Location, asset: Asset, start_u: int, face: str = FRONT
 ) -> list[Violation]:
     """The rules placement_create applies, without writing or locking (for form previews)."""
     layout = rack_layout(rack, with_connections=False)
@@ -122,7 +130,7 @@ def placement_create(
     rack: Location,
     asset: Asset,
     start_u: int,
-    face: str = rules.FRONT,
+    face: str = FRONT,
     is_locked: bool = False,
     user: Any = None,
 ) -> RackPlacement:
@@ -153,7 +161,7 @@ def placement_create(
     except IntegrityError:
         # The asset was mounted elsewhere (another rack, another lock) in the meantime.
         raise _refuse(
-            rules.RULE_PLACED, f"{asset.name} ({part.name}) was just mounted elsewhere.", asset.pk
+            RULE_PLACED, f"{asset.name} ({part.name}) was just mounted elsewhere.", asset.pk
         )
     after = layout.with_slots({**layout.slots, asset.pk: Slot(start_u, face)})
     after.devices = {**layout.devices, asset.pk: device_from_asset(asset, placement)}
@@ -254,7 +262,7 @@ def proposal_apply(
     expected = proposal_signature(rack=rack, fingerprint=fingerprint, moves=moves)
     if not constant_time_compare(expected, signature or ""):
         raise _refuse(
-            rules.RULE_PROPOSAL,
+            RULE_PROPOSAL,
             "These moves are not the proposal's complete, unchanged set of "
             f"{len(moves)} move(s) with its fingerprint: apply all of its moves as proposed, "
             "or run the optimiser again.",
@@ -263,7 +271,7 @@ def proposal_apply(
     layout = rack_layout(rack, with_connections=False)
     if layout_fingerprint(layout) != fingerprint:
         raise _refuse(
-            rules.RULE_STALE,
+            RULE_STALE,
             "The rack changed since the proposal; run the optimiser again. Nothing was moved: "
             f"in {rack} a device was placed, moved or removed, or a limit was edited.",
         )
@@ -278,14 +286,12 @@ def proposal_apply(
         if device is None or layout.slots[asset_id] != Slot(from_u, from_face):
             # Cannot happen with a matching fingerprint and signature; kept as a guard.
             violations.append(
-                Violation(rules.RULE_STALE, f"Asset {asset_id} is not where the proposal saw it.")
+                Violation(RULE_STALE, f"Asset {asset_id} is not where the proposal saw it.")
             )
             continue
         if asset_id in layout.locked:
             violations.append(
-                Violation(
-                    rules.RULE_LOCKED, f"{device.label} is locked and must not move.", asset_id
-                )
+                Violation(RULE_LOCKED, f"{device.label} is locked and must not move.", asset_id)
             )
             continue
         new_slots[asset_id] = Slot(to_u, to_face)

@@ -217,3 +217,10 @@ def test_a_weight_out_of_range_gets_the_same_message_on_the_page_and_in_the_api(
         f"/api/racks/{rack.pk}/optimize/", {"weights": {"thermal": 11}}, format="json"
     )
     assert response.status_code == 400 and message in str(response.json()["weights"])
+
+
+def test_the_racks_page_filters_by_warehouse_code_like_the_api(browser, rack):
+    other = RackFactory(code="R-OTHER")
+    page = browser("viewer").get(f"/warehouse/racks/?warehouse={rack.warehouse.code}")
+    codes = [row[0].code for row in page.context["rows"]]
+    assert codes == ["R1"] and other.code not in codes

@@ -80,6 +80,8 @@ class HeatSerializer(serializers.Serializer):
 
 
 class AnalysisSerializer(HeatSerializer):
+    """A rack's space, weight, power and heat against its limits."""
+
     height_u = serializers.IntegerField(help_text="Rack height in U.")
     used_u = serializers.IntegerField(help_text="Units with a device on either face.")
     free_u = serializers.IntegerField(help_text="Units with nothing mounted on either face.")
@@ -100,6 +102,8 @@ class AnalysisSerializer(HeatSerializer):
 
 
 class ThermalSerializer(HeatSerializer):
+    """A rack's thermal view: heat by third, inlet estimates, hot spots, airflow conflicts."""
+
     zones = ZoneSerializer(many=True, help_text="Bottom, middle and top thirds.")
     inlet_c = serializers.DictField(
         child=serializers.FloatField(),
