@@ -113,6 +113,8 @@ class RackPlacementAdmin(admin.ModelAdmin):
             raise
         obj.pk = placed.pk
         obj.height_u, obj.is_full_depth = placed.height_u, placed.is_full_depth
+        for spot in placed.new_hot_spots:  # allowed, but the rack now runs hot there
+            messages.warning(request, f"New hot spot: {spot.message}")
 
 
 @admin.register(Connection)

@@ -79,3 +79,15 @@ def test_placing_through_the_api_without_hot_spots_has_no_warnings(client_for, r
         f"/api/racks/{rack.pk}/placements/", {"asset": device("cool-01").pk, "start_u": 5}
     )
     assert response.status_code == 201 and response.json()["warnings"] == []
+
+
+def test_placing_in_the_admin_warns_of_the_new_hot_spots(client, small_cooling_rack):
+    client.force_login(UserFactory(role="manager", is_staff=True, is_superuser=True))
+    response = client.post(
+        "/admin/warehouse/rackplacement/add/",
+        {"asset": _heater().pk, "rack": small_cooling_rack.pk, "start_u": 40, "face": "front"},
+        follow=True,
+    )
+    warnings = [m.message for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1 and warnings[0].startswith("New hot spot: heater-01")
+    assert RackPlacement.objects.filter(asset__name="heater-01").exists()

@@ -371,8 +371,10 @@ class AssetSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "part": {"help_text": "Id of the device model (a part with rack specs)."},
             "name": {"help_text": "Display name, e.g. the hostname."},
-            "serial_number": {"help_text": "Manufacturer serial number (unique)."},
-            "asset_tag": {"help_text": "Inventory tag (unique)."},
+            "serial_number": {
+                "help_text": "Manufacturer serial number (unique); blank is stored as null."
+            },
+            "asset_tag": {"help_text": "Inventory tag (unique); blank is stored as null."},
             "hostname": {"help_text": "DNS hostname."},
             "ip_address": {"help_text": "Management IP address."},
             "status": {"help_text": "active, inactive, maintenance or failed."},
