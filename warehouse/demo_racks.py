@@ -16,7 +16,7 @@ from inventory.models import Category, Manufacturer, Part
 from warehouse.choices import LocationKind
 from warehouse.models import Asset, Connection, Location, RackPlacement, Warehouse
 from warehouse.racks.catalogue import DEVICE_MODELS
-from warehouse.racks.services import placement_check, placement_create
+from warehouse.racks.services import RackRuleError, placement_create
 
 WAREHOUSE_CODE = "DC1"
 
@@ -176,11 +176,11 @@ def load_demo_racks() -> str:
             continue
         # Someone removed the demo device and used its units (or changed the rack): leave the
         # room as they made it rather than fail the whole demo load.
-        problems = placement_check(rack=racks[rack_code], asset=asset, start_u=start_u, face=face)
-        if problems:
-            skipped.append(f"{name} (U{start_u} {face}: {problems[0].rule.replace('_', ' ')})")
+        try:
+            placement_create(rack=racks[rack_code], asset=asset, start_u=start_u, face=face)
+        except RackRuleError as refusal:
+            skipped.append(f"{name} (U{start_u} {face}: {refusal.rule.replace('_', ' ')})")
             continue
-        placement_create(rack=racks[rack_code], asset=asset, start_u=start_u, face=face)
         placed += 1
     for a_name, a_port, b_name, b_port, cable, metres in CONNECTIONS:
         Connection.objects.get_or_create(

@@ -39,6 +39,8 @@ class AssetAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "part__device_type", "part__manufacturer", "placement__rack")
     search_fields = ("name", "serial_number", "asset_tag", "hostname", "part__sku", "part__name")
+    # Only device models are offered for the part: Asset.part's limit_choices_to is the rule,
+    # and the form field, this autocomplete and full_clean() all apply it.
     autocomplete_fields = ("part",)
     raw_id_fields = ("location",)
     inlines = [RackPlacementInline]
@@ -50,13 +52,6 @@ class AssetAdmin(admin.ModelAdmin):
         if placement is None:
             return "—"
         return f"{placement.rack} U{placement.start_u}–U{placement.end_u} {placement.face}"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "part":
-            # Only device models (parts with a height in U) are accepted for an asset.
-            field.queryset = field.queryset.filter(height_u__isnull=False)
-        return field
 
 
 class RackPlacementAddForm(forms.ModelForm):
@@ -118,6 +113,8 @@ class RackPlacementAdmin(admin.ModelAdmin):
             raise
         obj.pk = placed.pk
         obj.height_u, obj.is_full_depth = placed.height_u, placed.is_full_depth
+        for spot in placed.new_hot_spots:  # allowed, but the rack now runs hot there
+            messages.warning(request, f"New hot spot: {spot.message}")
 
 
 @admin.register(Connection)

@@ -328,6 +328,12 @@ def analyse(layout: Layout) -> RackAnalysis:
     )
 
 
+def hot_spots_added(before: Layout, after: Layout) -> list[HotSpot]:
+    """Hot spots of `after` that `before` did not have (a placement warns about these)."""
+    hot_before = {spot.device_id for spot in analyse(before).hot_spots}
+    return [spot for spot in analyse(after).hot_spots if spot.device_id not in hot_before]
+
+
 def face_units(layout: Layout) -> dict[str, dict[int, int]]:
     """Per face, unit → the id of the device there (used by the text and SVG elevations)."""
     result: dict[str, dict[int, int]] = {face: {} for face in FACES}

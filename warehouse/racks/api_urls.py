@@ -1,12 +1,6 @@
-"""Rack API routes (mounted under /api/)."""
+"""Old route module kept only while warehouse/api/urls.py includes it; the routes live in
+warehouse/racks/api/urls.py (include that, then delete this file)."""
 
-from rest_framework.routers import SimpleRouter
+from warehouse.racks.api.urls import urlpatterns
 
-from warehouse.racks.api import AssetViewSet, ConnectionViewSet, RackViewSet
-
-router = SimpleRouter(trailing_slash=True)
-router.register("racks", RackViewSet, basename="rack")
-router.register("assets", AssetViewSet, basename="asset")
-router.register("connections", ConnectionViewSet, basename="connection")
-
-urlpatterns = router.urls
+__all__ = ["urlpatterns"]

@@ -10,7 +10,13 @@ from django import forms
 from warehouse.choices import RackFace
 from warehouse.models import Asset
 from warehouse.racks.layout import Layout
-from warehouse.racks.optimiser import DEFAULT_WEIGHTS, MAX_WEIGHT, OBJECTIVES
+from warehouse.racks.optimiser import (
+    DEFAULT_WEIGHTS,
+    MAX_WEIGHT,
+    OBJECTIVES,
+    WeightsError,
+    normalise_weights,
+)
 from warehouse.racks.selectors import unplaced_device_assets
 
 OBJECTIVE_HELP = {
@@ -50,14 +56,15 @@ class OptimiseForm(forms.Form):
     def __init__(self, *args: Any, layout: Layout | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in OBJECTIVES:
+            # No min/max on the field: the range is part of the one weights rule (clean below).
             self.fields[name] = forms.FloatField(
-                min_value=0,
-                max_value=MAX_WEIGHT,
                 initial=DEFAULT_WEIGHTS[name],
                 required=False,
                 label=name.capitalize(),
                 help_text=OBJECTIVE_HELP[name],
-                widget=forms.NumberInput(attrs={"step": "0.1", "style": "width:4.5em"}),
+                widget=forms.NumberInput(
+                    attrs={"step": "0.1", "min": 0, "max": MAX_WEIGHT, "style": "width:4.5em"}
+                ),
             )
         devices = layout.placed() if layout else []
         self.fields["locked"].choices = [
@@ -65,18 +72,22 @@ class OptimiseForm(forms.Form):
         ]
 
     def weights(self) -> dict[str, float]:
-        return {
-            name: self.cleaned_data[name]
-            if self.cleaned_data.get(name) is not None
-            else DEFAULT_WEIGHTS[name]
-            for name in OBJECTIVES
-        }
+        """The weights given, the defaults for the rest (valid once the form is)."""
+        return normalise_weights(
+            {
+                name: value
+                for name in OBJECTIVES
+                if (value := self.cleaned_data.get(name)) is not None
+            }
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        values = [cleaned.get(name) for name in OBJECTIVES if name != "moves"]
-        if all(value is not None for value in values) and sum(values) <= 0:
-            raise forms.ValidationError("At least one weight must be above 0.")
+        if not any(name in self.errors for name in OBJECTIVES):
+            try:
+                self.weights()
+            except WeightsError as error:
+                raise forms.ValidationError(str(error))
         return cleaned
 
 

@@ -33,6 +33,18 @@ RULE_PLACED = "already_placed"
 RULE_LOCKED = "locked"
 RULE_STALE = "unchanged_since_proposal"
 RULE_PROPOSAL = "complete_proposal"
+RULES = (
+    RULE_INSIDE,
+    RULE_OVERLAP,
+    RULE_DEPTH,
+    RULE_WEIGHT,
+    RULE_POWER,
+    RULE_SPECS,
+    RULE_PLACED,
+    RULE_LOCKED,
+    RULE_STALE,
+    RULE_PROPOSAL,
+)
 
 BTU_PER_WATT = 3.412
 

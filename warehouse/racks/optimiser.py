@@ -38,11 +38,11 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from warehouse.racks.analysis import effective_airflow
 from warehouse.racks.layout import (
     BACK_TO_FRONT,
     FRONT,
     FRONT_TO_BACK,
-    REAR,
     Layout,
     Slot,
     check_layout,
@@ -54,6 +54,7 @@ MAX_WEIGHT = 10.0
 # Every objective counts once by default; a move costs a fifth of that, so moving one device of
 # 30 costs ~0.1 point of the weighted score and only moves that gain more are proposed.
 DEFAULT_WEIGHTS = {name: 1.0 for name in OBJECTIVES} | {"moves": 0.2}
+AIRFLOW_SIGN = {FRONT_TO_BACK: 1, BACK_TO_FRONT: -1}
 WAIST_HEIGHT_MM = 1000
 UNIT_MM = 44.45
 PLINTH_MM = 100
@@ -135,16 +136,28 @@ class Proposal:
         }
 
 
+class WeightsError(ValueError):
+    """Weights the optimiser cannot use; the message names the weight and the rule."""
+
+
 def normalise_weights(weights: dict[str, float] | None) -> dict[str, float]:
+    """Every objective's weight, the defaults filling what is not given.
+
+    The one rule for weights, which the API's serializer and the page's form call too: known
+    objective names only, each 0–MAX_WEIGHT, and at least one objective other than moves above 0.
+    """
+    unknown = sorted(str(name) for name in (weights or {}) if name not in DEFAULT_WEIGHTS)
+    if unknown:
+        raise WeightsError(
+            f"Unknown weight {', '.join(unknown)}; the objectives are {', '.join(OBJECTIVES)}."
+        )
     merged = dict(DEFAULT_WEIGHTS)
     for name, value in (weights or {}).items():
-        if name not in merged:
-            raise ValueError(f"Unknown objective {name!r}; use one of {', '.join(OBJECTIVES)}.")
         if not 0 <= value <= MAX_WEIGHT:
-            raise ValueError(f"The weight of {name} must be between 0 and {MAX_WEIGHT:g}.")
+            raise WeightsError(f"The weight of {name} must be between 0 and {MAX_WEIGHT:g}.")
         merged[name] = float(value)
     if sum(v for k, v in merged.items() if k != "moves") <= 0:
-        raise ValueError("At least one objective needs a weight above 0.")
+        raise WeightsError("At least one weight must be above 0.")
     return merged
 
 
@@ -171,12 +184,9 @@ class _Model:
         self.weight = [d.weight_kg for d in devices]
         self.power = [d.power_w for d in devices]
         self.freq = [d.access_frequency for d in devices]
-        self.flow = []
-        for d in devices:
-            flow = {FRONT_TO_BACK: 1, BACK_TO_FRONT: -1}.get(d.airflow, 0)
-            if layout.slots[d.id].face == REAR:
-                flow = -flow
-            self.flow.append(flow)
+        # Airflow relative to the rack (+1 front to back, -1 back to front, 0 none), as the
+        # analysis sees it: a device on the rear face blows the other way.
+        self.flow = [AIRFLOW_SIGN.get(effective_airflow(d, layout.slots[d.id]), 0) for d in devices]
         self.movable = [
             i
             for i, d in enumerate(devices)

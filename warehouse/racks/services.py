@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.core import signing
@@ -24,13 +25,23 @@ from django.utils.crypto import constant_time_compare
 from config.errors import DomainError
 from warehouse.choices import LocationKind
 from warehouse.models import Asset, Location, RackPlacement
-from warehouse.racks import layout as rules
+from warehouse.racks.analysis import hot_spots_added
 from warehouse.racks.layout import (
+    FRONT,
+    RULE_INSIDE,
+    RULE_LOCKED,
+    RULE_OVERLAP,
+    RULE_PLACED,
+    RULE_PROPOSAL,
+    RULE_SPECS,
+    RULE_STALE,
+    Layout,
     Slot,
     Violation,
     check_layout,
     check_placement,
     layout_fingerprint,
+    units_label,
 )
 from warehouse.racks.optimiser import Proposal, optimise
 from warehouse.racks.selectors import device_from_asset, rack_layout
@@ -38,7 +49,7 @@ from warehouse.racks.selectors import device_from_asset, rack_layout
 PROPOSAL_SALT = "warehouse.racks.proposal"
 MOVE_KEYS = ("asset", "from_u", "from_face", "to_u", "to_face")
 
-CONFLICT_RULES = {rules.RULE_OVERLAP, rules.RULE_STALE, rules.RULE_PLACED}
+CONFLICT_RULES = {RULE_OVERLAP, RULE_STALE, RULE_PLACED}
 
 
 class RackRuleError(DomainError):
@@ -69,32 +80,48 @@ def _refuse(rule: str, message: str, device_id: int | None = None) -> RackRuleEr
 def _lock_rack(rack: Location) -> Location:
     locked = Location.objects.select_for_update().select_related("warehouse").get(pk=rack.pk)
     if locked.kind != LocationKind.RACK or not locked.rack_height_u:
-        raise _refuse(rules.RULE_INSIDE, f"{locked} is not a rack.")
+        raise _refuse(RULE_INSIDE, f"{locked} is not a rack.")
     return locked
 
 
-def placement_check(
-    *, rack: Location, asset: Asset, start_u: int, face: str = rules.FRONT
+def _placement_violations(
+    *, layout: Layout, asset: Asset, start_u: int, face: str
 ) -> list[Violation]:
-    """The rules placement_create would apply, without writing or locking (for form previews)."""
+    """Every rule for mounting `asset` at `start_u` on `face` of the rack whose layout is given."""
     part = asset.part
     if not part.height_u:
         return [
             Violation(
-                rules.RULE_SPECS,
+                RULE_SPECS,
                 f"{asset.name} ({part.name}) is not a rack-mountable device: "
                 "its part has no height in U.",
                 asset.pk,
             )
         ]
-    if asset.pk and RackPlacement.objects.filter(asset=asset).exists():
+    existing = (
+        RackPlacement.objects.filter(asset=asset).select_related("rack").first()
+        if asset.pk
+        else None
+    )
+    if existing is not None:
         return [
             Violation(
-                rules.RULE_PLACED, f"{asset.name} ({part.name}) is already mounted.", asset.pk
+                RULE_PLACED,
+                f"{asset.name} ({part.name}) is already mounted in {existing.rack} at "
+                f"{units_label(existing.start_u, existing.height_u)} {existing.face}; "
+                "remove it there first.",
+                asset.pk,
             )
         ]
-    layout = rack_layout(rack, with_connections=False)
     return check_placement(layout, device_from_asset(asset), Slot(start_u, face))
+
+
+def placement_check(
+    *, rack: Location, asset: Asset, start_u: int, face: str = FRONT
+) -> list[Violation]:
+    """The rules placement_create applies, without writing or locking (for form previews)."""
+    layout = rack_layout(rack, with_connections=False)
+    return _placement_violations(layout=layout, asset=asset, start_u=start_u, face=face)
 
 
 @transaction.atomic
@@ -103,37 +130,26 @@ def placement_create(
     rack: Location,
     asset: Asset,
     start_u: int,
-    face: str = rules.FRONT,
+    face: str = FRONT,
     is_locked: bool = False,
     user: Any = None,
 ) -> RackPlacement:
-    """Mount `asset` in `rack` from `start_u` upwards on `face`, after checking every rule."""
+    """Mount `asset` in `rack` from `start_u` upwards on `face`, after checking every rule.
+
+    A placement that makes devices run hot is allowed (heat is an estimate, not a hard rule),
+    but the returned placement lists them in `new_hot_spots` (analysis.HotSpot) so the pages
+    and the API warn, naming them.
+    """
     rack = _lock_rack(rack)
     asset = Asset.objects.select_related("part").get(pk=asset.pk)
-    part = asset.part
-    if not part.height_u:
-        raise _refuse(
-            rules.RULE_SPECS,
-            f"{asset.name} ({part.name}) is not a rack-mountable device: "
-            "its part has no height in U.",
-            asset.pk,
-        )
-    existing = RackPlacement.objects.filter(asset=asset).select_related("rack").first()
-    if existing is not None:
-        raise _refuse(
-            rules.RULE_PLACED,
-            f"{asset.name} ({part.name}) is already mounted in {existing.rack} at "
-            f"{rules.units_label(existing.start_u, existing.height_u)} {existing.face}; "
-            "remove it there first.",
-            asset.pk,
-        )
     layout = rack_layout(rack, with_connections=False)
-    violations = check_placement(layout, device_from_asset(asset), Slot(start_u, face))
+    violations = _placement_violations(layout=layout, asset=asset, start_u=start_u, face=face)
     if violations:
         raise RackRuleError(violations)
+    part = asset.part
     try:
         with transaction.atomic():
-            return RackPlacement.objects.create(
+            placement = RackPlacement.objects.create(
                 asset=asset,
                 rack=rack,
                 start_u=start_u,
@@ -145,8 +161,12 @@ def placement_create(
     except IntegrityError:
         # The asset was mounted elsewhere (another rack, another lock) in the meantime.
         raise _refuse(
-            rules.RULE_PLACED, f"{asset.name} ({part.name}) was just mounted elsewhere.", asset.pk
+            RULE_PLACED, f"{asset.name} ({part.name}) was just mounted elsewhere.", asset.pk
         )
+    after = layout.with_slots({**layout.slots, asset.pk: Slot(start_u, face)})
+    after.devices = {**layout.devices, asset.pk: device_from_asset(asset, placement)}
+    placement.new_hot_spots = hot_spots_added(layout, after)
+    return placement
 
 
 @transaction.atomic
@@ -198,14 +218,20 @@ def proposal_signature(
 def proposal_make(
     *,
     rack: Location,
+    layout: Layout | None = None,
     weights: Mapping[str, float] | None = None,
     seed: int = 0,
     locked: Iterable[int] = (),
     **options: Any,
 ) -> Proposal:
-    """Run the optimiser on the rack as stored (nothing is written) and sign the proposal."""
-    layout = rack_layout(rack)
-    layout.locked = layout.locked | frozenset(locked)
+    """Run the optimiser on the rack (nothing is written) and sign the proposal.
+
+    `layout` is the rack's layout when the caller has read it already (the preview page draws
+    it too); otherwise it is read here. `locked` adds devices to keep in place.
+    """
+    if layout is None:
+        layout = rack_layout(rack)
+    layout = replace(layout, locked=layout.locked | frozenset(locked))
     proposal = optimise(layout, weights=dict(weights) if weights else None, seed=seed, **options)
     proposal.signature = proposal_signature(
         rack=rack,
@@ -236,7 +262,7 @@ def proposal_apply(
     expected = proposal_signature(rack=rack, fingerprint=fingerprint, moves=moves)
     if not constant_time_compare(expected, signature or ""):
         raise _refuse(
-            rules.RULE_PROPOSAL,
+            RULE_PROPOSAL,
             "These moves are not the proposal's complete, unchanged set of "
             f"{len(moves)} move(s) with its fingerprint: apply all of its moves as proposed, "
             "or run the optimiser again.",
@@ -245,7 +271,7 @@ def proposal_apply(
     layout = rack_layout(rack, with_connections=False)
     if layout_fingerprint(layout) != fingerprint:
         raise _refuse(
-            rules.RULE_STALE,
+            RULE_STALE,
             "The rack changed since the proposal; run the optimiser again. Nothing was moved: "
             f"in {rack} a device was placed, moved or removed, or a limit was edited.",
         )
@@ -260,14 +286,12 @@ def proposal_apply(
         if device is None or layout.slots[asset_id] != Slot(from_u, from_face):
             # Cannot happen with a matching fingerprint and signature; kept as a guard.
             violations.append(
-                Violation(rules.RULE_STALE, f"Asset {asset_id} is not where the proposal saw it.")
+                Violation(RULE_STALE, f"Asset {asset_id} is not where the proposal saw it.")
             )
             continue
         if asset_id in layout.locked:
             violations.append(
-                Violation(
-                    rules.RULE_LOCKED, f"{device.label} is locked and must not move.", asset_id
-                )
+                Violation(RULE_LOCKED, f"{device.label} is locked and must not move.", asset_id)
             )
             continue
         new_slots[asset_id] = Slot(to_u, to_face)

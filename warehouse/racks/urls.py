@@ -5,8 +5,8 @@ from django.urls import path
 from warehouse.racks import views
 
 urlpatterns = [
-    path("", views.rack_list, name="rack-list"),
-    path("<int:pk>/", views.rack_detail, name="rack-detail"),
+    path("", views.RackListView.as_view(), name="rack-list"),
+    path("<int:pk>/", views.RackDetailView.as_view(), name="rack-detail"),
     path("<int:pk>/optimise/", views.rack_optimise, name="rack-optimise"),
     path("<int:pk>/apply/", views.rack_apply, name="rack-apply"),
     path("<int:pk>/placements/", views.rack_place, name="rack-place"),

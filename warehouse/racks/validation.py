@@ -11,21 +11,33 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from warehouse.choices import LocationKind
-from warehouse.racks.layout import units_label
+from warehouse.racks.layout import (
+    RULE_DEPTH,
+    RULE_INSIDE,
+    RULE_POWER,
+    RULE_WEIGHT,
+    Layout,
+    RackSpec,
+    Slot,
+    check_layout,
+    units_label,
+)
 
 if TYPE_CHECKING:
     from warehouse.models import Asset, Location
 
 LISTED = 5  # devices named in one message before "and N more"
+MAX_RACK_U = 60  # the tallest rack the schema allows: no height given, no height rule
 
 
 def _number(value: object) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None  # clean_fields reports the bad value itself
+    return number if number.is_finite() else None
 
 
 def _fmt(value: Decimal | float) -> str:
@@ -38,11 +50,30 @@ def _names(items: list[str]) -> str:
     return shown + (f" and {len(items) - LISTED} more" if len(items) > LISTED else "")
 
 
+def _candidate_spec(rack: Location) -> RackSpec:
+    """The rack's limits as edited (unsaved); a blank or malformed value enforces nothing."""
+    height, depth, weight, power = (
+        _number(getattr(rack, field))
+        for field in ("rack_height_u", "rack_depth_mm", "max_weight_kg", "max_power_w")
+    )
+    return RackSpec(
+        height_u=int(height) if height is not None else MAX_RACK_U,
+        depth_mm=int(depth) if depth is not None else None,
+        max_weight_kg=float(weight) if weight is not None else None,
+        max_power_w=float(power) if power is not None else None,
+    )
+
+
 def rack_limits_errors(rack: Location) -> dict[str, list[str]]:
-    """Field errors for a rack's (possibly unsaved) limits against the devices mounted in it."""
+    """Field errors for a rack's (possibly unsaved) limits against the devices mounted in it.
+
+    The rules are layout.check_layout's, run on the mounted devices in the edited rack; this
+    function only turns the rules they break into messages on the limit fields.
+    """
     if rack.pk is None:
         return {}
     from warehouse.models import RackPlacement
+    from warehouse.racks.selectors import device_from_asset
 
     placements = list(
         RackPlacement.objects.filter(rack_id=rack.pk)
@@ -51,56 +82,66 @@ def rack_limits_errors(rack: Location) -> dict[str, list[str]]:
     )
     if not placements:
         return {}
-    errors: dict[str, list[str]] = {}
     if rack.kind != LocationKind.RACK:
-        errors["kind"] = [
-            f"{rack.code} holds {len(placements)} mounted device(s) "
-            f"({_names([p.asset.name for p in placements])}); remove them before it stops "
-            "being a rack."
-        ]
-        return errors
-    height = _number(rack.rack_height_u)
-    if height is not None:
+        return {
+            "kind": [
+                f"{rack.code} holds {len(placements)} mounted device(s) "
+                f"({_names([p.asset.name for p in placements])}); remove them before it stops "
+                "being a rack."
+            ]
+        }
+    layout = Layout(
+        _candidate_spec(rack),
+        {p.asset_id: device_from_asset(p.asset, p) for p in placements},
+        {p.asset_id: Slot(p.start_u, p.face) for p in placements},
+    )
+    broken: dict[str, set[int | None]] = {}
+    for violation in check_layout(layout):
+        broken.setdefault(violation.rule, set()).add(violation.device_id)
+    errors: dict[str, list[str]] = {}
+    if RULE_INSIDE in broken:
         above = [
             f"{p.asset.name} at {units_label(p.start_u, p.height_u)}"
             for p in placements
-            if p.start_u + p.height_u - 1 > height
+            if p.asset_id in broken[RULE_INSIDE]
         ]
-        if above:
-            errors["rack_height_u"] = [
-                f"{_fmt(height)} U is too low for the devices mounted above U{_fmt(height)}: "
-                f"{_names(above)}; move or remove them first."
-            ]
-    depth = _number(rack.rack_depth_mm)
-    if depth is not None:
+        height = layout.rack.height_u
+        errors["rack_height_u"] = [
+            f"{height} U is too low for the devices mounted above U{height}: "
+            f"{_names(above)}; move or remove them first."
+        ]
+    if RULE_DEPTH in broken:
         deep = [
             f"{p.asset.name} ({p.asset.part.depth_mm} mm)"
             for p in placements
-            if p.asset.part.depth_mm and p.asset.part.depth_mm > depth
+            if p.asset_id in broken[RULE_DEPTH]
         ]
-        if deep:
-            errors["rack_depth_mm"] = [
-                f"{_fmt(depth)} mm is shallower than mounted devices: {_names(deep)}."
-            ]
-    for field, attribute, unit, what in (
-        ("max_weight_kg", "weight_kg", "kg", "weigh"),
-        ("max_power_w", "power_w", "W", "draw"),
+        errors["rack_depth_mm"] = [
+            f"{_fmt(layout.rack.depth_mm)} mm is shallower than mounted devices: {_names(deep)}."
+        ]
+    for rule, field, attribute, unit, what in (
+        (RULE_WEIGHT, "max_weight_kg", "weight_kg", "kg", "weigh"),
+        (RULE_POWER, "max_power_w", "power_w", "W", "draw"),
     ):
-        limit = _number(getattr(rack, field))
-        if limit is None:
-            continue
-        loads = sorted(
-            ((getattr(p.asset.part, attribute) or Decimal(0), p.asset.name) for p in placements),
-            reverse=True,
-        )
-        total = sum(value for value, _ in loads)
-        if total > limit:
-            largest = [f"{name} {_fmt(value)} {unit}" for value, name in loads if value > 0]
-            errors[field] = [
-                f"The {len(placements)} devices mounted {what} {_fmt(total)} {unit}, more than "
-                f"{_fmt(limit)} {unit} (largest: {_names(largest)}); remove devices first."
-            ]
+        if rule in broken:
+            errors[field] = [_total_message(rack, placements, field, attribute, unit, what)]
     return errors
+
+
+def _total_message(
+    rack: Location, placements: list, field: str, attribute: str, unit: str, what: str
+) -> str:
+    loads = sorted(
+        ((getattr(p.asset.part, attribute) or Decimal(0), p.asset.name) for p in placements),
+        reverse=True,
+    )
+    total = sum(value for value, _ in loads)
+    largest = [f"{name} {_fmt(value)} {unit}" for value, name in loads if value > 0]
+    return (
+        f"The {len(placements)} devices mounted {what} {_fmt(total)} {unit}, more than "
+        f"{_fmt(_number(getattr(rack, field)))} {unit} (largest: {_names(largest)}); "
+        "remove devices first."
+    )
 
 
 def asset_part_change_errors(asset: Asset) -> dict[str, list[str]]:

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
+from django.views.generic import DetailView
+from django_filters.views import FilterView
 
 from warehouse.models import Location, RackPlacement, Warehouse
 from warehouse.racks.analysis import RackAnalysis, analyse, inlet_formula
 from warehouse.racks.elevation import TYPE_COLOURS, elevation_svg
+from warehouse.racks.filters import RackFilterSet
 from warehouse.racks.forms import ApplyForm, OptimiseForm, PlacementForm
-from warehouse.racks.layout import FRONT, REAR
+from warehouse.racks.layout import FRONT, REAR, Layout
+from warehouse.racks.optimiser import Proposal
 from warehouse.racks.selectors import (
     rack_connections,
     rack_layout,
@@ -32,6 +37,7 @@ from warehouse.racks.services import (
 )
 
 VIEW_PERM = "warehouse.view_location"
+LEGEND = [(name.replace("_", " "), colour) for name, (colour, _) in TYPE_COLOURS.items()]
 
 
 def _bar(label: str, pct: float | None, text: str) -> dict:
@@ -74,43 +80,49 @@ def _rack(pk: int) -> Location:
     return get_object_or_404(rack_queryset(), pk=pk)
 
 
-@require_safe
-@login_required
-@permission_required(VIEW_PERM, raise_exception=True)
-def rack_list(request: HttpRequest) -> HttpResponse:
-    racks = rack_queryset().order_by("warehouse__code", "code")
-    warehouse_id = request.GET.get("warehouse", "")
-    if warehouse_id.isdigit():
-        racks = racks.filter(warehouse_id=warehouse_id)
-    page = Paginator(racks, 25).get_page(request.GET.get("page"))
-    rows = racks_with_analysis(rack_queryset().filter(pk__in=[r.pk for r in page]))
-    rows.sort(key=lambda row: (row[0].warehouse.code, row[0].code))
-    rows = [(rack, analysis, analysis_bars(analysis)) for rack, analysis in rows]
-    return render(
-        request,
-        "warehouse/racks/rack_list.html",
-        {
-            "rows": rows,
-            "page": page,
+class RackPageMixin(PermissionRequiredMixin):
+    """Rack pages are read with view_location; visitors who are not logged in go to the login."""
+
+    permission_required = VIEW_PERM
+    http_method_names = ["get", "head"]
+
+
+class RackListView(RackPageMixin, FilterView):
+    """Racks, filtered by ?warehouse= (code or id, the API's filter) and paginated."""
+
+    filterset_class = RackFilterSet
+    queryset = rack_queryset().order_by("warehouse__code", "code")
+    paginate_by = 25
+    template_name = "warehouse/racks/rack_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        ids = [rack.pk for rack in context["object_list"]]
+        rows = racks_with_analysis(rack_queryset().filter(pk__in=ids))
+        rows.sort(key=lambda row: (row[0].warehouse.code, row[0].code))
+        form = self.filterset.form
+        return context | {
+            "rows": [(rack, analysis, analysis_bars(analysis)) for rack, analysis in rows],
             "warehouses": Warehouse.objects.filter(locations__kind="rack").distinct(),
-            "warehouse_id": warehouse_id,
-        },
-    )
+            "warehouse": form.cleaned_data.get("warehouse") if form.is_valid() else None,
+        }
 
 
-@require_safe
-@login_required
-@permission_required(VIEW_PERM, raise_exception=True)
-def rack_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rack = _rack(pk)
-    layout = rack_layout(rack)
-    analysis = analyse(layout)
-    can_place = request.user.has_perm("warehouse.add_rackplacement")
-    return render(
-        request,
-        "warehouse/racks/rack_detail.html",
-        {
-            "rack": rack,
+class RackDetailView(RackPageMixin, DetailView):
+    """A rack's elevations (front and rear SVG), analysis, devices and cables."""
+
+    queryset = rack_queryset()
+    context_object_name = "rack"
+    template_name = "warehouse/racks/rack_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Longer than 20 lines only because the page has that many parts: one entry each,
+        # all drawn from one layout read and one analysis.
+        rack, user = self.object, self.request.user
+        layout = rack_layout(rack)
+        analysis = analyse(layout)
+        can_place = user.has_perm("warehouse.add_rackplacement")
+        return super().get_context_data(**kwargs) | {
             "analysis": analysis,
             "bars": analysis_bars(analysis),
             "front_svg": elevation_svg(layout, FRONT, analysis=analysis, title="Front"),
@@ -123,12 +135,40 @@ def rack_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if can_place
             else None,
             "optimise_form": OptimiseForm(layout=layout),
-            "can_delete": request.user.has_perm("warehouse.delete_rackplacement"),
-            "legend": [
-                (name.replace("_", " "), colour) for name, (colour, _) in TYPE_COLOURS.items()
-            ],
-        },
-    )
+            "can_delete": user.has_perm("warehouse.delete_rackplacement"),
+            "legend": LEGEND,
+        }
+
+
+def _preview(layout: Layout, proposal: Proposal) -> dict[str, Any]:
+    """The preview page's figures: scores, and both layouts drawn with their analyses."""
+    proposed = layout.with_slots(proposal.slots)
+    moved = {m.device_id for m in proposal.moves}
+    before, after = analyse(layout), analyse(proposed)
+    return {
+        "proposal": proposal,
+        "scores": [
+            (name, proposal.before.breakdown[name], proposal.after.breakdown[name])
+            for name in proposal.before.breakdown
+        ],
+        "before": before,
+        "after": after,
+        "current_front": elevation_svg(layout, FRONT, analysis=before, title="Current · front"),
+        "current_rear": elevation_svg(layout, REAR, analysis=before, title="Current · rear"),
+        "proposed_front": elevation_svg(
+            proposed, FRONT, analysis=after, moved=moved, title="Proposed · front"
+        ),
+        "proposed_rear": elevation_svg(
+            proposed, REAR, analysis=after, moved=moved, title="Proposed · rear"
+        ),
+        "apply_form": ApplyForm(
+            initial={
+                "moves": json.dumps([m.to_dict() for m in proposal.moves]),
+                "fingerprint": proposal.fingerprint,
+                "signature": proposal.signature,
+            }
+        ),
+    }
 
 
 @require_safe
@@ -137,44 +177,25 @@ def rack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def rack_optimise(request: HttpRequest, pk: int) -> HttpResponse:
     """Preview: run the optimiser (no writes) and show current and proposed side by side."""
     rack = _rack(pk)
-    layout = rack_layout(rack)
+    layout = rack_layout(rack)  # read once: the optimiser and the drawings share it
     form = OptimiseForm(request.GET, layout=layout)
     context = {"rack": rack, "form": form}
     if form.is_valid():
-        locked = frozenset(int(i) for i in form.cleaned_data["locked"])
+        layout.locked |= frozenset(int(i) for i in form.cleaned_data["locked"])
         proposal = proposal_make(
-            rack=rack, weights=form.weights(), seed=form.cleaned_data["seed"] or 0, locked=locked
+            rack=rack, layout=layout, weights=form.weights(), seed=form.cleaned_data["seed"] or 0
         )
-        layout.locked = layout.locked | locked
-        proposed = layout.with_slots(proposal.slots)
-        moved = {m.device_id for m in proposal.moves}
-        before, after = analyse(layout), analyse(proposed)
-        context.update(
-            proposal=proposal,
-            scores=[
-                (name, proposal.before.breakdown[name], proposal.after.breakdown[name])
-                for name in proposal.before.breakdown
-            ],
-            before=before,
-            after=after,
-            current_front=elevation_svg(layout, FRONT, analysis=before, title="Current · front"),
-            current_rear=elevation_svg(layout, REAR, analysis=before, title="Current · rear"),
-            proposed_front=elevation_svg(
-                proposed, FRONT, analysis=after, moved=moved, title="Proposed · front"
-            ),
-            proposed_rear=elevation_svg(
-                proposed, REAR, analysis=after, moved=moved, title="Proposed · rear"
-            ),
-            apply_form=ApplyForm(
-                initial={
-                    "moves": json.dumps([m.to_dict() for m in proposal.moves]),
-                    "fingerprint": proposal.fingerprint,
-                    "signature": proposal.signature,
-                }
-            ),
-            can_apply=request.user.has_perm("warehouse.change_rackplacement"),
-        )
+        context |= _preview(layout, proposal)
+        context["can_apply"] = request.user.has_perm("warehouse.change_rackplacement")
     return render(request, "warehouse/racks/rack_optimise.html", context)
+
+
+def _form_errors(form: Any, with_fields: bool = False) -> str:
+    return " ".join(
+        f"{field}: {error}" if with_fields else error
+        for field, errors in form.errors.items()
+        for error in errors
+    )
 
 
 @require_POST
@@ -184,15 +205,14 @@ def rack_apply(request: HttpRequest, pk: int) -> HttpResponse:
     rack = _rack(pk)
     form = ApplyForm(request.POST)
     if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs] or ["Invalid proposal."]
-        messages.error(request, "Nothing was moved. " + " ".join(errors))
+        messages.error(request, "Nothing was moved. " + (_form_errors(form) or "Invalid proposal."))
         return redirect("warehouse:rack-detail", pk=rack.pk)
     try:
         moved = proposal_apply(rack=rack, user=request.user, **form.cleaned_data)
     except RackRuleError as error:
         messages.error(request, "Nothing was moved. " + " ".join(error.messages))
-        return redirect("warehouse:rack-detail", pk=rack.pk)
-    messages.success(request, f"Applied the proposal: {len(moved)} devices moved.")
+    else:
+        messages.success(request, f"Applied the proposal: {len(moved)} devices moved.")
     return redirect("warehouse:rack-detail", pk=rack.pk)
 
 
@@ -203,15 +223,19 @@ def rack_place(request: HttpRequest, pk: int) -> HttpResponse:
     rack = _rack(pk)
     form = PlacementForm(request.POST, rack_height_u=rack.rack_height_u)
     if not form.is_valid():
-        errors = [f"{field}: {e}" for field, errs in form.errors.items() for e in errs]
-        messages.error(request, "Not placed. " + " ".join(errors))
+        messages.error(request, "Not placed. " + _form_errors(form, with_fields=True))
         return redirect("warehouse:rack-detail", pk=rack.pk)
     try:
         placement = placement_create(rack=rack, user=request.user, **form.cleaned_data)
     except RackRuleError as error:
         messages.error(request, "Not placed. " + " ".join(error.messages))
+        return redirect("warehouse:rack-detail", pk=rack.pk)
+    placed = f"Placed {placement.asset.name} at U{placement.start_u}"
+    if placement.new_hot_spots:
+        hot = " ".join(spot.message for spot in placement.new_hot_spots)
+        messages.warning(request, f"{placed}, but it creates hot spots: {hot}")
     else:
-        messages.success(request, f"Placed {placement.asset.name} at U{placement.start_u}.")
+        messages.success(request, f"{placed}.")
     return redirect("warehouse:rack-detail", pk=rack.pk)
 
 

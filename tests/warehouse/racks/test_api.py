@@ -279,3 +279,14 @@ def test_the_rack_list_takes_a_fixed_number_of_queries(
     client.get("/api/racks/")
     with django_assert_max_num_queries(6):
         assert client.get("/api/racks/").json()["count"] == 6
+
+
+def test_changing_the_part_of_a_mounted_asset_through_the_api_is_a_400_naming_the_rack(
+    client_for, rack, placed
+):
+    asset = placed["web"].asset
+    response = client_for("planner").patch(
+        f"/api/assets/{asset.pk}/", {"part": device("other", height_u=4).part_id}, format="json"
+    )
+    assert response.status_code == 400
+    assert "remove it from the rack before changing its part" in response.json()["part"][0]

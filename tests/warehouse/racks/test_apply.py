@@ -144,3 +144,13 @@ def test_two_devices_may_swap_places_in_one_apply(rack, placed):
     proposal_apply(rack=rack, **_signed(rack, moves))
     positions = _positions(rack)
     assert (positions[placed["web"].asset_id], positions[placed["db"].asset_id]) == (1, 19)
+
+
+def test_proposal_make_uses_the_layout_it_is_given_without_reading_the_rack(
+    rack, placed, django_assert_num_queries
+):
+    layout = rack_layout(rack)
+    with django_assert_num_queries(0):
+        proposal = proposal_make(rack=rack, layout=layout, seed=1, locked=[placed["db"].asset_id])
+    assert placed["db"].asset_id not in {move.device_id for move in proposal.moves}
+    assert placed["db"].asset_id not in layout.locked  # the caller's layout is left as it was

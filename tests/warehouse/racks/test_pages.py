@@ -192,3 +192,35 @@ def test_every_optimiser_weight_starts_on_a_value_its_input_accepts():
         if step in (None, "any") or field.initial is None:
             continue
         assert Decimal(str(field.initial)) % Decimal(step) == 0, (name, field.initial, step)
+
+
+def test_the_optimiser_preview_reads_the_rack_layout_once(browser, rack, placed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = browser("viewer")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/warehouse/racks/{rack.pk}/optimise/?seed=1")
+    assert response.status_code == 200
+    reads = [q["sql"] for q in queries if 'FROM "warehouse_rackplacement"' in q["sql"]]
+    assert len(reads) == 1, reads
+    assert len(queries) <= 7  # session, user, 2 × permissions, rack, placements, connections
+
+
+def test_a_weight_out_of_range_gets_the_same_message_on_the_page_and_in_the_api(
+    browser, client_for, rack, placed
+):
+    message = "The weight of thermal must be between 0 and 10."
+    page = browser("viewer").get(f"/warehouse/racks/{rack.pk}/optimise/?thermal=11")
+    assert message in page.content.decode()
+    response = client_for("viewer").post(
+        f"/api/racks/{rack.pk}/optimize/", {"weights": {"thermal": 11}}, format="json"
+    )
+    assert response.status_code == 400 and message in str(response.json()["weights"])
+
+
+def test_the_racks_page_filters_by_warehouse_code_like_the_api(browser, rack):
+    other = RackFactory(code="R-OTHER")
+    page = browser("viewer").get(f"/warehouse/racks/?warehouse={rack.warehouse.code}")
+    codes = [row[0].code for row in page.context["rows"]]
+    assert codes == ["R1"] and other.code not in codes

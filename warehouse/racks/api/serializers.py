@@ -1,53 +1,20 @@
-"""Rack API: racks with layout, thermal view, placements, the optimiser; assets and connections."""
+"""Rack API serializers: racks with their analysis and layout, placements, the optimiser's
+input and proposal, assets and connections, and the refusal bodies for the schema."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
-import django_filters
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
-from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
-from warehouse.choices import AssetStatus, RackFace
+from warehouse.choices import RackFace
 from warehouse.models import Asset, Connection, Location, RackPlacement
-from warehouse.racks import layout as rules
 from warehouse.racks.analysis import RackAnalysis, analyse
-from warehouse.racks.optimiser import DEFAULT_WEIGHTS, MAX_WEIGHT, OBJECTIVES
-from warehouse.racks.selectors import (
-    rack_layout,
-    rack_placements,
-    rack_queryset,
-    racks_with_analysis,
-)
-from warehouse.racks.services import (
-    RackRuleError,
-    placement_create,
-    placement_delete,
-    proposal_apply,
-    proposal_make,
-)
-
-RULE_NAMES = [
-    rules.RULE_INSIDE,
-    rules.RULE_OVERLAP,
-    rules.RULE_DEPTH,
-    rules.RULE_WEIGHT,
-    rules.RULE_POWER,
-    rules.RULE_SPECS,
-    rules.RULE_PLACED,
-    rules.RULE_LOCKED,
-    rules.RULE_STALE,
-    rules.RULE_PROPOSAL,
-]
-
-
-# --- Serializers -------------------------------------------------------------------------
+from warehouse.racks.layout import RULES
+from warehouse.racks.optimiser import DEFAULT_WEIGHTS, MAX_WEIGHT, WeightsError, normalise_weights
+from warehouse.racks.selectors import rack_layout
 
 
 class RackRefusalSerializer(serializers.Serializer):
@@ -55,54 +22,24 @@ class RackRefusalSerializer(serializers.Serializer):
 
     detail = serializers.CharField(help_text="Every reason, readable, naming the devices.")
     rule = serializers.ChoiceField(
-        choices=RULE_NAMES, help_text="The first rule that refused the change."
+        choices=RULES, help_text="The first rule that refused the change."
     )
     rules = serializers.ListField(
-        child=serializers.ChoiceField(choices=RULE_NAMES), help_text="Every rule that refused it."
+        child=serializers.ChoiceField(choices=RULES), help_text="Every rule that refused it."
     )
     devices = serializers.ListField(
         child=serializers.IntegerField(), help_text="Asset ids of the devices concerned."
     )
 
 
-class BadInputSerializer(serializers.Serializer):
+class BadInputSerializer(RackRefusalSerializer):
     """A 400: field errors ({field: [messages]}), or a rack rule's refusal (the fields below)."""
 
-    detail = serializers.CharField(
-        required=False, help_text="Why the request was refused, when no single field is at fault."
-    )
-    rule = serializers.ChoiceField(
-        choices=RULE_NAMES, required=False, help_text="The rack rule that refused the change."
-    )
-    rules = serializers.ListField(
-        child=serializers.ChoiceField(choices=RULE_NAMES),
-        required=False,
-        help_text="Every rack rule that refused it.",
-    )
-    devices = serializers.ListField(
-        child=serializers.IntegerField(),
-        required=False,
-        help_text="Asset ids of the devices concerned.",
-    )
-
-
-ERRORS = {
-    400: OpenApiResponse(
-        response=BadInputSerializer,
-        description="Bad input ({field: [messages]}) or a placement rule refused the change "
-        "(detail, rule, rules, devices).",
-    ),
-    404: OpenApiResponse(description="No such rack (or placement)."),
-    409: OpenApiResponse(
-        response=RackRefusalSerializer,
-        description="The units are taken, the device is already mounted, or the rack changed "
-        "since the proposal.",
-    ),
-}
-
-
-def _refusal(error: RackRuleError) -> Response:
-    return Response(error.as_dict(), status=error.http_status)
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = False  # absent when the 400 is a field error
+        return fields
 
 
 class ZoneSerializer(serializers.Serializer):
@@ -130,7 +67,21 @@ class AirflowConflictSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="Readable explanation.")
 
 
-class AnalysisSerializer(serializers.Serializer):
+class HeatSerializer(serializers.Serializer):
+    """The heat figures the rack's analysis and its thermal view share."""
+
+    heat_btu_h = serializers.FloatField(help_text="Total heat load, BTU/h.")
+    cooling_capacity_btu_h = serializers.FloatField(
+        allow_null=True, help_text="The rack's cooling capacity, BTU/h."
+    )
+    heat_pct = serializers.FloatField(allow_null=True, help_text="Heat against cooling, %.")
+    ambient_c = serializers.FloatField(help_text="Ambient temperature used by the model, °C.")
+    max_inlet_c = serializers.FloatField(help_text="Maximum inlet temperature, °C.")
+
+
+class AnalysisSerializer(HeatSerializer):
+    """A rack's space, weight, power and heat against its limits."""
+
     height_u = serializers.IntegerField(help_text="Rack height in U.")
     used_u = serializers.IntegerField(help_text="Units with a device on either face.")
     free_u = serializers.IntegerField(help_text="Units with nothing mounted on either face.")
@@ -148,23 +99,11 @@ class AnalysisSerializer(serializers.Serializer):
     power_w = serializers.FloatField(help_text="Total power draw, W.")
     max_power_w = serializers.FloatField(allow_null=True, help_text="The rack's limit, W.")
     power_pct = serializers.FloatField(allow_null=True, help_text="Power against the limit, %.")
-    heat_btu_h = serializers.FloatField(help_text="Total heat load, BTU/h.")
-    cooling_capacity_btu_h = serializers.FloatField(
-        allow_null=True, help_text="The rack's cooling capacity, BTU/h."
-    )
-    heat_pct = serializers.FloatField(allow_null=True, help_text="Heat against cooling, %.")
-    ambient_c = serializers.FloatField(help_text="Ambient temperature used by the model, °C.")
-    max_inlet_c = serializers.FloatField(help_text="Maximum inlet temperature, °C.")
 
 
-class ThermalSerializer(serializers.Serializer):
-    heat_btu_h = serializers.FloatField(help_text="Total heat load, BTU/h.")
-    cooling_capacity_btu_h = serializers.FloatField(
-        allow_null=True, help_text="The rack's cooling capacity, BTU/h."
-    )
-    heat_pct = serializers.FloatField(allow_null=True, help_text="Heat against cooling, %.")
-    ambient_c = serializers.FloatField(help_text="Ambient temperature used by the model, °C.")
-    max_inlet_c = serializers.FloatField(help_text="Maximum inlet temperature, °C.")
+class ThermalSerializer(HeatSerializer):
+    """A rack's thermal view: heat by third, inlet estimates, hot spots, airflow conflicts."""
+
     zones = ZoneSerializer(many=True, help_text="Bottom, middle and top thirds.")
     inlet_c = serializers.DictField(
         child=serializers.FloatField(),
@@ -250,6 +189,22 @@ class PlacementSerializer(serializers.ModelSerializer):
         }
 
 
+class PlacementCreatedSerializer(PlacementSerializer):
+    """A new placement, with the warnings of a placement that is allowed but worth a look."""
+
+    warnings = serializers.SerializerMethodField(
+        help_text="Hot spots the placement creates (devices whose estimated inlet now exceeds "
+        "the rack's maximum); the placement is made, but the rack runs hot there."
+    )
+
+    class Meta(PlacementSerializer.Meta):
+        fields = [*PlacementSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+    def get_warnings(self, placement: RackPlacement) -> list[str]:
+        return [spot.message for spot in getattr(placement, "new_hot_spots", [])]
+
+
 class LayoutSerializer(serializers.Serializer):
     rack = RackSerializer(help_text="The rack with its analysis.")
     placements = PlacementSerializer(many=True, help_text="Devices, top of the rack first.")
@@ -281,15 +236,17 @@ class PlacementInputSerializer(serializers.Serializer):
 
 def _weight_field(name: str, help_text: str) -> serializers.FloatField:
     return serializers.FloatField(
-        min_value=0,
-        max_value=MAX_WEIGHT,
-        default=DEFAULT_WEIGHTS[name],
+        required=False,
         help_text=f"{help_text} 0–{MAX_WEIGHT:g}, default {DEFAULT_WEIGHTS[name]:g}.",
     )
 
 
 class WeightsSerializer(serializers.Serializer):
-    """Weights 0–10 per objective, the same scale as the page; unknown names are refused."""
+    """Weights 0–10 per objective, the same scale as the page; unknown names are refused.
+
+    The fields give the types and the schema; the rule (known names, 0–10, one objective above
+    0) is the optimiser's own normalise_weights, which the page's form calls too.
+    """
 
     thermal = _weight_field("thermal", "Heat low and spread out.")
     weight = _weight_field("weight", "Heavy devices low.")
@@ -299,22 +256,16 @@ class WeightsSerializer(serializers.Serializer):
     moves = _weight_field("moves", "Cost of moving a device (keeps devices where they are).")
 
     def to_internal_value(self, data: Any) -> dict[str, float]:
-        if isinstance(data, dict):
-            unknown = sorted(str(key) for key in data if key not in self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    f"Unknown weight {', '.join(unknown)}; "
-                    f"the objectives are {', '.join(OBJECTIVES)}."
-                )
-        return super().to_internal_value(data)
-
-    def validate(self, attrs: dict[str, float]) -> dict[str, float]:
-        if sum(attrs.get(n, DEFAULT_WEIGHTS[n]) for n in OBJECTIVES if n != "moves") <= 0:
-            raise serializers.ValidationError("At least one weight must be above 0.")
-        return attrs
+        weights = super().to_internal_value(data)
+        unknown = {key: 0 for key in data if key not in self.fields}
+        try:
+            normalise_weights({**unknown, **weights})
+        except WeightsError as error:
+            raise serializers.ValidationError(str(error))
+        return weights
 
 
-class OptimizeInputSerializer(serializers.Serializer):
+class OptimiseInputSerializer(serializers.Serializer):
     weights = WeightsSerializer(
         required=False, help_text="Weight of each objective, 0–10 (unknown names are refused)."
     )
@@ -420,8 +371,10 @@ class AssetSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "part": {"help_text": "Id of the device model (a part with rack specs)."},
             "name": {"help_text": "Display name, e.g. the hostname."},
-            "serial_number": {"help_text": "Manufacturer serial number (unique)."},
-            "asset_tag": {"help_text": "Inventory tag (unique)."},
+            "serial_number": {
+                "help_text": "Manufacturer serial number (unique); blank is stored as null."
+            },
+            "asset_tag": {"help_text": "Inventory tag (unique); blank is stored as null."},
             "hostname": {"help_text": "DNS hostname."},
             "ip_address": {"help_text": "Management IP address."},
             "status": {"help_text": "active, inactive, maintenance or failed."},
@@ -435,14 +388,19 @@ class AssetSerializer(serializers.ModelSerializer):
         placement = getattr(asset, "placement", None)
         return PlacementSerializer(placement).data if placement else None
 
-    def validate_part(self, part):
-        if (
-            self.instance
-            and self.instance.part_id != part.pk
-            and hasattr(self.instance, "placement")
-        ):
-            raise serializers.ValidationError("Remove the asset from its rack before changing it.")
-        return part
+    def validate_serial_number(self, value: str | None) -> str | None:
+        return value or None  # blank is "none": the column is unique, NULLs are not compared
+
+    def validate_asset_tag(self, value: str | None) -> str | None:
+        return value or None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Asset.clean holds the rule that a mounted asset keeps its part (racks/validation.py).
+        candidate = copy.copy(self.instance) if self.instance is not None else Asset()
+        for name, value in attrs.items():
+            setattr(candidate, name, value)
+        candidate.clean()
+        return attrs
 
 
 class ConnectionSerializer(serializers.ModelSerializer):
@@ -467,201 +425,3 @@ class ConnectionSerializer(serializers.ModelSerializer):
         if length is not None and length <= 0:
             raise serializers.ValidationError({"length_m": "Must be greater than 0."})
         return attrs
-
-
-# --- Filters -----------------------------------------------------------------------------
-
-
-class RackFilterSet(django_filters.FilterSet):
-    warehouse = django_filters.NumberFilter(field_name="warehouse_id", help_text="Warehouse id.")
-
-    class Meta:
-        model = Location
-        fields = ["warehouse"]
-
-
-class AssetFilterSet(django_filters.FilterSet):
-    warehouse = django_filters.NumberFilter(
-        method="filter_warehouse", help_text="Warehouse id (racked or stored there)."
-    )
-    rack = django_filters.NumberFilter(field_name="placement__rack", help_text="Rack id.")
-    status = django_filters.ChoiceFilter(choices=AssetStatus.choices, help_text="Asset status.")
-    part = django_filters.NumberFilter(field_name="part_id", help_text="Part id.")
-
-    class Meta:
-        model = Asset
-        fields = ["warehouse", "rack", "status", "part"]
-
-    def filter_warehouse(self, queryset, name, value):
-        return queryset.filter(
-            Q(placement__rack__warehouse_id=value) | Q(location__warehouse_id=value)
-        )
-
-
-class ConnectionFilterSet(django_filters.FilterSet):
-    asset = django_filters.NumberFilter(method="filter_asset", help_text="Asset id at either end.")
-
-    class Meta:
-        model = Connection
-        fields = ["asset", "cable_type"]
-
-    def filter_asset(self, queryset, name, value):
-        return queryset.filter(Q(a_asset_id=value) | Q(b_asset_id=value))
-
-
-# --- Permissions and views ---------------------------------------------------------------
-
-
-class RackPermission(BasePermission):
-    """Reads need view_location; placement writes need the matching rackplacement permission."""
-
-    WRITE_PERMS = {
-        ("placements", "POST"): "warehouse.add_rackplacement",
-        ("placement_detail", "DELETE"): "warehouse.delete_rackplacement",
-        ("apply", "POST"): "warehouse.change_rackplacement",
-    }
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        if not user or not user.is_authenticated:
-            return False
-        needed = ["warehouse.view_location"]
-        extra = self.WRITE_PERMS.get((getattr(view, "action", None), request.method))
-        if extra:
-            needed.append(extra)
-        return user.has_perms(needed)
-
-
-class RackViewSet(viewsets.ReadOnlyModelViewSet):
-    """Racks (locations of kind rack) with their analysis, layout and optimiser."""
-
-    permission_classes = [RackPermission]
-    serializer_class = RackSerializer
-    filterset_class = RackFilterSet
-    search_fields = ["code", "name"]
-    ordering_fields = ["code"]
-
-    def get_queryset(self):
-        return rack_queryset().order_by("warehouse__code", "code")
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        ids = [rack.pk for rack in page]
-        analyses = {
-            rack.pk: result
-            for rack, result in racks_with_analysis(rack_queryset().filter(pk__in=ids))
-        }
-        serializer = self.get_serializer(
-            page, many=True, context={**self.get_serializer_context(), "analyses": analyses}
-        )
-        return self.get_paginated_response(serializer.data)
-
-    @extend_schema(responses={200: LayoutSerializer, 404: ERRORS[404]})
-    @action(detail=True, methods=["get"])
-    def layout(self, request: Request, pk: str | None = None) -> Response:
-        rack = self.get_object()
-        result = analyse(rack_layout(rack))
-        data = {
-            "rack": RackSerializer(rack, context={"analyses": {rack.pk: result}}).data,
-            "placements": PlacementSerializer(rack_placements(rack), many=True).data,
-            "thermal": ThermalSerializer(result.to_dict()).data,
-        }
-        return Response(data)
-
-    @extend_schema(responses={200: ThermalSerializer, 404: ERRORS[404]})
-    @action(detail=True, methods=["get"])
-    def thermal(self, request: Request, pk: str | None = None) -> Response:
-        rack = self.get_object()
-        return Response(ThermalSerializer(analyse(rack_layout(rack)).to_dict()).data)
-
-    @extend_schema(
-        request=PlacementInputSerializer,
-        responses={201: PlacementSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def placements(self, request: Request, pk: str | None = None) -> Response:
-        rack = self.get_object()
-        serializer = PlacementInputSerializer(data=request.data, context={"rack": rack})
-        serializer.is_valid(raise_exception=True)
-        try:
-            placement = placement_create(rack=rack, user=request.user, **serializer.validated_data)
-        except RackRuleError as error:
-            return _refusal(error)
-        return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(responses={204: None, 404: ERRORS[404]})
-    @action(
-        detail=True,
-        methods=["delete"],
-        url_path=r"placements/(?P<placement_id>[0-9]+)",
-        url_name="placement-detail",
-    )
-    def placement_detail(
-        self, request: Request, pk: str | None = None, placement_id: str | None = None
-    ) -> Response:
-        rack = self.get_object()
-        placement = get_object_or_404(RackPlacement, pk=placement_id, rack=rack)
-        placement_delete(placement=placement, user=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(
-        request=OptimizeInputSerializer,
-        responses={200: ProposalSerializer, 400: ERRORS[400], 404: ERRORS[404]},
-    )
-    @action(detail=True, methods=["post"])
-    def optimize(self, request: Request, pk: str | None = None) -> Response:
-        """Propose a better placement; nothing is written."""
-        rack = self.get_object()
-        serializer = OptimizeInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        proposal = proposal_make(
-            rack=rack,
-            weights=serializer.validated_data.get("weights"),
-            seed=serializer.validated_data["seed"],
-            locked=serializer.validated_data["locked"],
-        )
-        return Response(ProposalSerializer(proposal.to_dict()).data)
-
-    @extend_schema(
-        request=ApplyInputSerializer,
-        responses={200: ApplyResultSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def apply(self, request: Request, pk: str | None = None) -> Response:
-        """Apply a whole proposal in one transaction.
-
-        400 when the moves are not the proposal's complete, unchanged set; 409 when the rack
-        changed since the proposal (its fingerprint differs); nothing moves in either case.
-        """
-        rack = self.get_object()
-        serializer = ApplyInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            moved = proposal_apply(rack=rack, user=request.user, **serializer.validated_data)
-        except RackRuleError as error:
-            return _refusal(error)
-        return Response(
-            {
-                "moved": len(moved),
-                "placements": PlacementSerializer(rack_placements(rack), many=True).data,
-            }
-        )
-
-
-class AssetViewSet(viewsets.ModelViewSet):
-    """Serialised devices (assets of rack-mountable parts) and where they are mounted."""
-
-    queryset = Asset.objects.select_related("part", "placement__rack").order_by("name", "id")
-    serializer_class = AssetSerializer
-    filterset_class = AssetFilterSet
-    search_fields = ["name", "serial_number", "asset_tag", "hostname"]
-    ordering_fields = ["name", "status"]
-
-
-class ConnectionViewSet(viewsets.ModelViewSet):
-    """Cables between devices; the optimiser keeps connected devices close."""
-
-    queryset = Connection.objects.select_related("a_asset", "b_asset").order_by("id")
-    serializer_class = ConnectionSerializer
-    filterset_class = ConnectionFilterSet
-    ordering_fields = ["id"]

@@ -1,0 +1,1 @@
+"""Rack API: racks with layout, thermal view, placements, the optimiser; assets and connections."""
