@@ -18,5 +18,5 @@ router.register(
 urlpatterns = [
     *router.urls,
     path("", include("warehouse.planning.api.urls")),
-    path("", include("warehouse.racks.api_urls")),
+    path("", include("warehouse.racks.api.urls")),
 ]

@@ -6,9 +6,9 @@ another shape after the data break a spreadsheet's or a program's import.
 
 from __future__ import annotations
 
-import csv
 from typing import IO
 
+from config.csv_io import CsvWriter
 from config.numbers import format_quantity
 from warehouse.planning.selectors import BuildPlan, shortage_rows
 
@@ -34,7 +34,7 @@ def shortages_filename(plan: BuildPlan) -> str:
 
 def write_shortages_csv(plan: BuildPlan, out: IO[str]) -> None:
     """Quantities as a spreadsheet reads them (2, 2.5, never 2.0000), money with two decimals."""
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(SHORTAGE_COLUMNS)
     for row in shortage_rows(plan):
         writer.writerow(

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from config.csv_io import csv_response
 from warehouse.planning import selectors, services
 from warehouse.planning.exports import shortages_filename, write_shortages_csv
 from warehouse.planning.forms import BuildDocumentForm, PlannerForm
@@ -64,8 +65,7 @@ def planner_export(request: HttpRequest) -> HttpResponse:
             f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
         )
         return HttpResponse(message or "Choose an assembly.", status=400, content_type="text/plain")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{shortages_filename(plan)}"'
+    response = csv_response(shortages_filename(plan))
     write_shortages_csv(plan, response)
     return response
 

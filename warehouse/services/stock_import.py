@@ -1,11 +1,10 @@
 """Opening balances from a CSV file, imported as one ADJUSTMENT document."""
 
-import csv
-import io
 from typing import Any
 
 from django.db import transaction
 
+from config.csv_io import read_csv
 from config.numbers import parse_decimal
 from inventory.models import Part
 from warehouse.choices import DocumentType
@@ -18,29 +17,23 @@ from warehouse.services.warehouses import default_receiving_location
 IMPORT_COLUMNS = ("warehouse", "location", "sku", "quantity", "unit_cost")
 
 
-def _read_rows(text: str) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
-    missing = [name for name in ("warehouse", "sku", "quantity") if name not in header]
-    if missing:
-        raise StockImportError(
-            f"The file needs the columns {', '.join(IMPORT_COLUMNS)}; "
-            f"missing: {', '.join(missing)}."
-        )
-    reader.fieldnames = header
-    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
-
-
 @transaction.atomic
-def stock_import_csv(*, text: str, user: Any, note: str = "", post: bool = True) -> StockDocument:
+def stock_import_csv(
+    *, text: str | bytes, user: Any, note: str = "", post: bool = True
+) -> StockDocument:
     """Opening balances from CSV as one ADJUSTMENT document: every row is right, or nothing.
 
     Columns: warehouse (code), location (code; empty = the receiving location), sku,
     quantity (the counted quantity), unit_cost (optional). Errors name each bad row.
     """
-    rows = _read_rows(text)
-    if not rows:
-        raise StockImportError("The file has no rows.")
+    table = read_csv(
+        text,
+        required=("warehouse", "sku", "quantity"),
+        optional=("location", "unit_cost"),
+        error=StockImportError,
+        row_label="Row",
+    )
+    rows = table.rows
     warehouses = {w.code.lower(): w for w in Warehouse.objects.all()}
     skus = {row.get("sku", "").lower() for row in rows}
     parts = {p.sku.lower(): p for p in Part.objects.filter(sku__in={r["sku"] for r in rows})}
@@ -52,10 +45,11 @@ def stock_import_csv(*, text: str, user: Any, note: str = "", post: bool = True)
         (loc.warehouse_id, loc.code.lower()): loc
         for loc in Location.objects.filter(warehouse__in=warehouses.values())
     }
-    errors: list[str] = []
+    errors: list[str] = list(table.errors)
     lines: list[dict[str, Any]] = []
     seen: dict[tuple[int, int], int] = {}
-    for number, row in enumerate(rows, start=2):
+    for row in rows:
+        number = row.line
         label = f"Row {number}"
         warehouse = warehouses.get(row.get("warehouse", "").lower())
         if warehouse is None:

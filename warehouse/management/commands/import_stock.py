@@ -24,18 +24,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            content = path.read_bytes()  # decoded (and refused if not UTF-8) by the one reader
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.")
-        except UnicodeDecodeError:
-            raise CommandError(f"{path.name} is not UTF-8 text: save it as CSV UTF-8 and retry.")
         user = None
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"No user named {options['user']}.")
         try:
-            document = stock_import_csv(text=text, user=user, note=options["note"])
+            document = stock_import_csv(text=content, user=user, note=options["note"])
         except StockError as exc:
             for message in exc.messages:
                 self.stderr.write(message)
