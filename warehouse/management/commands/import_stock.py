@@ -3,9 +3,9 @@
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from config.commands import user_option
 from warehouse.services import IMPORT_COLUMNS, StockError, stock_import_csv
 
 
@@ -27,11 +27,7 @@ class Command(BaseCommand):
             content = path.read_bytes()  # decoded (and refused if not UTF-8) by the one reader
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.")
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"No user named {options['user']}.")
+        user = user_option(options["user"])
         try:
             document = stock_import_csv(text=content, user=user, note=options["note"])
         except StockError as exc:

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from config.commands import user_option
 from warehouse.models import StockDocument
 from warehouse.services import StockError, document_post
 
@@ -20,11 +20,7 @@ class Command(BaseCommand):
         document = StockDocument.objects.filter(number__iexact=options["number"]).first()
         if document is None:
             raise CommandError(f"No stock document numbered {options['number']}.")
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"No user named {options['user']}.")
+        user = user_option(options["user"])
         try:
             document = document_post(document=document, user=user)
         except StockError as exc:
