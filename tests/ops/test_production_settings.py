@@ -15,7 +15,9 @@ GOOD = {
 }
 
 
-def load_production(**overrides: str | None) -> subprocess.CompletedProcess:
+def load_production(
+    code: str | None = None, **overrides: str | None
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
     env.update(GOOD)
     for key, value in overrides.items():
@@ -24,7 +26,7 @@ def load_production(**overrides: str | None) -> subprocess.CompletedProcess:
         else:
             env[key] = value
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
-    code = (
+    code = code or (
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
     )
@@ -51,6 +53,20 @@ def test_production_refuses_to_start(override, message):
     result = load_production(**override)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("proxies", "header"),
+    [("0", "None"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')")],
+)
+def test_x_forwarded_proto_is_trusted_only_behind_the_configured_proxies(proxies, header):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.SECURE_PROXY_SSL_HEADER)"
+    )
+    result = load_production(code, TRUSTED_PROXY_COUNT=proxies)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == header
 
 
 def test_collectstatic_builds_the_hashed_manifest_under_production_settings(tmp_path):

@@ -60,6 +60,7 @@ def describe(response):
 out = {
     "login_page": describe(client.get("/accounts/login/", secure=True)),
     "plain_http": describe(client.get("/accounts/login/")),
+    "forged_proto": describe(client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")),
     "health_over_http": describe(client.get("/health/live")),
     "login_post": describe(client.post(
         "/accounts/login/", {"username": "probe", "password": "probe-pass-word-1"}, secure=True
@@ -81,6 +82,7 @@ def production():
         DEBUG="False",
         DATABASE_URL="sqlite://:memory:",
         LOG_LEVEL="ERROR",
+        TRUSTED_PROXY_COUNT="0",
     )
     env.pop("REDIS_URL", None)
     result = subprocess.run(
@@ -126,6 +128,14 @@ def test_production_redirects_plain_http_to_https(production):
     response = production["plain_http"]
     assert response["status"] == 301
     assert response["headers"]["Location"].startswith("https://partline.example.com/")
+
+
+def test_production_without_trusted_proxies_ignores_a_forwarded_proto_header(production):
+    # Any client could send "X-Forwarded-Proto: https" over plain HTTP; with no proxy to vouch
+    # for it the request is still plain HTTP and is redirected.
+    response = production["forged_proto"]
+    assert response["status"] == 301
+    assert response["headers"]["Location"].startswith("https://")
 
 
 def test_production_health_probes_are_not_redirected_to_https(production):
