@@ -236,6 +236,11 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "config.ops.client_ip.client_ip"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 
+# Largest request body read into memory (bytes; Django's default 2.5 MB): the API answers 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# Deepest nesting of arrays and objects a JSON request body may have (config/api/parsers.py).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+
 REST_FRAMEWORK = {
     # The throttles ask config.ops.client_ip (get_ident); this says the same to DRF itself.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -260,6 +265,12 @@ REST_FRAMEWORK = {
         "anon": f"{RATE_LIMIT_PER_MINUTE}/min",
         "user": f"{RATE_LIMIT_PER_MINUTE}/min",
     },
+    # DRF's defaults, with a JSON parser that refuses bodies nested deeper than API_JSON_MAX_DEPTH.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
