@@ -192,3 +192,32 @@ def test_every_line_gunicorn_and_the_app_write_is_json_with_no_second_access_lin
     access = [record for record in records if record["logger"] == "partline.access"]
     assert [(r["path"], r["status"]) for r in access] == [("/health/ready", 200)]
     assert access[0]["request_id"] not in (None, "-")
+
+
+# --- The systemd unit (hosts without containers) builds the static manifest before gunicorn.
+
+SYSTEMD_UNIT = ROOT / "deploy" / "systemd" / "partline.service"
+
+
+def systemd_directives() -> list[tuple[str, str]]:
+    directives = []
+    for line in SYSTEMD_UNIT.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "[")):
+            name, _, value = line.partition("=")
+            directives.append((name, value))
+    return directives
+
+
+def test_the_systemd_unit_collects_static_files_before_gunicorn_starts():
+    directives = systemd_directives()
+    steps = [value for name, value in directives if name in ("ExecStartPre", "ExecStart")]
+    collect = next(i for i, step in enumerate(steps) if "manage.py collectstatic --noinput" in step)
+    start = next(i for i, (name, _) in enumerate(directives) if name == "ExecStart")
+    assert "gunicorn config.wsgi:application -c deploy/gunicorn.conf.py" in directives[start][1]
+    assert collect < len(steps) - 1, "collectstatic must run before gunicorn"
+    # collectstatic writes metric files too: their directory is made before it runs.
+    environment = dict(value.split("=", 1) for name, value in directives if name == "Environment")
+    assert environment["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    metrics = environment["PROMETHEUS_MULTIPROC_DIR"]
+    assert any(f"mkdir -p {metrics}" in step for step in steps[:collect])

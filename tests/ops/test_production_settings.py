@@ -1,5 +1,6 @@
 """Production settings are imported in a child process with a controlled environment."""
 
+import json
 import os
 import subprocess
 import sys
@@ -82,3 +83,43 @@ def test_collectstatic_builds_the_hashed_manifest_under_production_settings(tmp_
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "staticfiles.json").exists()
+
+
+READY_PROBE = (
+    "import json, django; django.setup(); from django.test import Client; "
+    "response = Client().get('/health/ready'); "
+    "print('READY:' + json.dumps({'status': response.status_code, 'body': response.json()}))"
+)
+
+
+def ready_under_production(static_root: Path) -> dict:
+    result = load_production(
+        READY_PROBE, STATIC_ROOT=str(static_root), DATABASE_URL="sqlite://:memory:", REDIS_URL=None
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    line = next(line for line in result.stdout.splitlines() if line.startswith("READY:"))
+    return json.loads(line.removeprefix("READY:"))
+
+
+def test_readiness_fails_when_static_files_were_not_collected(tmp_path):
+    # Every page would answer 500 (the manifest storage cannot name a stylesheet): not ready.
+    ready = ready_under_production(tmp_path)
+    assert ready["status"] == 503
+    assert ready["body"]["failed"] == ["static"]
+    assert "static files not collected" in ready["body"]["checks"]["static"]["error"]
+
+
+def test_readiness_passes_once_static_files_are_collected(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
+    env.update(GOOD, DJANGO_SETTINGS_MODULE="config.settings.production", STATIC_ROOT=str(tmp_path))
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    ready = ready_under_production(tmp_path)
+    assert ready["status"] == 200, ready
+    assert ready["body"]["checks"]["static"]["ok"] is True
