@@ -71,8 +71,15 @@ def reset() -> None:
 class BreakerRedis(Redis):
     """redis.Redis whose commands go through the breaker of their server."""
 
+    @property
+    def breaker_server(self) -> str:
+        server = self.__dict__.get("_breaker_server")
+        if server is None:
+            server = self.__dict__["_breaker_server"] = server_of(self)
+        return server
+
     def execute_command(self, *args: Any, **options: Any) -> Any:
-        server = server_of(self)
+        server = self.breaker_server
         check(server)
         try:
             result = super().execute_command(*args, **options)
@@ -83,5 +90,5 @@ class BreakerRedis(Redis):
         return result
 
     def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Any:
-        check(server_of(self))
+        check(self.breaker_server)
         return super().pipeline(transaction=transaction, shard_hint=shard_hint)
