@@ -70,9 +70,14 @@ def test_x_forwarded_proto_is_trusted_only_behind_the_configured_proxies(proxies
     assert result.stdout.strip() == header
 
 
-def test_collectstatic_builds_the_hashed_manifest_under_production_settings(tmp_path):
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory) -> Path:
+    """STATIC_ROOT after `manage.py collectstatic` under production settings (run once)."""
+    static_root = tmp_path_factory.mktemp("staticfiles")
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
-    env.update(GOOD, DJANGO_SETTINGS_MODULE="config.settings.production", STATIC_ROOT=str(tmp_path))
+    env.update(
+        GOOD, DJANGO_SETTINGS_MODULE="config.settings.production", STATIC_ROOT=str(static_root)
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -82,7 +87,11 @@ def test_collectstatic_builds_the_hashed_manifest_under_production_settings(tmp_
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / "staticfiles.json").exists()
+    return static_root
+
+
+def test_collectstatic_builds_the_hashed_manifest_under_production_settings(collected_static):
+    assert (collected_static / "staticfiles.json").exists()
 
 
 READY_PROBE = (
@@ -109,17 +118,7 @@ def test_readiness_fails_when_static_files_were_not_collected(tmp_path):
     assert "static files not collected" in ready["body"]["checks"]["static"]["error"]
 
 
-def test_readiness_passes_once_static_files_are_collected(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
-    env.update(GOOD, DJANGO_SETTINGS_MODULE="config.settings.production", STATIC_ROOT=str(tmp_path))
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    ready = ready_under_production(tmp_path)
+def test_readiness_passes_once_static_files_are_collected(collected_static):
+    ready = ready_under_production(collected_static)
     assert ready["status"] == 200, ready
     assert ready["body"]["checks"]["static"]["ok"] is True
