@@ -221,3 +221,18 @@ def test_the_systemd_unit_collects_static_files_before_gunicorn_starts():
     assert environment["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
     metrics = environment["PROMETHEUS_MULTIPROC_DIR"]
     assert any(f"mkdir -p {metrics}" in step for step in steps[:collect])
+
+
+@pytest.mark.parametrize(("proxies", "allowed"), [("0", ""), ("1", "127.0.0.1")])
+def test_gunicorn_believes_forwarded_proto_only_behind_trusted_proxies(proxies, allowed):
+    env = {k: v for k, v in os.environ.items() if k != "FORWARDED_ALLOW_IPS"}
+    env["TRUSTED_PROXY_COUNT"] = proxies
+    code = (
+        "import runpy; "
+        "print(repr(runpy.run_path('deploy/gunicorn.conf.py')['forwarded_allow_ips']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(allowed)
