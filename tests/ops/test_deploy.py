@@ -88,9 +88,10 @@ def test_the_metrics_directory_is_created_before_collectstatic_runs():
     ), f"{directory} must exist before collectstatic: {before}"
 
 
-def test_collectstatic_succeeds_with_the_image_environment_and_an_empty_metrics_directory(
-    tmp_path,
-):
+@pytest.fixture(scope="module")
+def image_static_root(tmp_path_factory) -> Path:
+    """The build step's collectstatic, with the image environment and an empty metrics directory."""
+    tmp_path = tmp_path_factory.mktemp("image")
     _, assignments = collectstatic_step()
     env = image_environment(tmp_path, **assignments)
     Path(env["PROMETHEUS_MULTIPROC_DIR"]).mkdir()  # as the step's mkdir does, and empty
@@ -103,7 +104,13 @@ def test_collectstatic_succeeds_with_the_image_environment_and_an_empty_metrics_
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists()
+    return Path(env["STATIC_ROOT"])
+
+
+def test_collectstatic_succeeds_with_the_image_environment_and_an_empty_metrics_directory(
+    image_static_root,
+):
+    assert (image_static_root / "staticfiles.json").exists()
 
 
 def get(port: int, path: str, host: str) -> tuple[int, bytes]:
@@ -124,11 +131,13 @@ def answers(port: int) -> bool:
 
 
 @pytest.fixture
-def gunicorn_as_in_the_image(tmp_path):
-    """The image's CMD, one worker, on a free port, with production settings and SQLite."""
+def gunicorn_as_in_the_image(tmp_path, image_static_root):
+    """The image's CMD, one worker, on a free port, with production settings and SQLite, over the
+    static files its build step collected."""
     port = free_port()
     env = image_environment(
         tmp_path,
+        STATIC_ROOT=str(image_static_root),
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="partline.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'partline.sqlite3'}",
