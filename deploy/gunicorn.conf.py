@@ -18,7 +18,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn believes X-Forwarded-Proto (the request's scheme) only from these peers: none unless
+# the app runs behind proxies (TRUSTED_PROXY_COUNT, the same rule as the application's).
+_behind_proxies = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0) > 0
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1" if _behind_proxies else "")
 
 # Logs: one JSON object per line on stdout, the same formatter as the application's. gunicorn's
 # own access log is off: the application already writes one JSON line per request (logger

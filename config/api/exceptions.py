@@ -14,11 +14,13 @@ caller is over it. Being the project's EXCEPTION_HANDLER, it covers every API vi
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.api.handlers import body_too_large_detail
 from config.api.throttling import throttles_checked
 from config.errors import DomainError, validation_error_detail
 
@@ -41,6 +43,8 @@ def throttle_refused_caller(exc: Exception, context: dict[str, Any]) -> Exceptio
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = throttle_refused_caller(exc, context)
+    if isinstance(exc, RequestDataTooBig):  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(body_too_large_detail(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, DjangoValidationError):

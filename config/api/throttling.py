@@ -5,6 +5,9 @@ When the cache is down the history cannot be read. THROTTLE_FAIL_MODE decides:
 
 A request refused before the throttles ran (401) is counted by config.api.exceptions instead;
 each throttle notes on the request that it has counted it, so nothing is counted twice.
+
+Anonymous callers are counted by config.ops.client_ip, the one rule for the client address: with
+TRUSTED_PROXY_COUNT=0 no X-Forwarded-For header can give a caller a fresh count.
 """
 
 from typing import Any
@@ -12,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from config.ops.client_ip import client_ip
 
 
 def cache_is_up() -> bool:
@@ -37,6 +42,9 @@ class _FailModeMixin:
             self.wait_seconds = 60.0
             return False
         return super().allow_request(request, view)  # type: ignore[misc]
+
+    def get_ident(self, request) -> str:  # type: ignore[no-untyped-def]
+        return client_ip(request)
 
     def wait(self) -> float | None:
         if getattr(self, "wait_seconds", None):

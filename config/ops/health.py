@@ -80,6 +80,33 @@ def check_cache() -> dict[str, Any]:
     return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
 
 
+def check_static() -> dict[str, Any]:
+    """Under a manifest storage (production), pages need collectstatic's manifest to render.
+
+    The storage reads the manifest once, when the process first uses it: a process started
+    before collectstatic ran keeps failing until it is restarted, and says so.
+    """
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+    from django.utils.functional import empty
+
+    if staticfiles_storage._wrapped is empty:
+        staticfiles_storage._setup()
+    storage = staticfiles_storage._wrapped
+    if not isinstance(storage, ManifestFilesMixin):
+        return {"ok": True, "manifest": "not used"}
+    if storage.hashed_files:
+        return {"ok": True, "manifest": storage.manifest_name}
+    try:
+        collected_since = storage.exists(storage.manifest_name)
+    except Exception:
+        collected_since = False
+    if collected_since:
+        error = "static files collected after this process started: restart it"
+    else:
+        error = "static files not collected: run manage.py collectstatic --noinput"
+    return {"ok": False, "error": f"{error} ({settings.STATIC_ROOT})"}
+
+
 def pending_migrations() -> list[str]:
     connection = connections[DEFAULT_DB_ALIAS]
     executor = MigrationExecutor(connection)
@@ -132,7 +159,7 @@ def live(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_safe
 def ready(request: HttpRequest) -> JsonResponse:
-    checks = {"database": check_database(), "cache": check_cache()}
+    checks = {"database": check_database(), "cache": check_cache(), "static": check_static()}
     failed = [name for name, check in checks.items() if not check["ok"]]
     body = {"status": "ready" if not failed else "unavailable", "failed": failed, "checks": checks}
     return JsonResponse(body, status=503 if failed else 200)

@@ -120,16 +120,24 @@ IS_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
 
 # Cache, Celery broker and results: Redis from REDIS_URL, in-process otherwise.
 REDIS_URL = env("REDIS_URL", default="")
+# A hung Redis (accepting connections, never answering) costs a request at most one short socket
+# timeout: after a failure the circuit breaker (config/ops/redis_breaker.py) skips Redis for
+# REDIS_BREAKER_SECONDS, and the cache answers "miss" at once. The throttle counts in this cache.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.05)
+REDIS_SOCKET_CONNECT_TIMEOUT = env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.05)
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5.0)
+REDIS_CACHE_OPTIONS = {
+    "CLIENT_CLASS": "django_redis.client.DefaultClient",
+    "REDIS_CLIENT_CLASS": "config.ops.redis_breaker.BreakerRedis",
+    "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_CONNECT_TIMEOUT,
+    "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-            },
+            "OPTIONS": dict(REDIS_CACHE_OPTIONS),
             "KEY_PREFIX": "partline",
         }
     }
@@ -184,6 +192,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Password reset emails: printed to the console unless an email backend is configured.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="partline@localhost")
+
 # Repeated failed logins lock the username+address out for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
@@ -212,12 +230,20 @@ RATE_LIMIT_PER_MINUTE = env.int("RATE_LIMIT_PER_MINUTE", default=60)
 # (availability first); "closed" answers 429 (protection first).
 THROTTLE_FAIL_MODE = env("THROTTLE_FAIL_MODE", default="open")
 
-# Reverse proxies in front of the app (nginx: 1); see config/ops/client_ip.py.
+# Reverse proxies in front of the app (nginx: 1); see config/ops/client_ip.py. With 0, no
+# forwarding header is believed: not X-Forwarded-For (throttles, lockout) nor X-Forwarded-Proto.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "config.ops.client_ip.client_ip"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
+
+# Largest request body read into memory (bytes; Django's default 2.5 MB): the API answers 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# Deepest nesting of arrays and objects a JSON request body may have (config/api/parsers.py).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 
 REST_FRAMEWORK = {
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
+    # The throttles ask config.ops.client_ip (get_ident); this says the same to DRF itself.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: unauthenticated requests get 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
@@ -239,6 +265,12 @@ REST_FRAMEWORK = {
         "anon": f"{RATE_LIMIT_PER_MINUTE}/min",
         "user": f"{RATE_LIMIT_PER_MINUTE}/min",
     },
+    # DRF's defaults, with a JSON parser that refuses bodies nested deeper than API_JSON_MAX_DEPTH.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

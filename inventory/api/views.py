@@ -7,7 +7,6 @@ from typing import Any
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -92,7 +91,6 @@ class CategoryViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
 class ManufacturerViewSet(viewsets.ModelViewSet):
     queryset = Manufacturer.objects.all()
     serializer_class = serializers.ManufacturerSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     search_fields = ["name"]
 
 

@@ -44,6 +44,8 @@ PAGES: list[Page] = [
     Page("rack-detail",         "/warehouse/racks/{rack}/",  "planner", "Thermal zones"),
     Page("rack-optimise",       "/warehouse/racks/{rack}/optimise/?seed=1",
          "planner", "Score breakdown"),
+    Page("password-change",     "/accounts/password_change/", "viewer", "Change password"),
+    Page("password-reset",      "/accounts/password_reset/", "viewer",  "Reset password"),
     # OEE dashboards (analytics): pending — not built yet; add their pages here when they land.
 ]
 # fmt: on

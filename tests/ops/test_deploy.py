@@ -88,9 +88,10 @@ def test_the_metrics_directory_is_created_before_collectstatic_runs():
     ), f"{directory} must exist before collectstatic: {before}"
 
 
-def test_collectstatic_succeeds_with_the_image_environment_and_an_empty_metrics_directory(
-    tmp_path,
-):
+@pytest.fixture(scope="module")
+def image_static_root(tmp_path_factory) -> Path:
+    """The build step's collectstatic, with the image environment and an empty metrics directory."""
+    tmp_path = tmp_path_factory.mktemp("image")
     _, assignments = collectstatic_step()
     env = image_environment(tmp_path, **assignments)
     Path(env["PROMETHEUS_MULTIPROC_DIR"]).mkdir()  # as the step's mkdir does, and empty
@@ -103,7 +104,13 @@ def test_collectstatic_succeeds_with_the_image_environment_and_an_empty_metrics_
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists()
+    return Path(env["STATIC_ROOT"])
+
+
+def test_collectstatic_succeeds_with_the_image_environment_and_an_empty_metrics_directory(
+    image_static_root,
+):
+    assert (image_static_root / "staticfiles.json").exists()
 
 
 def get(port: int, path: str, host: str) -> tuple[int, bytes]:
@@ -124,11 +131,13 @@ def answers(port: int) -> bool:
 
 
 @pytest.fixture
-def gunicorn_as_in_the_image(tmp_path):
-    """The image's CMD, one worker, on a free port, with production settings and SQLite."""
+def gunicorn_as_in_the_image(tmp_path, image_static_root):
+    """The image's CMD, one worker, on a free port, with production settings and SQLite, over the
+    static files its build step collected."""
     port = free_port()
     env = image_environment(
         tmp_path,
+        STATIC_ROOT=str(image_static_root),
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="partline.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'partline.sqlite3'}",
@@ -192,3 +201,47 @@ def test_every_line_gunicorn_and_the_app_write_is_json_with_no_second_access_lin
     access = [record for record in records if record["logger"] == "partline.access"]
     assert [(r["path"], r["status"]) for r in access] == [("/health/ready", 200)]
     assert access[0]["request_id"] not in (None, "-")
+
+
+# --- The systemd unit (hosts without containers) builds the static manifest before gunicorn.
+
+SYSTEMD_UNIT = ROOT / "deploy" / "systemd" / "partline.service"
+
+
+def systemd_directives() -> list[tuple[str, str]]:
+    directives = []
+    for line in SYSTEMD_UNIT.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "[")):
+            name, _, value = line.partition("=")
+            directives.append((name, value))
+    return directives
+
+
+def test_the_systemd_unit_collects_static_files_before_gunicorn_starts():
+    directives = systemd_directives()
+    steps = [value for name, value in directives if name in ("ExecStartPre", "ExecStart")]
+    collect = next(i for i, step in enumerate(steps) if "manage.py collectstatic --noinput" in step)
+    start = next(i for i, (name, _) in enumerate(directives) if name == "ExecStart")
+    assert "gunicorn config.wsgi:application -c deploy/gunicorn.conf.py" in directives[start][1]
+    assert collect < len(steps) - 1, "collectstatic must run before gunicorn"
+    # collectstatic writes metric files too: their directory is made before it runs.
+    environment = dict(value.split("=", 1) for name, value in directives if name == "Environment")
+    assert environment["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    metrics = environment["PROMETHEUS_MULTIPROC_DIR"]
+    assert any(f"mkdir -p {metrics}" in step for step in steps[:collect])
+
+
+@pytest.mark.parametrize(("proxies", "allowed"), [("0", ""), ("1", "127.0.0.1")])
+def test_gunicorn_believes_forwarded_proto_only_behind_trusted_proxies(proxies, allowed):
+    env = {k: v for k, v in os.environ.items() if k != "FORWARDED_ALLOW_IPS"}
+    env["TRUSTED_PROXY_COUNT"] = proxies
+    code = (
+        "import runpy; "
+        "print(repr(runpy.run_path('deploy/gunicorn.conf.py')['forwarded_allow_ips']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(allowed)

@@ -1,5 +1,6 @@
 """Production settings are imported in a child process with a controlled environment."""
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,9 @@ GOOD = {
 }
 
 
-def load_production(**overrides: str | None) -> subprocess.CompletedProcess:
+def load_production(
+    code: str | None = None, **overrides: str | None
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
     env.update(GOOD)
     for key, value in overrides.items():
@@ -24,7 +27,7 @@ def load_production(**overrides: str | None) -> subprocess.CompletedProcess:
         else:
             env[key] = value
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
-    code = (
+    code = code or (
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
     )
@@ -53,9 +56,28 @@ def test_production_refuses_to_start(override, message):
     assert message in result.stderr
 
 
-def test_collectstatic_builds_the_hashed_manifest_under_production_settings(tmp_path):
+@pytest.mark.parametrize(
+    ("proxies", "header"),
+    [("0", "None"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')")],
+)
+def test_x_forwarded_proto_is_trusted_only_behind_the_configured_proxies(proxies, header):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.SECURE_PROXY_SSL_HEADER)"
+    )
+    result = load_production(code, TRUSTED_PROXY_COUNT=proxies)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == header
+
+
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory) -> Path:
+    """STATIC_ROOT after `manage.py collectstatic` under production settings (run once)."""
+    static_root = tmp_path_factory.mktemp("staticfiles")
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
-    env.update(GOOD, DJANGO_SETTINGS_MODULE="config.settings.production", STATIC_ROOT=str(tmp_path))
+    env.update(
+        GOOD, DJANGO_SETTINGS_MODULE="config.settings.production", STATIC_ROOT=str(static_root)
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -65,4 +87,38 @@ def test_collectstatic_builds_the_hashed_manifest_under_production_settings(tmp_
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / "staticfiles.json").exists()
+    return static_root
+
+
+def test_collectstatic_builds_the_hashed_manifest_under_production_settings(collected_static):
+    assert (collected_static / "staticfiles.json").exists()
+
+
+READY_PROBE = (
+    "import json, django; django.setup(); from django.test import Client; "
+    "response = Client().get('/health/ready'); "
+    "print('READY:' + json.dumps({'status': response.status_code, 'body': response.json()}))"
+)
+
+
+def ready_under_production(static_root: Path) -> dict:
+    result = load_production(
+        READY_PROBE, STATIC_ROOT=str(static_root), DATABASE_URL="sqlite://:memory:", REDIS_URL=None
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    line = next(line for line in result.stdout.splitlines() if line.startswith("READY:"))
+    return json.loads(line.removeprefix("READY:"))
+
+
+def test_readiness_fails_when_static_files_were_not_collected(tmp_path):
+    # Every page would answer 500 (the manifest storage cannot name a stylesheet): not ready.
+    ready = ready_under_production(tmp_path)
+    assert ready["status"] == 503
+    assert ready["body"]["failed"] == ["static"]
+    assert "static files not collected" in ready["body"]["checks"]["static"]["error"]
+
+
+def test_readiness_passes_once_static_files_are_collected(collected_static):
+    ready = ready_under_production(collected_static)
+    assert ready["status"] == 200, ready
+    assert ready["body"]["checks"]["static"]["ok"] is True

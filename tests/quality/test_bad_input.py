@@ -4,6 +4,7 @@ can act on, and nothing is partially written.
 Cases are rows of tables; a new endpoint or command joins by adding rows.
 """
 
+import re
 from collections.abc import Callable
 from io import StringIO
 from typing import Any, NamedTuple
@@ -40,7 +41,7 @@ class ApiCase(NamedTuple):
     name: str
     method: str
     url: str | Callable[[World], str]
-    body: Callable[[World], dict] | None
+    body: Callable[[World], dict | str] | None  # a str is sent as it is, as application/json
     status: int
     message: str
 
@@ -76,8 +77,26 @@ def part(**fields: Any) -> Callable[[World], dict]:
     return lambda w: {"sku": "BAD-NEW-1", "name": "Bad input part", **fields}
 
 
+def nested_json(levels: int) -> Callable[[World], str]:
+    """About 2 KB of "[[[[…]]]]": json.loads recursed once per level (RecursionError, a 500)."""
+    return lambda w: "[" * levels + "]" * levels
+
+
+def body_of_megabytes(megabytes: int) -> Callable[[World], str]:
+    return lambda w: '{"sku": "BIG-1", "name": "' + "x" * (megabytes * 1_048_576) + '"}'
+
+
 # fmt: off
 API_CASES: list[ApiCase] = [
+    # --- request bodies
+    ApiCase("JSON nested 1,000 levels deep",
+            "POST", "/api/documents/", nested_json(1000), 400, "more than 32 levels deep"),
+    ApiCase("JSON objects nested 1,000 levels deep",
+            "POST", "/api/parts/", lambda w: '{"a":' * 1000 + "1" + "}" * 1000, 400,
+            "more than 32 levels deep"),
+    ApiCase("JSON body of 20 MB",
+            "POST", "/api/parts/", body_of_megabytes(20), 413,
+            "larger than the limit of 2,621,440 bytes (2.5 MB)"),
     #       name
     #       method  url  body  status  message the answer contains
     # --- quantities
@@ -197,9 +216,15 @@ def test_bad_api_input_is_refused_with_a_message_and_writes_nothing(
     client = client_for("manager")
     before = counts()
     url = url(world) if callable(url) else url
-    kwargs = {"data": body(world), "format": "json"} if body else {}
+    data = body(world) if body else None
+    if isinstance(data, str):
+        kwargs = {"data": data, "content_type": "application/json"}
+    else:
+        kwargs = {"data": data, "format": "json"} if body else {}
     response = getattr(client, method.lower())(url, **kwargs)
-    assert response.status_code == status, f"{name}: {response.status_code} {response.content!r}"
+    assert response.status_code == status, (
+        f"{name}: {response.status_code} {response.content[:300]!r}"
+    )
     assert response["Content-Type"].startswith("application/json"), name
     assert message.lower() in response.content.decode().lower(), (
         f"{name}: expected a message containing {message!r}, got {response.content!r}"
@@ -322,3 +347,55 @@ def test_an_import_of_a_missing_file_exits_non_zero_naming_the_file(command, tmp
     missing = tmp_path / "nope.csv"
     with pytest.raises(CommandError, match="nope.csv"):
         call_command(command, str(missing), stdout=StringIO(), stderr=StringIO())
+
+
+def _json_write_operations() -> list[tuple[str, str]]:
+    from tests.quality.test_api_fuzz import schema
+
+    return sorted(
+        {
+            (operation.ok().method.upper(), operation.ok().path)
+            for operation in schema.get_all_operations()
+            if operation.ok().method in ("post", "put", "patch")
+        }
+    )
+
+
+def _uses_the_default_parsers(path: str) -> bool:
+    from django.urls import resolve
+    from rest_framework.settings import api_settings
+
+    view = resolve(re.sub(r"\{[^}]+\}", "1", path)).func
+    parsers = getattr(view, "cls", None) and view.cls.parser_classes
+    return not parsers or list(parsers) == list(api_settings.DEFAULT_PARSER_CLASSES)
+
+
+def test_every_json_write_operation_parses_with_the_depth_limited_default_parsers():
+    own_parsers = [
+        path for _, path in _json_write_operations() if not _uses_the_default_parsers(path)
+    ]
+    assert own_parsers == []
+
+
+@pytest.mark.parametrize(("method", "path"), _json_write_operations())
+def test_every_json_write_endpoint_refuses_deep_nesting_before_parsing(method, path, client_for):
+    client = client_for("superuser")
+    url = path.replace("{id}", "1")
+    url = re.sub(r"\{[^}]+\}", "1", url)
+    response = getattr(client, method.lower())(
+        url, data=nested_json(1000)(None), content_type="application/json"
+    )
+    # 400 with the parser's message; a 404 (no object 1) or 403 is answered before the body is
+    # read, and an action that takes no body never reads it: never a 500.
+    assert response.status_code < 500, f"{method} {url}: {response.status_code}"
+    if response.status_code == 400:
+        assert "levels deep" in response.json()["detail"], response.content[:300]
+
+
+def test_a_depth_within_the_limit_is_parsed_normally():
+    from config.api.parsers import nesting_exceeds
+
+    assert not nesting_exceeds('{"lines": [{"part": 1, "note": "[[[[{{{{"}]}', 3)
+    assert nesting_exceeds('{"lines": [{"part": [1]}]}', 3)
+    assert not nesting_exceeds('{"lines": [}', 3)  # malformed: left for the parser to name
+    assert not nesting_exceeds('"\\"[[[[', 1)  # an escaped backslash ends the string

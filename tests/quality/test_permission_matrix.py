@@ -19,7 +19,7 @@ redirect (302) to the login.
 import itertools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from rest_framework.test import APIClient
@@ -203,6 +203,18 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/accounts/login/",                "POST",   (302, 302, 302, 302, 302, 302)),
     ("/accounts/logout/",               "POST",   (302, 302, 302, 302, 302, 302)),
     ("/accounts/logout/",               "GET",    (405, 405, 405, 405, 405, 405)),
+    # Every signed-in user changes their own password (a valid change redirects to "done").
+    ("/accounts/password_change/",      "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/accounts/password_change/",      "POST",   (302, 302, 302, 302, 302, 302)),
+    ("/accounts/password_change/done/", "GET",    (302, 200, 200, 200, 200, 200)),
+    # Anyone may ask for a reset link; the link itself (uid and token of a real user) leads to
+    # the set-password page through a redirect that hides the token from the address bar.
+    ("/accounts/password_reset/",       "GET",    (200, 200, 200, 200, 200, 200)),
+    ("/accounts/password_reset/",       "POST",   (302, 302, 302, 302, 302, 302)),
+    ("/accounts/password_reset/done/",  "GET",    (200, 200, 200, 200, 200, 200)),
+    ("/accounts/reset/{reset_uid}/{reset_token}/", "GET", (302, 302, 302, 302, 302, 302)),
+    ("/accounts/reset/{reset_uid}/{reset_token}/", "POST", (302, 302, 302, 302, 302, 302)),
+    ("/accounts/reset/done/",           "GET",    (200, 200, 200, 200, 200, 200)),
     # --- Admin: staff only (managers are staff), then model permissions
     ("/admin/",                         "GET",    (302, 302, 302, 302, 200, 200)),
     ("/admin/auth/user/",               "GET",    (302, 302, 302, 302, 403, 200)),
@@ -255,7 +267,31 @@ OBJECTS: dict[str, Callable[[], Any]] = {
     "stockverification": lambda: StockVerificationFactory(),
     "document": lambda: _draft_receipt(),
     "posted": lambda: _posted_receipt(),
+    # A password reset link: the user's id in base 64, then a token for the same user.
+    "reset_uid": lambda: _PathPart(_reset_uid(UserFactory(email="reset@example.com"))),
+    "reset_token": lambda: _PathPart(_reset_token()),
 }
+
+
+class _PathPart(NamedTuple):
+    """A URL part that is not an object's id (OBJECTS builders give something with a .pk)."""
+
+    pk: str
+
+
+def _reset_uid(user: Any) -> str:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def _reset_token() -> str:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.tokens import default_token_generator
+
+    # Filled after {reset_uid}: a token for the user just made for the same URL.
+    return default_token_generator.make_token(get_user_model().objects.latest("pk"))
 
 
 def _draft_receipt() -> Any:
@@ -358,6 +394,17 @@ PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
     "/warehouse/documents/{document}/edit/": _document_form,
     "/accounts/login/": _login_form,
     "/accounts/logout/": lambda: {},
+    # user_in_role's users all have the password pass-word-123.
+    "/accounts/password_change/": lambda: {
+        "old_password": "pass-word-123",
+        "new_password1": "matrix-new-pass-word-2",
+        "new_password2": "matrix-new-pass-word-2",
+    },
+    "/accounts/password_reset/": lambda: {"email": "reset@example.com"},
+    "/accounts/reset/{reset_uid}/{reset_token}/": lambda: {
+        "new_password1": "matrix-new-pass-word-2",
+        "new_password2": "matrix-new-pass-word-2",
+    },
     "/": lambda: {},
     "/inventory/parts/": lambda: {},
     "/inventory/parts/{part}/": lambda: {},

@@ -60,6 +60,7 @@ def describe(response):
 out = {
     "login_page": describe(client.get("/accounts/login/", secure=True)),
     "plain_http": describe(client.get("/accounts/login/")),
+    "forged_proto": describe(client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")),
     "health_over_http": describe(client.get("/health/live")),
     "login_post": describe(client.post(
         "/accounts/login/", {"username": "probe", "password": "probe-pass-word-1"}, secure=True
@@ -81,6 +82,7 @@ def production():
         DEBUG="False",
         DATABASE_URL="sqlite://:memory:",
         LOG_LEVEL="ERROR",
+        TRUSTED_PROXY_COUNT="0",
     )
     env.pop("REDIS_URL", None)
     result = subprocess.run(
@@ -126,6 +128,14 @@ def test_production_redirects_plain_http_to_https(production):
     response = production["plain_http"]
     assert response["status"] == 301
     assert response["headers"]["Location"].startswith("https://partline.example.com/")
+
+
+def test_production_without_trusted_proxies_ignores_a_forwarded_proto_header(production):
+    # Any client could send "X-Forwarded-Proto: https" over plain HTTP; with no proxy to vouch
+    # for it the request is still plain HTTP and is redirected.
+    response = production["forged_proto"]
+    assert response["status"] == 301
+    assert response["headers"]["Location"].startswith("https://")
 
 
 def test_production_health_probes_are_not_redirected_to_https(production):
@@ -316,3 +326,81 @@ def test_the_token_migration_takes_token_permissions_from_a_manager_group_that_h
     migration.remove_token_permissions(apps, None)
     assert not manager.permissions.filter(content_type__app_label="authtoken").exists()
     assert manager.permissions.filter(codename="post_stockdocument").exists()
+
+
+# --- Internal tables are for superusers only, whatever model permissions a role holds.
+
+
+def _uses_superuser_only_admin(model_label: str) -> bool:
+    from django.apps import apps
+    from django.contrib import admin
+
+    from config.admin import SuperuserOnlyAdmin
+
+    model = apps.get_model(model_label)
+    return isinstance(admin.site._registry.get(model), SuperuserOnlyAdmin)
+
+
+INTERNAL_ADMINS = [
+    "warehouse.IdempotencyRecord",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+]
+
+
+@pytest.mark.parametrize("model_label", INTERNAL_ADMINS)
+def test_internal_tables_are_registered_with_the_superuser_only_admin(model_label):
+    assert _uses_superuser_only_admin(model_label)
+
+
+def _changelist(model_label: str) -> str:
+    app_label, model_name = model_label.lower().split(".")
+    return f"/admin/{app_label}/{model_name}/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_label", INTERNAL_ADMINS)
+@pytest.mark.parametrize("role", ["viewer", "manager"])
+def test_staff_without_superuser_cannot_read_an_internal_table_in_the_admin(
+    model_label, role, user_in_role
+):
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import IdempotencyRecordFactory
+
+    IdempotencyRecordFactory(key="someone-elses-key")
+    user = user_in_role(role)
+    user.is_staff = True  # a viewer given admin access
+    user.save()
+    # Even holding the model's view permission (a role "that reads everything") does not open it.
+    model = apps.get_model(model_label)
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label=model._meta.app_label,
+            codename=f"view_{model._meta.model_name}",
+        )
+    )
+    client = Client()
+    client.force_login(user)
+    assert client.get(_changelist(model_label)).status_code == 403
+    index = client.get("/admin/")
+    assert _changelist(model_label).encode() not in index.content
+    assert b"someone-elses-key" not in index.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model_label",
+    [
+        "warehouse.IdempotencyRecord",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+    ],
+)
+def test_the_superuser_reads_an_internal_table_in_the_admin(model_label, user_in_role):
+    client = Client()
+    client.force_login(user_in_role("superuser"))
+    assert client.get(_changelist(model_label)).status_code == 200

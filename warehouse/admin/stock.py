@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from config.admin import SuperuserOnlyAdmin
 from warehouse import services
 from warehouse.choices import DocumentType
 from warehouse.models import (
@@ -297,7 +298,7 @@ class DocumentSequenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(ReadOnlyAdmin):
+class IdempotencyRecordAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
     list_display = ("key", "scope", "response_status", "created_at")
     search_fields = ("key",)
 
