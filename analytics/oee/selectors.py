@@ -146,7 +146,11 @@ def line_cards(*, date_from: date, date_to: date) -> list[dict[str, Any]]:
 def plant_summary(*, date_from: date, date_to: date) -> dict[str, Any]:
     """The plant over the range: ratio of the sums of every line's unflagged days."""
     row = _days(line=None, date_from=date_from, date_to=date_to).aggregate(**SUMS)
-    return {**_ratios(_sums(row), row["days"]), "days": row["days"], "flagged_days": row["flagged_days"]}
+    return {
+        **_ratios(_sums(row), row["days"]),
+        "days": row["days"],
+        "flagged_days": row["flagged_days"],
+    }
 
 
 def loss_pareto(
