@@ -19,6 +19,7 @@ redirect (302) to the login.
 import itertools
 import re
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -31,9 +32,11 @@ from tests.factories import (
     CategoryFactory,
     ConnectionFactory,
     DevicePartFactory,
+    LineProductFactory,
     LocationFactory,
     ManufacturerFactory,
     PartFactory,
+    ProductionLineFactory,
     RackFactory,
     RackPlacementFactory,
     StockLevelFactory,
@@ -147,6 +150,12 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/api/documents/{document}/",      "DELETE", (401, 403, 204, 403, 204, 204)),
     ("/api/documents/{document}/post/", "POST",   (401, 403, 200, 403, 200, 200)),
     ("/api/documents/{posted}/cancel/", "POST",   (401, 403, 200, 403, 200, 200)),
+    # --- API: OEE (everyone reads; planners and managers record runs and downtime)
+    ("/api/oee/",                       "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/oee/?line={line}&granularity=week", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/oee/losses/",                "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/oee/runs/",                  "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/oee/downtime/",              "POST",   (401, 403, 403, 201, 201, 201)),
     # --- Pages
     ("/",                               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
@@ -255,6 +264,8 @@ OBJECTS: dict[str, Callable[[], Any]] = {
     "stockverification": lambda: StockVerificationFactory(),
     "document": lambda: _draft_receipt(),
     "posted": lambda: _posted_receipt(),
+    # Lines are addressed by code in URLs (API filters and pages), not by id.
+    "line": lambda: SimpleNamespace(pk=ProductionLineFactory().code),
 }
 
 
@@ -315,8 +326,36 @@ def _document_payload() -> dict[str, Any]:
     }
 
 
+def _runs_payload() -> list[dict[str, Any]]:
+    product = LineProductFactory()
+    return [
+        {
+            "line": product.line.code,
+            "part": product.part.sku,
+            "shift_start": "2026-03-02T06:00:00Z",
+            "shift_end": "2026-03-02T14:00:00Z",
+            "planned_seconds": 25200,
+            "run_seconds": 21600,
+            "total_count": 600,
+            "good_count": 590,
+        }
+    ]
+
+
+def _downtime_payload() -> list[dict[str, Any]]:
+    line = ProductionLineFactory()
+    return [
+        {
+            "line": line.code,
+            "start": "2026-03-02T08:00:00Z",
+            "end": "2026-03-02T08:20:00Z",
+            "reason": "jam",
+        }
+    ]
+
+
 # Request bodies for writes, keyed by the URL pattern (placeholders unfilled).
-PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
+PAYLOADS: dict[str, Callable[[], Any]] = {
     "/api/categories/": lambda: {"name": _unique("Matrix category")},
     "/api/categories/{category}/": lambda: {"name": _unique("Matrix category")},
     "/api/parts/": lambda: {"sku": _unique("MTX"), "name": "Matrix part"},
@@ -377,6 +416,8 @@ PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
     "/warehouse/racks/{rack}/placements/{rackplacement}/delete/": lambda: {},
     "/warehouse/racks/{rack}/apply/": lambda: {},
     "/api/documents/{posted}/cancel/": lambda: {},
+    "/api/oee/runs/": _runs_payload,
+    "/api/oee/downtime/": _downtime_payload,
 }
 
 CELLS = [
