@@ -3,7 +3,12 @@
 from django.urls import path
 
 from analytics import views
+from analytics.oee import views as oee_views
 
 app_name = "analytics"
 
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("oee/", oee_views.dashboard, name="oee-dashboard"),
+    path("oee/<str:code>/", oee_views.line_detail, name="oee-line"),
+]

@@ -1,0 +1,55 @@
+"""Forms of the OEE pages: the dashboard filters and the plant-report upload."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from analytics.oee.choices import Granularity
+from analytics.oee.models import ProductionLine
+
+MAX_RANGE_DAYS = 3 * 366
+
+
+class OeeFilterForm(forms.Form):
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput({"type": "date"})
+    )
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+    line = forms.ModelChoiceField(
+        queryset=ProductionLine.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        empty_label="All lines (plant)",
+    )
+    granularity = forms.ChoiceField(choices=Granularity.choices, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        date_to = data.get("date_to") or timezone.localdate()
+        date_from = data.get("date_from") or date_to - timedelta(days=89)
+        if date_from > date_to:
+            raise forms.ValidationError("“From” must not be after “To”.")
+        if (date_to - date_from).days >= MAX_RANGE_DAYS:
+            raise forms.ValidationError(f"The range may span at most {MAX_RANGE_DAYS} days.")
+        data.update(
+            date_from=date_from,
+            date_to=date_to,
+            granularity=data.get("granularity") or Granularity.DAY,
+        )
+        return data
+
+    def filters(self) -> dict:
+        """The cleaned filters, or the defaults when the form is not valid."""
+        if self.is_valid():
+            return {key: self.cleaned_data[key] for key in ("date_from", "date_to", "granularity")}
+        date_to = timezone.localdate()
+        return {
+            "date_from": date_to - timedelta(days=89),
+            "date_to": date_to,
+            "granularity": Granularity.DAY,
+        }
+
+
+class OeeImportForm(forms.Form):
+    file = forms.FileField(help_text="A plant OEE report (CSV, UTF-8).")
