@@ -424,3 +424,19 @@ def oee_daily_import(*, rows: list[Mapping[str, Any]]) -> ImportSummary:
     OeeDaily.objects.bulk_create(to_create, batch_size=1000)
     OeeDaily.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=1000)
     return summary
+
+
+@transaction.atomic
+def run_delete(*, run: ProductionRun) -> None:
+    """Remove a run and recompute its day."""
+    line, day = run.line, run.day
+    run.delete()
+    oee_daily_recompute(line=line, dates=[day])
+
+
+@transaction.atomic
+def downtime_delete(*, event: DowntimeEvent) -> None:
+    """Remove a downtime event and recompute its day."""
+    line, day = event.line, event.day
+    event.delete()
+    oee_daily_recompute(line=line, dates=[day])
