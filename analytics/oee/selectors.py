@@ -15,7 +15,13 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from analytics.oee.choices import LossCategory, OeeFlag
 from analytics.oee.compute import OeeSums, ratios_from_sums
-from analytics.oee.models import DowntimeEvent, OeeDaily, ProductionLine
+from analytics.oee.models import (
+    DowntimeEvent,
+    ForecastModel,
+    OeeDaily,
+    Prediction,
+    ProductionLine,
+)
 
 PERIOD = {"week": TruncWeek("date"), "month": TruncMonth("date")}
 WORLD_CLASS_OEE = Decimal("0.85")
@@ -199,3 +205,76 @@ def loss_pareto(
 
 def flag_labels() -> dict[str, str]:
     return dict(OeeFlag.choices)
+
+
+def current_model(*, line: ProductionLine) -> ForecastModel | None:
+    return ForecastModel.objects.filter(line=line, is_current=True).order_by("-fitted_at").first()
+
+
+def _model_summary(model: ForecastModel) -> dict[str, Any]:
+    return {
+        "method": model.method,
+        "note": model.note,
+        "fitted_at": model.fitted_at,
+        "train_from": model.train_from,
+        "train_to": model.train_to,
+        "training_days": model.training_days,
+        "left_out_days": model.left_out_days,
+        "backtest": model.backtest,
+    }
+
+
+def line_forecast(*, line: ProductionLine, horizon: int = 30) -> dict[str, Any] | None:
+    """The current model's stored predictions for the next ``horizon`` production days."""
+    model = current_model(line=line)
+    if model is None:
+        return None
+    predictions = model.predictions.order_by("target_date")[:horizon]
+    return {
+        "line": line.code,
+        "model": _model_summary(model),
+        "results": [
+            {
+                "date": p.target_date,
+                "value": p.value,
+                "lower80": p.lower80,
+                "upper80": p.upper80,
+                "lower95": p.lower95,
+                "upper95": p.upper95,
+            }
+            for p in predictions
+        ],
+    }
+
+
+def live_accuracy(*, line: ProductionLine, days: int = 30) -> dict[str, Any]:
+    """Accuracy over the last ``days`` predicted days whose actual has arrived (for each day, the
+    latest prediction made before it), next to what the current model's backtest promised."""
+    rows = (
+        Prediction.objects.filter(line=line, actual__isnull=False, made_on__lt=F("target_date"))
+        .order_by("-target_date", "-made_on")
+        .values_list("target_date", "value", "actual", "lower80", "upper80", "lower95", "upper95")
+    )
+    latest: dict[date, tuple] = {}
+    for row in rows.iterator():
+        if row[0] not in latest:
+            latest[row[0]] = row
+            if len(latest) == days:
+                break
+    picked = list(latest.values())
+    count = len(picked)
+    model = current_model(line=line)
+    promised = {}
+    if model is not None:
+        scores = model.backtest.get(model.method, {})
+        promised = {h: scores[h]["mae"] for h in ("1", "7", "14") if h in scores}
+    return {
+        "line": line.code,
+        "method": model.method if model else None,
+        "note": model.note if model else "",
+        "days": count,
+        "mae": round(sum(abs(r[2] - r[1]) for r in picked) / count, 6) if count else None,
+        "inside80": round(sum(r[3] <= r[2] <= r[4] for r in picked) / count, 4) if count else None,
+        "inside95": round(sum(r[5] <= r[2] <= r[6] for r in picked) / count, 4) if count else None,
+        "backtest_mae": promised,
+    }

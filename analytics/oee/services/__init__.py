@@ -7,6 +7,12 @@ from analytics.oee.services.daily import (
     oee_daily_recompute,
     oee_daily_recompute_range,
     oee_day_values,
+    predictions_fill_actuals,
+)
+from analytics.oee.services.forecasts import (
+    ForecastUnavailable,
+    forecast_refresh,
+    forecast_refresh_all,
 )
 from analytics.oee.services.records import (
     BulkRejected,
@@ -23,15 +29,19 @@ from analytics.oee.services.records import (
 __all__ = [
     "BulkRejected",
     "DowntimeOverlapError",
+    "ForecastUnavailable",
     "ImportSummary",
     "OeeRecordError",
     "downtime_bulk_record",
     "downtime_delete",
     "downtime_record",
+    "forecast_refresh",
+    "forecast_refresh_all",
     "oee_daily_import",
     "oee_daily_recompute",
     "oee_daily_recompute_range",
     "oee_day_values",
+    "predictions_fill_actuals",
     "run_delete",
     "run_record",
     "runs_bulk_record",

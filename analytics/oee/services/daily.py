@@ -108,6 +108,9 @@ def _recompute(run_filter: Q, downtime_filter: Q, day_filter: Q) -> int:
     OeeDaily.objects.filter(pk__in=to_delete).delete()
     OeeDaily.objects.bulk_create(to_create, batch_size=1000)
     OeeDaily.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=1000)
+    touched = {line_id for line_id, _ in sums} | {line_id for line_id, _ in existing}
+    if touched:
+        predictions_fill_actuals(line_ids=touched)
     return len(to_create) + len(to_update) + len(to_delete)
 
 
@@ -231,4 +234,27 @@ def oee_daily_import(*, rows: list[Mapping[str, Any]]) -> ImportSummary:
             summary.updated += 1
     OeeDaily.objects.bulk_create(to_create, batch_size=1000)
     OeeDaily.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=1000)
+    predictions_fill_actuals(line_ids=[line.pk for line in lines.values()])
     return summary
+
+
+def predictions_fill_actuals(*, line_ids: Iterable[int] | None = None) -> int:
+    """Give every stored prediction whose day has arrived its actual OEE and error (two UPDATEs).
+
+    A flagged day has no actual (it is left out of accuracy as it is of training); a day
+    recomputed later is refilled, so the error always matches the stored day.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from analytics.oee.models import Prediction
+
+    predictions = Prediction.objects.all()
+    if line_ids is not None:
+        predictions = predictions.filter(line_id__in=list(line_ids))
+    actual = OeeDaily.objects.filter(
+        line_id=OuterRef("line_id"), date=OuterRef("target_date"), is_flagged=False
+    ).values("oee")[:1]
+    touched = predictions.update(actual=Subquery(actual))
+    predictions.filter(actual__isnull=False).update(error=F("actual") - F("value"))
+    predictions.filter(actual__isnull=True).update(error=None)
+    return touched

@@ -1,0 +1,103 @@
+"""Forecasts stored per line: production days only, flagged days left out with a count, every
+prediction kept, actuals filled in when the day arrives, live accuracy beside the backtest."""
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+
+from analytics.models import ForecastModel, Prediction
+from analytics.oee.selectors import line_forecast, live_accuracy
+from analytics.oee.services import (
+    ForecastUnavailable,
+    forecast_refresh,
+    forecast_refresh_all,
+    oee_daily_import,
+)
+from tests.factories import ProductionLineFactory, ShiftCalendarFactory, ShiftWindowFactory
+
+pytestmark = pytest.mark.django_db
+
+FIRST = datetime.date(2025, 9, 1)  # a Monday
+WEEK = [0.60, 0.70, 0.75, 0.72, 0.50]
+FAST = ("seasonal_naive", "seasonal_mean")
+
+
+def report_row(code, day, oee_like, number=2):
+    # planned 10 000 s; run = availability × planned; performance and quality 1.
+    return {
+        "line": code,
+        "date": day,
+        "planned_seconds": 10000,
+        "run_seconds": int(10000 * oee_like),
+        "total_count": int(10000 * oee_like) // 10,
+        "good_count": int(10000 * oee_like) // 10,
+        "ideal_cycle_seconds": Decimal("10"),
+        "reported": {},
+        "row_number": number,
+    }
+
+
+@pytest.fixture
+def weekday_line():
+    calendar = ShiftCalendarFactory()
+    for weekday in range(5):
+        ShiftWindowFactory(calendar=calendar, weekday=weekday)
+    line = ProductionLineFactory(code="FC-1", calendar=calendar)
+    rng = random.Random(7)
+    rows = []
+    for offset in range(7 * 20):
+        day = FIRST + datetime.timedelta(days=offset)
+        if day.weekday() < 5:
+            rows.append(report_row("FC-1", day, WEEK[day.weekday()] + rng.gauss(0, 0.03)))
+    bad = report_row("FC-1", FIRST + datetime.timedelta(days=2), 0.5)
+    bad["total_count"] = 5000  # 5000 × 10 s in 5000 s of run: performance 1000 %
+    rows[2] = bad
+    oee_daily_import(rows=rows)
+    return line
+
+
+def test_a_refresh_stores_the_model_and_predictions_on_production_days_only(weekday_line):
+    today = FIRST + datetime.timedelta(days=7 * 20 - 1)  # a Sunday
+    model = forecast_refresh(line=weekday_line, horizon=10, today=today, methods=FAST)
+    assert model.is_current and model.left_out_days == 1
+    assert set(model.backtest) == set(FAST) and "1" in model.backtest["seasonal_naive"]
+    predictions = list(Prediction.objects.filter(model=model).order_by("target_date"))
+    assert len(predictions) == 10
+    assert all(p.target_date.weekday() < 5 for p in predictions)
+    assert predictions[0].target_date == today + datetime.timedelta(days=1)
+    forecast = line_forecast(line=weekday_line, horizon=5)
+    assert len(forecast["results"]) == 5 and forecast["model"]["method"] in FAST
+
+
+def test_when_the_actual_day_arrives_its_error_is_filled_and_live_accuracy_counts_it(
+    weekday_line,
+):
+    today = FIRST + datetime.timedelta(days=7 * 20 - 1)
+    forecast_refresh(line=weekday_line, horizon=5, today=today, methods=FAST)
+    monday = today + datetime.timedelta(days=1)
+    oee_daily_import(rows=[report_row("FC-1", monday, 0.61)])
+    prediction = Prediction.objects.get(target_date=monday)
+    assert prediction.actual == pytest.approx(0.61, abs=1e-3)
+    assert prediction.error == pytest.approx(prediction.actual - prediction.value)
+    accuracy = live_accuracy(line=weekday_line)
+    assert accuracy["days"] == 1 and accuracy["mae"] == pytest.approx(abs(prediction.error))
+    assert set(accuracy["backtest_mae"]) == {"1", "7", "14"}
+
+
+def test_a_second_refresh_keeps_the_first_predictions_and_marks_one_model_current(weekday_line):
+    today = FIRST + datetime.timedelta(days=7 * 20 - 1)
+    forecast_refresh(line=weekday_line, horizon=5, today=today, methods=FAST)
+    forecast_refresh(line=weekday_line, horizon=5, today=today, methods=FAST)
+    assert Prediction.objects.count() == 10
+    assert ForecastModel.objects.filter(is_current=True).count() == 1
+
+
+def test_a_line_with_too_little_history_is_refused_and_skipped_in_the_refresh_of_all():
+    line = ProductionLineFactory(code="NEW-1")
+    oee_daily_import(rows=[report_row("NEW-1", FIRST, 0.6)])
+    with pytest.raises(ForecastUnavailable, match="at least"):
+        forecast_refresh(line=line, methods=FAST)
+    outcome = forecast_refresh_all(lines=[line])
+    assert outcome["NEW-1"].startswith("skipped: Cannot forecast NEW-1")
