@@ -9,8 +9,10 @@ from django.contrib.auth.models import Group
 
 from analytics.models import (
     DowntimeEvent,
+    ForecastModel,
     LineProduct,
     OeeDaily,
+    Prediction,
     ProductionLine,
     ProductionRun,
     ShiftCalendar,
@@ -353,3 +355,34 @@ class OeeDailyFactory(factory.django.DjangoModelFactory):
 
     line = factory.SubFactory(ProductionLineFactory)
     date = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+
+
+class ForecastModelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ForecastModel
+
+    line = factory.SubFactory(ProductionLineFactory)
+    method = "seasonal_naive"
+    train_from = datetime.date(2026, 1, 5)
+    train_to = datetime.date(2026, 3, 6)
+    training_days = 45
+    backtest = factory.LazyFunction(
+        lambda: {"seasonal_naive": {"1": {"mae": 0.05, "mase": 1.0, "rmse": 0.06}}}
+    )
+    note = "Seasonal naive is shown."
+
+
+class PredictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Prediction
+
+    model = factory.SubFactory(ForecastModelFactory)
+    line = factory.SelfAttribute("model.line")
+    made_on = datetime.date(2026, 3, 6)
+    target_date = factory.Sequence(lambda n: datetime.date(2026, 3, 9) + datetime.timedelta(n))
+    horizon = 1
+    value = 0.7
+    lower80 = 0.62
+    upper80 = 0.78
+    lower95 = 0.58
+    upper95 = 0.82

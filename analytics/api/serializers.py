@@ -168,3 +168,65 @@ def validated_items(serializer_class: type[serializers.Serializer], data: Any) -
         errors = {int(index): item for index, item in pairs if item}
         raise BulkRejected(errors, total=len(data))
     return list(serializer.validated_data)
+
+
+class ForecastQuerySerializer(serializers.Serializer):
+    line = _line_field(help_text="Line code.")
+    horizon = serializers.IntegerField(
+        min_value=1, max_value=30, default=14, help_text="Production days ahead, 1–30."
+    )
+
+
+class AccuracyQuerySerializer(serializers.Serializer):
+    line = _line_field(required=False, help_text="Line code; leave out for every line.")
+
+
+class ForecastModelSerializer(serializers.Serializer):
+    method = serializers.CharField(help_text="The method the backtest chose.")
+    note = serializers.CharField(help_text="Why it was chosen (or why seasonal naive is shown).")
+    fitted_at = serializers.DateTimeField(help_text="When it was fitted.")
+    train_from = serializers.DateField(help_text="First training day.")
+    train_to = serializers.DateField(help_text="Last training day.")
+    training_days = serializers.IntegerField(help_text="Production days used.")
+    left_out_days = serializers.IntegerField(help_text="Flagged days left out of training.")
+    backtest = serializers.DictField(
+        child=serializers.DictField(),
+        help_text="{method: {horizon: {mae, mase, rmse}, failed}} for every candidate.",
+    )
+
+
+class ForecastPointSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="Production day forecast.")
+    value = serializers.FloatField(help_text="Forecast OEE, 0–1.")
+    lower80 = serializers.FloatField(help_text="80 % interval, lower bound.")
+    upper80 = serializers.FloatField(help_text="80 % interval, upper bound.")
+    lower95 = serializers.FloatField(help_text="95 % interval, lower bound.")
+    upper95 = serializers.FloatField(help_text="95 % interval, upper bound.")
+
+
+class ForecastSerializer(serializers.Serializer):
+    line = serializers.CharField(help_text="Line code.")
+    model = ForecastModelSerializer()
+    results = ForecastPointSerializer(many=True)
+
+
+class AccuracySerializer(serializers.Serializer):
+    line = serializers.CharField(help_text="Line code.")
+    method = serializers.CharField(allow_null=True, help_text="The current model's method.")
+    note = serializers.CharField(allow_blank=True, help_text="Why that method is shown.")
+    days = serializers.IntegerField(help_text="Predicted days with an actual (up to 30).")
+    mae = serializers.FloatField(allow_null=True, help_text="Mean absolute error over them.")
+    inside80 = serializers.FloatField(allow_null=True, help_text="Share inside the 80 % band.")
+    inside95 = serializers.FloatField(allow_null=True, help_text="Share inside the 95 % band.")
+    backtest_mae = serializers.DictField(
+        child=serializers.FloatField(), help_text="MAE the backtest promised, by horizon."
+    )
+
+
+class AccuracyListSerializer(serializers.Serializer):
+    results = AccuracySerializer(many=True)
+
+
+class JobStartedSerializer(serializers.Serializer):
+    job = serializers.CharField(help_text="Background job id.")
+    detail = serializers.CharField(help_text="What happens next.")

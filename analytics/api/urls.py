@@ -9,4 +9,7 @@ urlpatterns = [
     path("oee/losses/", views.OeeLossesView.as_view(), name="api-oee-losses"),
     path("oee/runs/", views.RunBulkView.as_view(), name="api-oee-runs"),
     path("oee/downtime/", views.DowntimeBulkView.as_view(), name="api-oee-downtime"),
+    path("oee/forecast/", views.OeeForecastView.as_view(), name="api-oee-forecast"),
+    path("oee/forecast/refit/", views.OeeRefitView.as_view(), name="api-oee-refit"),
+    path("oee/accuracy/", views.OeeAccuracyView.as_view(), name="api-oee-accuracy"),
 ]

@@ -8,13 +8,28 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api import serializers as api
 from analytics.oee import selectors, services
-from analytics.oee.models import DowntimeEvent, OeeDaily, ProductionRun
+from analytics.oee.models import (
+    DowntimeEvent,
+    ForecastModel,
+    OeeDaily,
+    Prediction,
+    ProductionLine,
+    ProductionRun,
+)
+from analytics.tasks import forecast_oee_task
+from config.errors import NotFoundError
+from config.tasks import enqueue
+
+
+class NoForecastYet(NotFoundError):
+    """The line has no fitted forecast model yet."""
 
 
 def _query(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -99,3 +114,62 @@ class DowntimeBulkView(BulkView):
     )
     def post(self, request: Request) -> Response:
         return super().post(request)
+
+
+class OeeForecastView(APIView):
+    """A line's daily OEE forecast with 80 % and 95 % intervals, and the model behind it."""
+
+    queryset = Prediction.objects.all()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("line", str, required=True, description="Line code."),
+            OpenApiParameter("horizon", int, description="Production days ahead, 1–30."),
+        ],
+        responses=api.ForecastSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = _query(api.ForecastQuerySerializer, request)
+        forecast = selectors.line_forecast(**query)
+        if forecast is None:
+            code = query["line"].code
+            raise NoForecastYet(
+                f"No forecast for {code} yet: run `manage.py forecast_oee --line {code}` or "
+                "POST /api/oee/forecast/refit/."
+            )
+        return Response(api.ForecastSerializer(forecast).data)
+
+
+class RefitPermission(DjangoModelPermissions):
+    """Refitting needs the add permission on forecast models (planners and managers)."""
+
+    perms_map = {**DjangoModelPermissions.perms_map, "POST": ["%(app_label)s.add_%(model_name)s"]}
+
+
+class OeeRefitView(APIView):
+    """Refit the forecasts of every line now, as one background job."""
+
+    queryset = ForecastModel.objects.all()
+    permission_classes = [RefitPermission]
+
+    @extend_schema(request=None, responses={202: api.JobStartedSerializer})
+    def post(self, request: Request) -> Response:
+        result = enqueue(forecast_oee_task)
+        body = {"job": result.id, "detail": "Forecast refit started for every line."}
+        return Response(api.JobStartedSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+
+
+class OeeAccuracyView(APIView):
+    """Live forecast accuracy per line (last 30 predicted days) beside the backtest's promise."""
+
+    queryset = Prediction.objects.all()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("line", str, description="Line code; default every line.")],
+        responses=api.AccuracyListSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        line = _query(api.AccuracyQuerySerializer, request).get("line")
+        lines = [line] if line else ProductionLine.objects.filter(is_active=True)
+        rows = [selectors.live_accuracy(line=each) for each in lines]
+        return Response(api.AccuracyListSerializer({"results": rows}).data)

@@ -19,7 +19,8 @@ from tests.factories import ProductionLineFactory, ShiftCalendarFactory, ShiftWi
 
 pytestmark = pytest.mark.django_db
 
-FIRST = datetime.date(2025, 9, 1)  # a Monday
+_TODAY = datetime.date.today()
+FIRST = _TODAY - datetime.timedelta(days=_TODAY.weekday(), weeks=20)  # a Monday, 20 weeks back
 WEEK = [0.60, 0.70, 0.75, 0.72, 0.50]
 FAST = ("seasonal_naive", "seasonal_mean")
 
@@ -101,3 +102,40 @@ def test_a_line_with_too_little_history_is_refused_and_skipped_in_the_refresh_of
         forecast_refresh(line=line, methods=FAST)
     outcome = forecast_refresh_all(lines=[line])
     assert outcome["NEW-1"].startswith("skipped: Cannot forecast NEW-1")
+
+
+def test_the_forecast_api_answers_the_documented_shape_and_accuracy_per_line(
+    weekday_line, client_for
+):
+    today = FIRST + datetime.timedelta(days=7 * 20 - 1)
+    forecast_refresh(line=weekday_line, horizon=10, today=today, methods=FAST)
+    client = client_for("viewer")
+    body = client.get("/api/oee/forecast/", {"line": "FC-1", "horizon": 3}).json()
+    assert body["line"] == "FC-1" and body["model"]["method"] in FAST
+    assert len(body["results"]) == 3
+    assert set(body["results"][0]) == {"date", "value", "lower80", "upper80", "lower95", "upper95"}
+    accuracy = client.get("/api/oee/accuracy/").json()["results"]
+    assert [row["line"] for row in accuracy] == ["FC-1"] and accuracy[0]["days"] == 0
+
+
+def test_the_commands_recompute_and_refit_and_refuse_an_unknown_line(weekday_line):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("compute_oee", "--from", str(FIRST), "--to", str(_TODAY), stdout=out)
+    assert "Daily OEE recomputed" in out.getvalue()
+    with pytest.raises(CommandError, match="No production line"):
+        call_command("forecast_oee", "--line", "NOPE")
+    out = StringIO()
+    call_command("forecast_oee", "--line", "FC-1", "--horizon", "5", stdout=out)
+    assert "FC-1:" in out.getvalue() and "1/1 FC-1" in out.getvalue()
+    assert Prediction.objects.filter(model__is_current=True).count() == 5
+
+
+def test_the_nightly_tasks_are_scheduled():
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"analytics.compute_oee", "analytics.forecast_oee"} <= tasks

@@ -122,6 +122,10 @@ def downtime(**fields: Any) -> Callable[[World], list]:
     ]
 
 
+def forecast(query: str) -> Callable[[World], str]:
+    return lambda w: f"/api/oee/forecast/?line={w.line_product.line.code}&{query}"
+
+
 # fmt: off
 API_CASES: list[ApiCase] = [
     #       name
@@ -273,6 +277,16 @@ API_CASES: list[ApiCase] = [
             "GET", "/api/oee/?granularity=hour", None, 400, "valid choice"),
     ApiCase("OEE of a line that does not exist",
             "GET", "/api/oee/?line=NOPE", None, 400, "does not exist"),
+    ApiCase("forecast without a line",
+            "GET", "/api/oee/forecast/", None, 400, "required"),
+    ApiCase("forecast horizon of zero days",
+            "GET", forecast("horizon=0"), None, 400, "greater than or equal to 1"),
+    ApiCase("forecast horizon over 30 days",
+            "GET", forecast("horizon=31"), None, 400, "less than or equal to 30"),
+    ApiCase("forecast of a line that has none yet",
+            "GET", forecast("horizon=7"), None, 404, "No forecast for"),
+    ApiCase("accuracy of a line that does not exist",
+            "GET", "/api/oee/accuracy/?line=NOPE", None, 400, "does not exist"),
     ApiCase("loss Pareto of a line that does not exist",
             "GET", "/api/oee/losses/?line=NOPE", None, 400, "does not exist"),
 ]

@@ -36,6 +36,7 @@ from tests.factories import (
     LocationFactory,
     ManufacturerFactory,
     PartFactory,
+    PredictionFactory,
     ProductionLineFactory,
     RackFactory,
     RackPlacementFactory,
@@ -156,6 +157,9 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/api/oee/losses/",                "GET",    (401, 200, 200, 200, 200, 200)),
     ("/api/oee/runs/",                  "POST",   (401, 403, 403, 201, 201, 201)),
     ("/api/oee/downtime/",              "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/oee/forecast/?line={forecastline}", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/oee/forecast/refit/",        "POST",   (401, 403, 403, 202, 202, 202)),
+    ("/api/oee/accuracy/",              "GET",    (401, 200, 200, 200, 200, 200)),
     # --- Pages
     ("/",                               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
@@ -271,6 +275,7 @@ OBJECTS: dict[str, Callable[[], Any]] = {
     "posted": lambda: _posted_receipt(),
     # Lines are addressed by code in URLs (API filters and pages), not by id.
     "line": lambda: SimpleNamespace(pk=ProductionLineFactory().code),
+    "forecastline": lambda: SimpleNamespace(pk=PredictionFactory().line.code),
 }
 
 
@@ -425,6 +430,7 @@ PAYLOADS: dict[str, Callable[[], Any]] = {
     "/api/documents/{posted}/cancel/": lambda: {},
     "/api/oee/runs/": _runs_payload,
     "/api/oee/downtime/": _downtime_payload,
+    "/api/oee/forecast/refit/": lambda: {},
 }
 
 CELLS = [

@@ -10,6 +10,7 @@ from analytics.oee.services.daily import (
     predictions_fill_actuals,
 )
 from analytics.oee.services.forecasts import (
+    MAX_HORIZON,
     ForecastUnavailable,
     forecast_refresh,
     forecast_refresh_all,
@@ -27,6 +28,7 @@ from analytics.oee.services.records import (
 )
 
 __all__ = [
+    "MAX_HORIZON",
     "BulkRejected",
     "DowntimeOverlapError",
     "ForecastUnavailable",
