@@ -11,9 +11,53 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
 
 
-def trend_chart(rows: list[dict[str, Any]], *, chart_id: str, title: str) -> dict[str, Any]:
-    """OEE and its three factors per period (flagged single days show as reported)."""
+def _band(label: str, upper: list, lower: list, colour: str) -> list[dict[str, Any]]:
+    """Two datasets Chart.js fills between (the lower one fills to the one before it)."""
+    common = {"borderWidth": 0, "pointRadius": 0, "backgroundColor": colour}
+    return [
+        {"label": f"{label} upper", "data": upper, "fill": False, **common},
+        {"label": label, "data": lower, "fill": "-1", **common},
+    ]
+
+
+def forecast_datasets(
+    forecast: dict[str, Any] | None, padding: int
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Labels and datasets (point forecast, 80 % and 95 % bands) after ``padding`` actuals."""
+    if not forecast or not forecast["results"]:
+        return [], []
+    points = forecast["results"]
+    before = [None] * padding
+
+    def series(key: str) -> list:
+        return before + [_pct(point[key]) for point in points]
+
+    datasets = [
+        {
+            "label": f"Forecast ({forecast['model']['method']})",
+            "data": series("value"),
+            "borderColor": "#1f4e79",
+            "backgroundColor": "#1f4e79",
+            "borderDash": [6, 4],
+            "pointRadius": 0,
+        },
+        *_band("95 % interval", series("upper95"), series("lower95"), "rgba(38,128,194,0.12)"),
+        *_band("80 % interval", series("upper80"), series("lower80"), "rgba(38,128,194,0.25)"),
+    ]
+    return [point["date"].isoformat() for point in points], datasets
+
+
+def trend_chart(
+    rows: list[dict[str, Any]],
+    *,
+    chart_id: str,
+    title: str,
+    forecast: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """OEE and its three factors per period (flagged single days show as reported), then the
+    forecast with its bands when one is given (daily charts of one line)."""
     labels = [row["period_start"].isoformat() for row in rows]
+    forecast_labels, forecast_sets = forecast_datasets(forecast, len(rows))
     series = [
         ("OEE", "oee", "#1f4e79"),
         ("Availability", "availability", "#2f8132"),
@@ -24,18 +68,19 @@ def trend_chart(rows: list[dict[str, Any]], *, chart_id: str, title: str) -> dic
         "id": chart_id,
         "title": title,
         "type": "line",
-        "labels": labels,
+        "labels": labels + forecast_labels,
         "datasets": [
             {
                 "label": label,
-                "data": [_pct(row[key]) for row in rows],
+                "data": [_pct(row[key]) for row in rows] + [None] * len(forecast_labels),
                 "borderColor": colour,
                 "backgroundColor": colour,
                 "spanGaps": False,
                 "pointRadius": 2,
             }
             for label, key, colour in series
-        ],
+        ]
+        + forecast_sets,
         "options": PERCENT_AXIS,
         "empty": not rows,
         "table": {
@@ -52,6 +97,21 @@ def trend_chart(rows: list[dict[str, Any]], *, chart_id: str, title: str) -> dic
                     ", ".join(row["flags"]),
                 ]
                 for row in rows
+            ]
+            + [
+                [
+                    f"{point['date'].isoformat()} (forecast)",
+                    None,
+                    None,
+                    None,
+                    f"{_pct(point['value'])} (80 %: {_pct(point['lower80'])}–"
+                    f"{_pct(point['upper80'])}, 95 %: {_pct(point['lower95'])}–"
+                    f"{_pct(point['upper95'])})",
+                    None,
+                    None,
+                    "",
+                ]
+                for point in (forecast or {}).get("results", [])
             ],
         },
     }

@@ -13,6 +13,8 @@ VIEW_PERM = "analytics.view_oeedaily"
 
 
 def _page(request: HttpRequest, line: ProductionLine | None) -> HttpResponse:
+    """The dashboard and the line page are one page narrowed or not: filters, cards, trend (with
+    the forecast for a line's daily view when the range reaches the forecast), Pareto, accuracy."""
     form = OeeFilterForm(request.GET or None)
     filters = form.filters()
     if line is None and form.is_valid():
@@ -20,18 +22,27 @@ def _page(request: HttpRequest, line: ProductionLine | None) -> HttpResponse:
     period = {"date_from": filters["date_from"], "date_to": filters["date_to"]}
     rows = selectors.oee_series(line=line, granularity=filters["granularity"], **period)
     subject = line.code if line else "the plant"
+    forecast = None
+    if line is not None and filters["granularity"] == "day":
+        forecast = selectors.line_forecast(line=line, horizon=30)
+        if forecast and filters["date_to"] < forecast["model"]["train_to"]:
+            forecast = None  # a past range: the forecast starts after it
+    cards = [
+        card
+        for card in selectors.line_cards(**period)
+        if line is None or card["line"].pk == line.pk
+    ]
     context = {
         "form": form,
         "line": line,
         "filters": filters,
-        "cards": [
-            card
-            for card in selectors.line_cards(**period)
-            if line is None or card["line"].pk == line.pk
-        ],
+        "cards": cards,
         "plant": selectors.plant_summary(**period),
+        "accuracy": [selectors.live_accuracy(line=card["line"]) for card in cards],
         "charts": [
-            charts.trend_chart(rows, chart_id="oee-trend", title=f"OEE of {subject}"),
+            charts.trend_chart(
+                rows, chart_id="oee-trend", title=f"OEE of {subject}", forecast=forecast
+            ),
             charts.pareto_chart(selectors.loss_pareto(line=line, **period), chart_id="oee-pareto"),
         ],
     }

@@ -14,3 +14,9 @@ def percent(value: Any, places: int = 1) -> str:
     if value is None or value == "":
         return "—"
     return f"{float(value) * 100:,.{int(places)}f} %"
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    """mapping[key], or None when missing (backtest scores by horizon)."""
+    return (mapping or {}).get(key)

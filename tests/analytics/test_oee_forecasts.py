@@ -139,3 +139,13 @@ def test_the_nightly_tasks_are_scheduled():
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"analytics.compute_oee", "analytics.forecast_oee"} <= tasks
+
+
+def test_the_line_page_draws_the_forecast_band_and_shows_live_accuracy(
+    weekday_line, client, user_in_role
+):
+    forecast_refresh(line=weekday_line, horizon=10, methods=FAST)
+    client.force_login(user_in_role("viewer"))
+    page = client.get("/analytics/oee/FC-1/").content.decode()
+    assert "95 % interval" in page and "80 % interval" in page and "(forecast)" in page
+    assert "Forecast accuracy, live" in page and "Backtest MAE" in page
