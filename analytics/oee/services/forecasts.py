@@ -114,6 +114,7 @@ def forecast_refresh_all(
     *,
     horizon: int = MAX_HORIZON,
     lines: Iterable[ProductionLine] | None = None,
+    today: date | None = None,
     progress: Callable[[int, int, str], Any] | None = None,
 ) -> dict[str, str]:
     """Refresh every active line (one job); a line that cannot be forecast is reported, not
@@ -122,7 +123,7 @@ def forecast_refresh_all(
     outcome: dict[str, str] = {}
     for done, line in enumerate(chosen, start=1):
         try:
-            outcome[line.code] = forecast_refresh(line=line, horizon=horizon).method
+            outcome[line.code] = forecast_refresh(line=line, horizon=horizon, today=today).method
         except ForecastUnavailable as refused:
             outcome[line.code] = "skipped: " + " ".join(refused.messages)
         if progress is not None:
