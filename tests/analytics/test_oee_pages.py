@@ -42,7 +42,7 @@ def test_the_dashboard_shows_a_card_per_line_with_target_world_class_and_flagged
     page = client.get("/analytics/oee/").content.decode()
     assert 'data-line="ARM-1"' in page
     assert "target 85 %" in page and "world class 85 %" in page
-    assert "1 flagged" in page and "1 flagged day left out" in page
+    assert "1 flagged" in page and "1 flagged day left out of the plant figures" in page
     assert "A 85.7 %" in page and "Q 98.3 %" in page
     assert page.count("<details") == 1 and "Show the numbers" in page  # the Pareto is empty
     assert 'data-chart="oee-trend"' in page and 'data-chart="oee-pareto"' not in page
