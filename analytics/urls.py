@@ -10,5 +10,6 @@ app_name = "analytics"
 urlpatterns = [
     path("", views.index, name="index"),
     path("oee/", oee_views.dashboard, name="oee-dashboard"),
+    path("oee/export/", oee_views.export_start, name="oee-export"),
     path("oee/<str:code>/", oee_views.line_detail, name="oee-line"),
 ]

@@ -18,6 +18,7 @@ from analytics.models import (
     ShiftCalendar,
     ShiftWindow,
 )
+from config.models import ReportJob
 from inventory.models import (
     BomLine,
     BomRevision,
@@ -386,3 +387,18 @@ class PredictionFactory(factory.django.DjangoModelFactory):
     upper80 = 0.78
     lower95 = 0.58
     upper95 = 0.82
+
+
+class ReportJobFactory(factory.django.DjangoModelFactory):
+    """A finished CSV report with its file (nobody's: only a superuser may see it)."""
+
+    class Meta:
+        model = ReportJob
+
+    kind = "oee_daily"
+    parameters = factory.LazyFunction(
+        lambda: {"date_from": "2026-03-01", "date_to": "2026-03-31", "line": None}
+    )
+    status = ReportJob.Status.DONE
+    progress = 100
+    result = factory.django.FileField(filename="oee-plant.csv", data=b"line,date\n")

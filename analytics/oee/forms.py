@@ -53,3 +53,17 @@ class OeeFilterForm(forms.Form):
 
 class OeeImportForm(forms.Form):
     file = forms.FileField(help_text="A plant OEE report (CSV, UTF-8).")
+
+
+class OeeExportForm(OeeFilterForm):
+    file_format = forms.ChoiceField(
+        choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)")], initial="csv", label="Format"
+    )
+
+    def report_parameters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "date_from": data["date_from"].isoformat(),
+            "date_to": data["date_to"].isoformat(),
+            "line": data["line"].code if data.get("line") else None,
+        }

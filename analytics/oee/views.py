@@ -1,13 +1,19 @@
 """OEE pages: the plant dashboard and one line's page (the same view, narrowed to the line)."""
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from analytics.oee import charts, selectors
-from analytics.oee.forms import OeeFilterForm
+from analytics.oee.forms import OeeExportForm, OeeFilterForm
 from analytics.oee.models import ProductionLine
+from config.errors import DomainError
+from config.reports import report_job_for, report_job_start
 
 VIEW_PERM = "analytics.view_oeedaily"
 
@@ -32,8 +38,14 @@ def _page(request: HttpRequest, line: ProductionLine | None) -> HttpResponse:
         for card in selectors.line_cards(**period)
         if line is None or card["line"].pk == line.pk
     ]
+    job_id = request.GET.get("job", "")
+    job = report_job_for(job_id=int(job_id), user=request.user) if job_id.isdigit() else None
     context = {
         "form": form,
+        "export_form": OeeExportForm(
+            initial={**filters, "line": line.code if line else None, "file_format": "csv"}
+        ),
+        "report_job": job,
         "line": line,
         "filters": filters,
         "cards": cards,
@@ -61,3 +73,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW_PERM, raise_exception=True)
 def line_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _page(request, get_object_or_404(ProductionLine, code=code))
+
+
+@require_POST
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def export_start(request: HttpRequest) -> HttpResponse:
+    """Start the OEE report as a background job and return to the page, which shows its progress."""
+    form = OeeExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect("analytics:oee-dashboard")
+    try:
+        job = report_job_start(
+            kind="oee_daily",
+            parameters=form.report_parameters(),
+            file_format=form.cleaned_data["file_format"],
+            user=request.user,
+        )
+    except DomainError as refused:  # the queue is down: say so on the page, nothing started
+        messages.error(request, " ".join(refused.messages))
+        return redirect("analytics:oee-dashboard")
+    messages.success(request, "The OEE report is being prepared; the bar below shows progress.")
+    return redirect(f"{reverse('analytics:oee-dashboard')}?{urlencode({'job': job.pk})}")

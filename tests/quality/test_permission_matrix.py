@@ -40,6 +40,7 @@ from tests.factories import (
     ProductionLineFactory,
     RackFactory,
     RackPlacementFactory,
+    ReportJobFactory,
     StockLevelFactory,
     StockVerificationFactory,
     SupplierFactory,
@@ -216,6 +217,14 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/analytics/oee/{line}/",          "GET",    (302, 200, 200, 200, 200, 200)),
     ("/analytics/oee/",                 "POST",   (405, 405, 405, 405, 405, 405)),
     ("/analytics/oee/{line}/",          "POST",   (405, 405, 405, 405, 405, 405)),
+    # Exports: anyone who reads OEE may start one (it is a read); the page follows it.
+    ("/analytics/oee/export/",          "POST",   (302, 302, 302, 302, 302, 302)),
+    ("/analytics/oee/export/",          "GET",    (405, 405, 405, 405, 405, 405)),
+    # A report job is seen only by whoever started it (here: nobody but the superuser).
+    ("/reports/{reportjob}/",           "GET",    (302, 404, 404, 404, 404, 200)),
+    ("/reports/{reportjob}/download/",  "GET",    (302, 404, 404, 404, 404, 200)),
+    ("/reports/{reportjob}/",           "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/reports/{reportjob}/download/",  "POST",   (405, 405, 405, 405, 405, 405)),
     # --- Accounts: anyone may sign in; signing out is a POST (Django 5 refuses GET)
     ("/accounts/login/",                "GET",    (200, 200, 200, 200, 200, 200)),
     ("/accounts/login/",                "POST",   (302, 302, 302, 302, 302, 302)),
@@ -276,6 +285,7 @@ OBJECTS: dict[str, Callable[[], Any]] = {
     # Lines are addressed by code in URLs (API filters and pages), not by id.
     "line": lambda: SimpleNamespace(pk=ProductionLineFactory().code),
     "forecastline": lambda: SimpleNamespace(pk=PredictionFactory().line.code),
+    "reportjob": lambda: ReportJobFactory(),
 }
 
 
@@ -419,6 +429,13 @@ PAYLOADS: dict[str, Callable[[], Any]] = {
     "/analytics/": lambda: {},
     "/analytics/oee/": lambda: {},
     "/analytics/oee/{line}/": lambda: {},
+    "/analytics/oee/export/": lambda: {
+        "date_from": "2026-03-01",
+        "date_to": "2026-03-31",
+        "file_format": "csv",
+    },
+    "/reports/{reportjob}/": lambda: {},
+    "/reports/{reportjob}/download/": lambda: {},
     "/metrics": lambda: {},
     "/warehouse/documents/{document}/post/": lambda: {},
     "/warehouse/documents/{posted}/cancel/": lambda: {},
