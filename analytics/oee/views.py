@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from analytics.oee import charts, selectors
-from analytics.oee.forms import OeeExportForm, OeeFilterForm
+from analytics.oee.forms import OeeExportForm, OeeFilterForm, OeeImportForm
+from analytics.oee.imports import oee_report_import, summary_lines
 from analytics.oee.models import ProductionLine
 from config.errors import DomainError
 from config.reports import report_job_for, report_job_start
@@ -46,6 +47,7 @@ def _page(request: HttpRequest, line: ProductionLine | None) -> HttpResponse:
             initial={**filters, "line": line.code if line else None, "file_format": "csv"}
         ),
         "report_job": job,
+        "can_import": request.user.has_perm("analytics.add_oeedaily"),
         "line": line,
         "filters": filters,
         "cards": cards,
@@ -96,3 +98,24 @@ def export_start(request: HttpRequest) -> HttpResponse:
         return redirect("analytics:oee-dashboard")
     messages.success(request, "The OEE report is being prepared; the bar below shows progress.")
     return redirect(f"{reverse('analytics:oee-dashboard')}?{urlencode({'job': job.pk})}")
+
+
+@require_POST
+@login_required
+@permission_required("analytics.add_oeedaily", raise_exception=True)
+def import_report(request: HttpRequest) -> HttpResponse:
+    """Upload a plant OEE report (the same import as `manage.py import_oee_daily`)."""
+    form = OeeImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a CSV file to import.")
+        return redirect("analytics:oee-dashboard")
+    try:
+        summary = oee_report_import(content=form.cleaned_data["file"].read())
+    except DomainError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+        messages.error(request, "Nothing was imported.")
+        return redirect("analytics:oee-dashboard")
+    for line in summary_lines(summary):
+        messages.success(request, line)
+    return redirect("analytics:oee-dashboard")

@@ -64,3 +64,43 @@ def test_an_unknown_line_page_is_404_and_bad_filters_fall_back_to_defaults(clien
     response = client.get("/analytics/oee/", {"date_from": "2026-03-10", "date_to": "2026-03-01"})
     assert response.status_code == 200
     assert "must not be after" in response.content.decode()
+
+
+def test_a_planner_imports_a_plant_report_on_the_page_and_reads_the_summary(client, user_in_role):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from analytics.models import OeeDaily
+
+    client.force_login(user_in_role("planner"))
+    assert "Import a plant report" in client.get("/analytics/oee/").content.decode()
+    content = (
+        b"PRODUCTION_LINE,Date,Planned_Production_Time_Seconds,Actual_Run_Time_Seconds,"
+        b"Total_Actual_Output,Ideal_Cycle_Time_Seconds\nP1,2026-03-02,100,0,5,5\n"
+    )
+    upload = SimpleUploadedFile("r.csv", content, content_type="text/csv")
+    page = client.post("/analytics/oee/import/", {"file": upload}, follow=True).content.decode()
+    assert "Loaded 1 row(s)" in page and "Output with no run time" in page
+    assert OeeDaily.objects.get().is_flagged
+
+
+def test_a_malformed_report_uploaded_on_the_page_names_its_rows_and_imports_nothing(
+    client, user_in_role
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from analytics.models import OeeDaily
+
+    client.force_login(user_in_role("manager"))
+    content = (
+        b"PRODUCTION_LINE,Date,Planned_Production_Time_Seconds,Actual_Run_Time_Seconds,"
+        b"Total_Actual_Output,Ideal_Cycle_Time_Seconds\nP1,2026-13-02,100,0,5,5\n"
+    )
+    upload = SimpleUploadedFile("r.csv", content, content_type="text/csv")
+    page = client.post("/analytics/oee/import/", {"file": upload}, follow=True).content.decode()
+    assert "Row 2: Date" in page and "Nothing was imported." in page
+    assert not OeeDaily.objects.exists()
+
+
+def test_a_viewer_sees_no_import_form(client, user_in_role):
+    client.force_login(user_in_role("viewer"))
+    assert 'id="oee-import"' not in client.get("/analytics/oee/").content.decode()

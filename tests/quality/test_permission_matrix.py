@@ -220,6 +220,9 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     # Exports: anyone who reads OEE may start one (it is a read); the page follows it.
     ("/analytics/oee/export/",          "POST",   (302, 302, 302, 302, 302, 302)),
     ("/analytics/oee/export/",          "GET",    (405, 405, 405, 405, 405, 405)),
+    # Importing plant reports: planners and managers.
+    ("/analytics/oee/import/",          "POST",   (302, 403, 403, 302, 302, 302)),
+    ("/analytics/oee/import/",          "GET",    (405, 405, 405, 405, 405, 405)),
     # A report job is seen only by whoever started it (here: nobody but the superuser).
     ("/reports/{reportjob}/",           "GET",    (302, 404, 404, 404, 404, 200)),
     ("/reports/{reportjob}/download/",  "GET",    (302, 404, 404, 404, 404, 200)),
@@ -374,6 +377,16 @@ def _downtime_payload() -> list[dict[str, Any]]:
     ]
 
 
+def _oee_report_file() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = (
+        "PRODUCTION_LINE,Date,Planned_Production_Time_Seconds,Actual_Run_Time_Seconds,"
+        f"Total_Actual_Output,Ideal_Cycle_Time_Seconds\n{_unique('MX')},2026-03-02,100,50,5,5\n"
+    )
+    return SimpleUploadedFile("report.csv", content.encode(), content_type="text/csv")
+
+
 # Request bodies for writes, keyed by the URL pattern (placeholders unfilled).
 PAYLOADS: dict[str, Callable[[], Any]] = {
     "/api/categories/": lambda: {"name": _unique("Matrix category")},
@@ -434,6 +447,7 @@ PAYLOADS: dict[str, Callable[[], Any]] = {
         "date_to": "2026-03-31",
         "file_format": "csv",
     },
+    "/analytics/oee/import/": lambda: {"file": _oee_report_file()},
     "/reports/{reportjob}/": lambda: {},
     "/reports/{reportjob}/download/": lambda: {},
     "/metrics": lambda: {},
