@@ -197,3 +197,13 @@ def day_flags(sums: OeeSums) -> list[str]:
     if sums.good_count > sums.total_count:
         flags.append(FLAG_GOOD_ABOVE_TOTAL)
     return flags
+
+
+def teep(
+    oee: Decimal | None, *, planned_seconds: Decimal, calendar_seconds: Decimal
+) -> Decimal | None:
+    """TEEP = OEE × loading, loading = planned busy time / calendar time (all of it, closed days
+    and nights included)."""
+    if oee is None or not calendar_seconds:
+        return None
+    return oee * planned_seconds / calendar_seconds

@@ -14,7 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from analytics.oee.choices import LossCategory, OeeFlag
-from analytics.oee.compute import OeeSums, ratios_from_sums
+from analytics.oee.compute import OeeSums, ratios_from_sums, teep
 from analytics.oee.models import (
     DowntimeEvent,
     ForecastModel,
@@ -133,13 +133,21 @@ def line_cards(*, date_from: date, date_to: date) -> list[dict[str, Any]]:
         .annotate(**SUMS)
     }
     cards = []
+    calendar_seconds = Decimal(((date_to - date_from).days + 1) * 86400)
     for line in ProductionLine.objects.filter(is_active=True).order_by("code"):
         row = rows.get(line.pk)
         sums = _sums(row) if row else OeeSums(*(Decimal(0),) * 5)
+        ratios = _ratios(sums, row["days"] if row else 0)
+        total_effective = teep(
+            None if ratios["oee"] is None else Decimal(str(ratios["oee"])),
+            planned_seconds=sums.planned_seconds,
+            calendar_seconds=calendar_seconds,
+        )
         cards.append(
             {
                 "line": line,
-                **_ratios(sums, row["days"] if row else 0),
+                **ratios,
+                "teep": _as_float(total_effective),
                 "target": float(line.oee_target),
                 "world_class": float(WORLD_CLASS_OEE),
                 "days": row["days"] if row else 0,

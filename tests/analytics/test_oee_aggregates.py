@@ -129,3 +129,12 @@ def test_the_series_takes_a_fixed_number_of_queries(django_assert_num_queries):
     oee_daily_recompute_range()
     with django_assert_num_queries(2):
         oee_series(date_from=DAY, date_to=DAY + datetime.timedelta(days=30), granularity="month")
+
+
+def test_teep_is_oee_times_the_planned_share_of_calendar_time():
+    product = LineProductFactory(ideal_cycle_seconds=Decimal("30"))
+    run(product, run_seconds=4 * 3600, total=480, good=480, planned=8 * 3600)  # OEE 0.5
+    oee_daily_recompute_range()
+    [card] = line_cards(date_from=DAY, date_to=DAY + datetime.timedelta(days=1))
+    assert card["oee"] == pytest.approx(0.5)
+    assert card["teep"] == pytest.approx(0.5 * 8 / 48, abs=1e-6)
