@@ -92,3 +92,11 @@ def test_an_export_while_the_queue_is_down_is_refused_on_the_page_and_leaves_no_
     response = viewer.post("/analytics/oee/export/", FORM, follow=True)
     assert "background job queue is unreachable" in response.content.decode()
     assert not ReportJob.objects.exists()
+
+
+def test_the_superuser_sees_report_jobs_in_the_admin(client, user_in_role, days):
+    client.force_login(user_in_role("viewer"))
+    client.post("/analytics/oee/export/", FORM)
+    client.force_login(user_in_role("superuser"))
+    page = client.get("/admin/partline/reportjob/").content.decode()
+    assert "oee_daily" in page and "Done" in page
