@@ -149,3 +149,12 @@ def test_the_line_page_draws_the_forecast_band_and_shows_live_accuracy(
     page = client.get("/analytics/oee/FC-1/").content.decode()
     assert "95 % interval" in page and "80 % interval" in page and "(forecast)" in page
     assert "Forecast accuracy, live" in page and "Backtest MAE" in page
+
+
+def test_the_forecast_task_refits_every_line_as_one_job(weekday_line):
+    from analytics.tasks import compute_oee_task, forecast_oee_task
+
+    assert compute_oee_task.delay().get()["touched"] >= 0
+    outcome = forecast_oee_task.delay(horizon=3).get()
+    assert list(outcome) == ["FC-1"]
+    assert Prediction.objects.filter(model__is_current=True).count() == 3
