@@ -6,7 +6,8 @@ Conventions:
   Monday–Friday). A horizon h is the h-th production day after the last one in the series.
 - Candidates: seasonal naive (the value one week of production days before), a seasonal moving
   average (the mean of the same weekday over the last four weeks), Holt-Winters (additive weekly
-  seasonality, statsmodels) and SARIMA (1,0,0)(0,1,1)ₘ (statsmodels).
+  seasonality, statsmodels) and SARIMA (1,0,0)(0,1,1)ₘ (statsmodels), the last two fitted on the
+  latest FIT_WINDOW production days.
 - The choice is a walk-forward (rolling-origin) backtest: from each of several origins, fit on
   everything before it and forecast horizons 1, 7 and 14; score by MAE and MASE (MAE divided by
   the in-sample MAE of the seasonal naive forecast). MAPE is not used: it divides by the actual,
@@ -33,6 +34,9 @@ from datetime import date, timedelta  # noqa: E402
 import numpy as np  # noqa: E402
 
 HORIZONS = (1, 7, 14)
+# The statsmodels methods fit the last 120 production days (about half a year): recent enough to
+# follow the line as it is now, and it keeps a line's backtest near a second on the 2-core host.
+FIT_WINDOW = 120
 ORIGINS = 6
 Z80, Z95 = 1.2816, 1.96
 SEASONAL_NAIVE = "seasonal_naive"
@@ -67,7 +71,7 @@ def holt_winters(values: Sequence[float], season: int, steps: int) -> list[float
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = ExponentialSmoothing(
-            np.asarray(values, dtype=float),
+            np.asarray(values[-FIT_WINDOW:], dtype=float),
             trend=None,
             seasonal="add" if season > 1 else None,
             seasonal_periods=season if season > 1 else None,
@@ -79,11 +83,14 @@ def holt_winters(values: Sequence[float], season: int, steps: int) -> list[float
 def sarima(values: Sequence[float], season: int, steps: int) -> list[float]:
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-    window = np.asarray(values[-120:], dtype=float)
+    window = np.asarray(values[-FIT_WINDOW:], dtype=float)
     seasonal = (0, 1, 1, season) if season > 1 else (0, 0, 0, 0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = SARIMAX(window, order=(1, 0, 0), seasonal_order=seasonal).fit(disp=False, maxiter=50)
+        # concentrate_scale: the variance is solved, not searched — same forecast, 3× faster.
+        fit = SARIMAX(window, order=(1, 0, 0), seasonal_order=seasonal, concentrate_scale=True).fit(
+            disp=False, maxiter=50
+        )
     return [float(v) for v in fit.forecast(steps)]
 
 
