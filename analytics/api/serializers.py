@@ -1,17 +1,15 @@
 """Analytics API serializers: query parameters in, OEE figures out, bulk ingestion items."""
 
-from datetime import timedelta
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import serializers
 
 from analytics.oee.choices import DowntimeReason, Granularity, OeeFlag
 from analytics.oee.models import ProductionLine
+from analytics.oee.selectors import oee_period
 from analytics.oee.services import BulkRejected
 from inventory.models import Part
 
-MAX_RANGE_DAYS = 3 * 366
 MAX_BULK_ITEMS = 1000
 
 
@@ -44,14 +42,9 @@ class PeriodQuerySerializer(serializers.Serializer):
         return super().to_internal_value({k: v for k, v in renamed.items() if v is not None})
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        date_to = attrs.get("date_to") or timezone.localdate()
-        date_from = attrs.get("date_from") or date_to - timedelta(days=29)
-        if date_from > date_to:
-            raise serializers.ValidationError({"from": ["`from` must not be after `to`."]})
-        if (date_to - date_from).days >= MAX_RANGE_DAYS:
-            raise serializers.ValidationError(
-                {"from": [f"The range may span at most {MAX_RANGE_DAYS} days."]}
-            )
+        date_from, date_to = oee_period(
+            date_from=attrs.get("date_from"), date_to=attrs.get("date_to")
+        )
         return {**attrs, "date_from": date_from, "date_to": date_to, "line": attrs.get("line")}
 
 

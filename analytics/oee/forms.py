@@ -1,14 +1,11 @@
 """Forms of the OEE pages: the dashboard filters and the plant-report upload."""
 
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 
 from analytics.oee.choices import Granularity
 from analytics.oee.models import ProductionLine
-
-MAX_RANGE_DAYS = 3 * 366
+from analytics.oee.selectors import oee_period
 
 
 class OeeFilterForm(forms.Form):
@@ -26,12 +23,12 @@ class OeeFilterForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        date_to = data.get("date_to") or timezone.localdate()
-        date_from = data.get("date_from") or date_to - timedelta(days=89)
-        if date_from > date_to:
-            raise forms.ValidationError("“From” must not be after “To”.")
-        if (date_to - date_from).days >= MAX_RANGE_DAYS:
-            raise forms.ValidationError(f"The range may span at most {MAX_RANGE_DAYS} days.")
+        try:
+            date_from, date_to = oee_period(
+                date_from=data.get("date_from"), date_to=data.get("date_to"), default_days=90
+            )
+        except ValidationError as refused:
+            raise ValidationError(refused.message_dict["from"]) from None
         data.update(
             date_from=date_from,
             date_to=date_to,
@@ -43,12 +40,8 @@ class OeeFilterForm(forms.Form):
         """The cleaned filters, or the defaults when the form is not valid."""
         if self.is_valid():
             return {key: self.cleaned_data[key] for key in ("date_from", "date_to", "granularity")}
-        date_to = timezone.localdate()
-        return {
-            "date_from": date_to - timedelta(days=89),
-            "date_to": date_to,
-            "granularity": Granularity.DAY,
-        }
+        date_from, date_to = oee_period(date_from=None, date_to=None, default_days=90)
+        return {"date_from": date_from, "date_to": date_to, "granularity": Granularity.DAY}
 
 
 class OeeImportForm(forms.Form):

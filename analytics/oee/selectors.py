@@ -6,12 +6,13 @@ ideal time. Flagged days are left out of every aggregate and counted instead; a 
 single day is shown with its figures as reported, flagged.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
 
 from analytics.oee.choices import LossCategory, OeeFlag
 from analytics.oee.compute import OeeSums, ratios_from_sums, teep
@@ -22,9 +23,25 @@ from analytics.oee.models import (
     Prediction,
     ProductionLine,
 )
+from config.errors import DomainError
 
 PERIOD = {"week": TruncWeek("date"), "month": TruncMonth("date")}
+MAX_RANGE_DAYS = 3 * 366
 WORLD_CLASS_OEE = Decimal("0.85")
+
+
+def oee_period(
+    *, date_from: date | None, date_to: date | None, default_days: int = 30
+) -> tuple[date, date]:
+    """The range a page or an API call asks for: defaults to the last ``default_days`` days up to
+    today; refused (naming `from`) when it runs backwards or spans more than three years."""
+    date_to = date_to or timezone.localdate()
+    date_from = date_from or date_to - timedelta(days=default_days - 1)
+    if date_from > date_to:
+        raise DomainError({"from": ["`from` must not be after `to`."]})
+    if (date_to - date_from).days >= MAX_RANGE_DAYS:
+        raise DomainError({"from": [f"The range may span at most {MAX_RANGE_DAYS} days."]})
+    return date_from, date_to
 
 
 def _sums(row: dict[str, Any]) -> OeeSums:
