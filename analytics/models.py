@@ -1,5 +1,27 @@
-"""Production lines, OEE, forecasts, vendors, orders and data refreshes.
+"""Models of the analytics app, one module per sub-domain (OEE in analytics/oee/models.py)."""
 
-The models arrive with the OEE and order-map issues (see ARCHITECTURE.md); this app already
-owns the role-group data migration because it is the one app that depends on both others.
-"""
+from analytics.oee.models import (
+    DowntimeEvent,
+    ForecastModel,
+    Holiday,
+    LineProduct,
+    OeeDaily,
+    Prediction,
+    ProductionLine,
+    ProductionRun,
+    ShiftCalendar,
+    ShiftWindow,
+)
+
+__all__ = [
+    "DowntimeEvent",
+    "ForecastModel",
+    "Holiday",
+    "LineProduct",
+    "OeeDaily",
+    "Prediction",
+    "ProductionLine",
+    "ProductionRun",
+    "ShiftCalendar",
+    "ShiftWindow",
+]

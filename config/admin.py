@@ -19,6 +19,8 @@ from django.http import HttpRequest
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from config.models import ReportJob
+
 
 class SuperuserOnlyAdmin:
     """Mix into a ModelAdmin (first base) so that only active superusers see or touch the table."""
@@ -88,3 +90,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if obj is not None:
             return False  # the object page would show the key as its title
         return super().has_view_permission(request, obj)
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(admin.ModelAdmin):
+    """Background report jobs: what ran, for whom, how far it got and why one failed."""
+
+    list_display = ("pk", "kind", "file_format", "status", "progress", "created_by", "created_at")
+    list_filter = ("status", "kind", "file_format")
+    date_hierarchy = "created_at"
+    search_fields = ("kind", "created_by__username", "error")
+    readonly_fields = [field.name for field in ReportJob._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

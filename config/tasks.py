@@ -10,7 +10,8 @@ working. With CELERY_TASK_ALWAYS_EAGER the task runs in-process as before.
 import logging
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
+from django.db import DatabaseError
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from config.errors import UnavailableError
@@ -44,3 +45,20 @@ def enqueue(task: Task, *args: Any, **kwargs: Any) -> Any:
             "Nothing was started or changed; try again in a few minutes, or tell the operators "
             "(see /health/detailed)."
         ) from exc
+
+
+@shared_task(
+    bind=True,
+    name="partline.run_report",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def run_report_task(self: Task, job_id: int) -> dict[str, Any]:
+    """Build a report file in the background."""
+    from config.reports import report_job_run
+
+    job = report_job_run(job_id=job_id)
+    return {"job": job.pk, "status": job.status}

@@ -58,6 +58,8 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("reports/<int:pk>/", views.report_job_status, name="report-job-status"),
+    path("reports/<int:pk>/download/", views.report_job_download, name="report-job-download"),
     path("health/", health.summary, name="health"),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),

@@ -173,6 +173,15 @@ CELERY_BEAT_SCHEDULE["warehouse-verify-stock"] = {
     "task": "warehouse.verify_stock",
     "schedule": crontab(hour=2, minute=30),
 }
+# Nightly: recompute recent daily OEE, then refit the OEE forecasts of every line.
+CELERY_BEAT_SCHEDULE["analytics-compute-oee"] = {
+    "task": "analytics.compute_oee",
+    "schedule": crontab(hour=1, minute=15),
+}
+CELERY_BEAT_SCHEDULE["analytics-forecast-oee"] = {
+    "task": "analytics.forecast_oee",
+    "schedule": crontab(hour=1, minute=45),
+}
 # /health/detailed asks these how fresh their scheduled data is.
 HEALTH_REFRESH_PROVIDERS = ["warehouse.selectors.verification_freshness"]
 # Seconds the readiness check waits for PostgreSQL to answer a protocol probe before giving up.

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.oee import InvalidShiftRecord, oee_components
+from analytics.oee.compute import InvalidShiftRecord, oee_components
 
 
 def test_the_textbook_shift():

@@ -46,7 +46,9 @@ PAGES: list[Page] = [
          "planner", "Score breakdown"),
     Page("password-change",     "/accounts/password_change/", "viewer", "Change password"),
     Page("password-reset",      "/accounts/password_reset/", "viewer",  "Reset password"),
-    # OEE dashboards (analytics): pending — not built yet; add their pages here when they land.
+    Page("oee-dashboard",       "/analytics/oee/",           "viewer",  "OEE by production line"),
+    Page("oee-line",            "/analytics/oee/{line}/",    "viewer",  "Loss Pareto"),
+    Page("oee-plant-weekly",    "/analytics/oee/?granularity=week", "manager", "OEE of the plant"),
 ]
 # fmt: on
 
@@ -107,6 +109,16 @@ def _first_assembly() -> int:
     return line.assembly_id
 
 
+def _demo_line() -> str:
+    """A production line's code (OEE pages address lines by code); made when the demo has none."""
+    from analytics.models import ProductionLine
+
+    line = ProductionLine.objects.order_by("code").first()
+    if line is None:
+        line = ProductionLine.objects.create(code="DEMO-LINE", name="Demo line")
+    return line.code
+
+
 # Placeholder name -> a function returning the value, read from the demo data.
 PLACEHOLDERS: dict[str, Callable[[], object]] = {
     "part": _first_pk("inventory.Part"),
@@ -115,6 +127,7 @@ PLACEHOLDERS: dict[str, Callable[[], object]] = {
     "draft": _demo_draft,
     "assembly": _first_assembly,
     "rack": _demo_rack,
+    "line": _demo_line,
 }
 
 

@@ -173,3 +173,46 @@ def test_a_receipt_with_more_lines_than_the_blank_rows_uses_add_line(session_for
     document = StockDocument.objects.get(pk=document_id)
     assert sorted(line.part_id for line in document.lines.all()) == sorted(p.pk for p in parts)
     session.assert_no_errors("receipt with added lines")
+
+
+def test_a_planner_imports_a_report_reads_the_cards_opens_a_line_and_exports(session_for, tmp_path):
+    """OEE journey: import a plant report on the page, see its line's card (flagged day counted),
+    open the line, start an export and watch the progress bar finish with a download link."""
+    from datetime import date, timedelta
+
+    day = date.today() - timedelta(days=2)
+    report = tmp_path / "plant-report.csv"
+    report.write_text(
+        "PRODUCTION_LINE,Date,Planned_Production_Time_Seconds,Actual_Run_Time_Seconds,"
+        "Total_Actual_Output,Ideal_Cycle_Time_Seconds,Good_Output\n"
+        f"E2E-LINE,{day - timedelta(days=1)},28800,25200,700,30,690\n"
+        f"E2E-LINE,{day},28800,14400,900,30,900\n",  # 27 000 s of work in 14 400 s: flagged
+        encoding="utf-8",
+    )
+    session = session_for("planner")
+    page = session.page
+    session.open("/analytics/oee/")
+    page.set_input_files("#oee-import input[type=file]", str(report))
+    page.click("#oee-import button")
+    page.wait_for_load_state("networkidle")
+    assert "Loaded 2 row(s)" in page.content(), page.content()[:2000]
+    card = page.locator(".oee-cards [data-line='E2E-LINE']")
+    assert "1 flagged" in card.inner_text()
+    session.screenshot("journey-oee-cards")
+    session.assert_no_errors("OEE dashboard after import")
+
+    card.click()
+    page.wait_for_load_state("networkidle")
+    assert "OEE of line E2E-LINE" in page.content()
+    page.locator("#oee-trend-card summary").click()
+    assert "performance_over_100" in page.locator("#oee-trend-card table").inner_text()
+    session.screenshot("journey-oee-line")
+    session.assert_no_errors("OEE line page")
+
+    page.select_option("#oee-export select[name='file_format']", "xlsx")
+    page.click("#oee-export button")
+    page.wait_for_load_state("networkidle")
+    page.locator(".report-job-download").wait_for(state="visible")
+    assert page.locator(".report-job progress").get_attribute("value") == "100"
+    session.screenshot("journey-oee-export-done")
+    session.assert_no_errors("OEE export")

@@ -12,13 +12,30 @@ from typing import Any, NamedTuple
 import pytest
 from django.core.management import CommandError, call_command
 
+from analytics.models import DowntimeEvent, OeeDaily, ProductionRun
 from inventory.models import BomLine, Part
-from tests.factories import AssemblyFactory, BomLineFactory, LocationFactory, PartFactory
+from tests.factories import (
+    AssemblyFactory,
+    BomLineFactory,
+    LineProductFactory,
+    LocationFactory,
+    PartFactory,
+)
 from warehouse.models import DocumentLine, StockDocument, StockLevel, StockMove
 
 pytestmark = pytest.mark.django_db
 
-WRITTEN_MODELS = (Part, BomLine, StockDocument, DocumentLine, StockLevel, StockMove)
+WRITTEN_MODELS = (
+    Part,
+    BomLine,
+    StockDocument,
+    DocumentLine,
+    StockLevel,
+    StockMove,
+    ProductionRun,
+    DowntimeEvent,
+    OeeDaily,
+)
 
 
 def counts() -> dict[str, int]:
@@ -35,13 +52,14 @@ class World:
         self.assembly = line.assembly
         self.top = AssemblyFactory()
         BomLineFactory(assembly=self.top, component=self.assembly)
+        self.line_product = LineProductFactory(ideal_cycle_seconds=30)
 
 
 class ApiCase(NamedTuple):
     name: str
     method: str
     url: str | Callable[[World], str]
-    body: Callable[[World], dict | str] | None  # a str is sent as it is, as application/json
+    body: Callable[[World], dict | list | str] | None  # a str is sent as it is, as application/json
     status: int
     message: str
 
@@ -84,6 +102,38 @@ def nested_json(levels: int) -> Callable[[World], str]:
 
 def body_of_megabytes(megabytes: int) -> Callable[[World], str]:
     return lambda w: '{"sku": "BIG-1", "name": "' + "x" * (megabytes * 1_048_576) + '"}'
+
+
+def runs(**fields: Any) -> Callable[[World], list]:
+    return lambda w: [
+        {
+            "line": w.line_product.line.code,
+            "part": w.line_product.part.sku,
+            "shift_start": "2026-03-02T06:00:00Z",
+            "shift_end": "2026-03-02T14:00:00Z",
+            "planned_seconds": 25200,
+            "run_seconds": 21600,
+            "total_count": 600,
+            "good_count": 590,
+            **fields,
+        }
+    ]
+
+
+def downtime(**fields: Any) -> Callable[[World], list]:
+    return lambda w: [
+        {
+            "line": w.line_product.line.code,
+            "start": "2026-03-02T08:00:00Z",
+            "end": "2026-03-02T08:30:00Z",
+            "reason": "jam",
+            **fields,
+        }
+    ]
+
+
+def forecast(query: str) -> Callable[[World], str]:
+    return lambda w: f"/api/oee/forecast/?line={w.line_product.line.code}&{query}"
 
 
 # fmt: off
@@ -200,6 +250,64 @@ API_CASES: list[ApiCase] = [
             "GET", shortages("lots"), None, 400, "quantity"),
     ApiCase("shortages for a huge quantity",
             "GET", shortages("1e40"), None, 400, "quantity"),
+    # --- OEE: bulk ingestion (all or nothing, errors by item index) and queries
+    ApiCase("run with more good units than produced",
+            "POST", "/api/oee/runs/", runs(good_count=700), 400, "more than was produced"),
+    ApiCase("run longer than its planned time",
+            "POST", "/api/oee/runs/", runs(run_seconds=26000), 400, "longer than the planned"),
+    ApiCase("run faster than the ideal cycle allows",
+            "POST", "/api/oee/runs/", runs(total_count=5000, good_count=1), 400,
+            "check the ideal cycle time"),
+    ApiCase("run ending before it starts",
+            "POST", "/api/oee/runs/", runs(shift_end="2026-03-02T05:00:00Z"), 400,
+            "end after it starts"),
+    ApiCase("run with a negative count",
+            "POST", "/api/oee/runs/", runs(total_count=-1), 400, "greater than or equal to 0"),
+    ApiCase("run on a line that does not exist",
+            "POST", "/api/oee/runs/", runs(line="NO-SUCH-LINE"), 400, "does not exist"),
+    ApiCase("run of a part the line does not build",
+            "POST", "/api/oee/runs/", runs(part="BAD-IN-1"), 400, "does not build"),
+    ApiCase("runs sent as an object, not a list",
+            "POST", "/api/oee/runs/", lambda w: {"line": "L"}, 400, "JSON list"),
+    ApiCase("empty list of runs",
+            "POST", "/api/oee/runs/", lambda w: [], 400, "between 1 and"),
+    ApiCase("second of two runs refused refuses both, named by index",
+            "POST", "/api/oee/runs/",
+            lambda w: runs()(w) + runs(good_count=9999, shift_start="2026-03-03T06:00:00Z",
+                                        shift_end="2026-03-03T14:00:00Z")(w),
+            400, '"items":{"1":{"good_count"'),
+    ApiCase("downtime ending before it starts",
+            "POST", "/api/oee/downtime/", downtime(end="2026-03-02T07:00:00Z"), 400,
+            "end after it starts"),
+    ApiCase("downtime with an unknown reason",
+            "POST", "/api/oee/downtime/", downtime(reason="gremlins"), 400, "valid choice"),
+    ApiCase("downtime events overlapping each other",
+            "POST", "/api/oee/downtime/",
+            lambda w: downtime()(w) + downtime(start="2026-03-02T08:10:00Z",
+                                               end="2026-03-02T09:00:00Z")(w),
+            400, "overlaps event"),
+    ApiCase("OEE range whose start is after its end",
+            "GET", "/api/oee/?from=2026-03-10&to=2026-03-01", None, 400, "must not be after"),
+    ApiCase("OEE range over three years",
+            "GET", "/api/oee/?from=2020-01-01&to=2026-01-01", None, 400, "at most"),
+    ApiCase("OEE date that is not a date",
+            "GET", "/api/oee/?from=yesterday", None, 400, "wrong format"),
+    ApiCase("OEE granularity that is not day, week or month",
+            "GET", "/api/oee/?granularity=hour", None, 400, "valid choice"),
+    ApiCase("OEE of a line that does not exist",
+            "GET", "/api/oee/?line=NOPE", None, 400, "does not exist"),
+    ApiCase("forecast without a line",
+            "GET", "/api/oee/forecast/", None, 400, "required"),
+    ApiCase("forecast horizon of zero days",
+            "GET", forecast("horizon=0"), None, 400, "greater than or equal to 1"),
+    ApiCase("forecast horizon over 30 days",
+            "GET", forecast("horizon=31"), None, 400, "less than or equal to 30"),
+    ApiCase("forecast of a line that has none yet",
+            "GET", forecast("horizon=7"), None, 404, "No forecast for"),
+    ApiCase("accuracy of a line that does not exist",
+            "GET", "/api/oee/accuracy/?line=NOPE", None, 400, "does not exist"),
+    ApiCase("loss Pareto of a line that does not exist",
+            "GET", "/api/oee/losses/?line=NOPE", None, 400, "does not exist"),
 ]
 # fmt: on
 

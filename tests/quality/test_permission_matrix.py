@@ -19,6 +19,7 @@ redirect (302) to the login.
 import itertools
 import re
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import pytest
@@ -31,11 +32,15 @@ from tests.factories import (
     CategoryFactory,
     ConnectionFactory,
     DevicePartFactory,
+    LineProductFactory,
     LocationFactory,
     ManufacturerFactory,
     PartFactory,
+    PredictionFactory,
+    ProductionLineFactory,
     RackFactory,
     RackPlacementFactory,
+    ReportJobFactory,
     StockLevelFactory,
     StockVerificationFactory,
     SupplierFactory,
@@ -147,6 +152,15 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/api/documents/{document}/",      "DELETE", (401, 403, 204, 403, 204, 204)),
     ("/api/documents/{document}/post/", "POST",   (401, 403, 200, 403, 200, 200)),
     ("/api/documents/{posted}/cancel/", "POST",   (401, 403, 200, 403, 200, 200)),
+    # --- API: OEE (everyone reads; planners and managers record runs and downtime)
+    ("/api/oee/",                       "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/oee/?line={line}&granularity=week", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/oee/losses/",                "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/oee/runs/",                  "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/oee/downtime/",              "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/oee/forecast/?line={forecastline}", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/oee/forecast/refit/",        "POST",   (401, 403, 403, 202, 202, 202)),
+    ("/api/oee/accuracy/",              "GET",    (401, 200, 200, 200, 200, 200)),
     # --- Pages
     ("/",                               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
@@ -198,6 +212,22 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/warehouse/planner/export.csv?part={assembly}&quantity=2", "POST",
                                                   (405, 405, 405, 405, 405, 405)),
     ("/analytics/",                     "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/analytics/oee/",                 "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/analytics/oee/?line={line}&granularity=month", "GET", (302, 200, 200, 200, 200, 200)),
+    ("/analytics/oee/{line}/",          "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/analytics/oee/",                 "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/analytics/oee/{line}/",          "POST",   (405, 405, 405, 405, 405, 405)),
+    # Exports: anyone who reads OEE may start one (it is a read); the page follows it.
+    ("/analytics/oee/export/",          "POST",   (302, 302, 302, 302, 302, 302)),
+    ("/analytics/oee/export/",          "GET",    (405, 405, 405, 405, 405, 405)),
+    # Importing plant reports: planners and managers.
+    ("/analytics/oee/import/",          "POST",   (302, 403, 403, 302, 302, 302)),
+    ("/analytics/oee/import/",          "GET",    (405, 405, 405, 405, 405, 405)),
+    # A report job is seen only by whoever started it (here: nobody but the superuser).
+    ("/reports/{reportjob}/",           "GET",    (302, 404, 404, 404, 404, 200)),
+    ("/reports/{reportjob}/download/",  "GET",    (302, 404, 404, 404, 404, 200)),
+    ("/reports/{reportjob}/",           "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/reports/{reportjob}/download/",  "POST",   (405, 405, 405, 405, 405, 405)),
     # --- Accounts: anyone may sign in; signing out is a POST (Django 5 refuses GET)
     ("/accounts/login/",                "GET",    (200, 200, 200, 200, 200, 200)),
     ("/accounts/login/",                "POST",   (302, 302, 302, 302, 302, 302)),
@@ -270,6 +300,10 @@ OBJECTS: dict[str, Callable[[], Any]] = {
     # A password reset link: the user's id in base 64, then a token for the same user.
     "reset_uid": lambda: _PathPart(_reset_uid(UserFactory(email="reset@example.com"))),
     "reset_token": lambda: _PathPart(_reset_token()),
+    # Lines are addressed by code in URLs (API filters and pages), not by id.
+    "line": lambda: SimpleNamespace(pk=ProductionLineFactory().code),
+    "forecastline": lambda: SimpleNamespace(pk=PredictionFactory().line.code),
+    "reportjob": lambda: ReportJobFactory(),
 }
 
 
@@ -351,8 +385,46 @@ def _document_payload() -> dict[str, Any]:
     }
 
 
+def _runs_payload() -> list[dict[str, Any]]:
+    product = LineProductFactory()
+    return [
+        {
+            "line": product.line.code,
+            "part": product.part.sku,
+            "shift_start": "2026-03-02T06:00:00Z",
+            "shift_end": "2026-03-02T14:00:00Z",
+            "planned_seconds": 25200,
+            "run_seconds": 21600,
+            "total_count": 600,
+            "good_count": 590,
+        }
+    ]
+
+
+def _downtime_payload() -> list[dict[str, Any]]:
+    line = ProductionLineFactory()
+    return [
+        {
+            "line": line.code,
+            "start": "2026-03-02T08:00:00Z",
+            "end": "2026-03-02T08:20:00Z",
+            "reason": "jam",
+        }
+    ]
+
+
+def _oee_report_file() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = (
+        "PRODUCTION_LINE,Date,Planned_Production_Time_Seconds,Actual_Run_Time_Seconds,"
+        f"Total_Actual_Output,Ideal_Cycle_Time_Seconds\n{_unique('MX')},2026-03-02,100,50,5,5\n"
+    )
+    return SimpleUploadedFile("report.csv", content.encode(), content_type="text/csv")
+
+
 # Request bodies for writes, keyed by the URL pattern (placeholders unfilled).
-PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
+PAYLOADS: dict[str, Callable[[], Any]] = {
     "/api/categories/": lambda: {"name": _unique("Matrix category")},
     "/api/categories/{category}/": lambda: {"name": _unique("Matrix category")},
     "/api/parts/": lambda: {"sku": _unique("MTX"), "name": "Matrix part"},
@@ -415,6 +487,16 @@ PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
     "/warehouse/planner/": lambda: {},
     "/warehouse/planner/export.csv?part={assembly}&quantity=2": lambda: {},
     "/analytics/": lambda: {},
+    "/analytics/oee/": lambda: {},
+    "/analytics/oee/{line}/": lambda: {},
+    "/analytics/oee/export/": lambda: {
+        "date_from": "2026-03-01",
+        "date_to": "2026-03-31",
+        "file_format": "csv",
+    },
+    "/analytics/oee/import/": lambda: {"file": _oee_report_file()},
+    "/reports/{reportjob}/": lambda: {},
+    "/reports/{reportjob}/download/": lambda: {},
     "/metrics": lambda: {},
     "/warehouse/documents/{document}/post/": lambda: {},
     "/warehouse/documents/{posted}/cancel/": lambda: {},
@@ -424,6 +506,9 @@ PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
     "/warehouse/racks/{rack}/placements/{rackplacement}/delete/": lambda: {},
     "/warehouse/racks/{rack}/apply/": lambda: {},
     "/api/documents/{posted}/cancel/": lambda: {},
+    "/api/oee/runs/": _runs_payload,
+    "/api/oee/downtime/": _downtime_payload,
+    "/api/oee/forecast/refit/": lambda: {},
 }
 
 CELLS = [

@@ -9,10 +9,12 @@
   documents, the build planner's buildable quantity equals brute force, with and without the
   optional lines. (The pure algorithm's own property lives in
   tests/inventory/test_bom_algorithms.py, whose generator and brute force are reused here.)
+- OEE aggregates: the plant over a week, from random runs on lines of different cycle times,
+  equals a brute-force ratio of sums over the raw runs (analytics/oee/selectors.py).
 - OEE: for any valid shift record (run time within the planned time, good within produced,
   production no faster than the ideal cycle), availability, performance, quality and OEE each
   lie in [0, 1]; any record breaking one of those is refused, never reported above 100 %.
-  (analytics/oee.py; the OEE models and their SQL aggregates arrive with the OEE issue and
+  (analytics/oee/compute.py; the OEE models and their SQL aggregates arrive with the OEE issue and
   reuse it.)
 
 Each example runs in a savepoint that is rolled back, so examples never see each other's rows.
@@ -294,7 +296,7 @@ def valid_shift(draw):
 @PROPERTY_SETTINGS
 @given(record=valid_shift())
 def test_oee_components_of_a_valid_shift_lie_between_0_and_1(record):
-    from analytics.oee import oee_components
+    from analytics.oee.compute import oee_components
 
     result = oee_components(**record)
     for name in ("availability", "performance", "quality", "oee"):
@@ -312,7 +314,7 @@ def test_oee_components_of_a_valid_shift_lie_between_0_and_1(record):
 def test_any_shift_record_is_either_refused_or_gives_components_in_0_1(
     planned, run, ideal, produced, good
 ):
-    from analytics.oee import InvalidShiftRecord, oee_components
+    from analytics.oee.compute import InvalidShiftRecord, oee_components
 
     try:
         result = oee_components(
@@ -333,3 +335,65 @@ def test_any_shift_record_is_either_refused_or_gives_components_in_0_1(
         Decimal(0) <= value <= Decimal(1)
         for value in (result.availability, result.performance, result.quality, result.oee)
     )
+
+
+# --------------------------------------------------------------------------- OEE aggregates
+
+RANDOM_RUN = st.tuples(
+    st.integers(min_value=0, max_value=2),  # line
+    st.integers(min_value=0, max_value=6),  # day of the week
+    st.integers(min_value=1, max_value=8 * 3600),  # planned seconds
+    st.integers(min_value=0, max_value=100),  # run time, percent of planned
+    st.integers(min_value=0, max_value=100),  # output, percent of what the run time allows
+    st.integers(min_value=0, max_value=100),  # good, percent of output
+)
+
+
+@PROPERTY_SETTINGS
+@given(runs=st.lists(RANDOM_RUN, min_size=1, max_size=12))
+def test_oee_aggregates_of_random_runs_equal_a_brute_force_ratio_of_sums(runs):
+    """The plant over a week, computed in SQL from OeeDaily, equals Σ run / Σ planned ×
+    Σ(ideal × output) / Σ run × Σ good / Σ output over the raw runs."""
+    import datetime
+
+    from analytics.oee.selectors import oee_series
+    from analytics.oee.services import oee_daily_recompute_range
+    from tests.factories import LineProductFactory, ProductionRunFactory
+
+    monday = datetime.datetime(2026, 3, 2, 6, tzinfo=datetime.UTC)
+    with rolled_back():
+        products = [
+            LineProductFactory(ideal_cycle_seconds=Decimal(cycle)) for cycle in (7, 45, 600)
+        ]
+        planned_sum = run_sum = ideal_sum = total_sum = good_sum = Decimal(0)
+        for index, (line, day, planned, run_pct, out_pct, good_pct) in enumerate(runs):
+            product = products[line]
+            run = planned * run_pct // 100
+            total = int(run // product.ideal_cycle_seconds) * out_pct // 100
+            good = total * good_pct // 100
+            ProductionRunFactory(
+                product=product,
+                shift_start=monday + datetime.timedelta(days=day, minutes=index),
+                planned_seconds=planned,
+                run_seconds=run,
+                total_count=total,
+                good_count=good,
+            )
+            planned_sum += planned
+            run_sum += run
+            ideal_sum += product.ideal_cycle_seconds * total
+            total_sum += total
+            good_sum += good
+        oee_daily_recompute_range()
+        [week] = oee_series(
+            date_from=monday.date(),
+            date_to=monday.date() + datetime.timedelta(days=6),
+            granularity="week",
+        )
+    assert week["availability"] == pytest.approx(float(run_sum / planned_sum), abs=1e-5)
+    if run_sum:
+        assert week["performance"] == pytest.approx(float(ideal_sum / run_sum), abs=1e-5)
+    if total_sum:
+        assert week["quality"] == pytest.approx(float(good_sum / total_sum), abs=1e-5)
+    for name in ("availability", "performance", "quality", "oee"):
+        assert week[name] is None or 0 <= week[name] <= 1 + 1e-9

@@ -1,0 +1,1 @@
+"""OEE sub-domain: production lines, runs, downtime, daily OEE, forecasts and their accuracy."""
