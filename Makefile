@@ -52,6 +52,7 @@ bench: install
 	$(PY) bench/bom.py
 	$(PY) bench/posting.py
 	$(PY) bench/racks.py
+	$(PY) bench/backup.py
 
 ci:
 	bash .ci/run
