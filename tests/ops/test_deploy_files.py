@@ -492,3 +492,22 @@ def test_systemd_analyze_verifies_the_units(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "partline" not in result.stderr, result.stderr
+
+
+# --- load test ---------------------------------------------------------------------------------
+
+
+def test_the_load_test_phases_name_user_classes_the_locustfile_defines():
+    # Parsed, not imported: importing locust patches the standard library for gevent.
+    import ast
+
+    tree = ast.parse((ROOT / "tests" / "load" / "locustfile.py").read_text())
+    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    run = ast.parse((ROOT / "tests" / "load" / "run.py").read_text())
+    mix = next(
+        ast.literal_eval(node.value)
+        for node in run.body
+        if isinstance(node, ast.Assign) and node.targets[0].id == "MIX"
+    )
+    assert set(mix) | {"HealthProbe"} <= defined
+    assert "loadtest:" in (ROOT / "Makefile").read_text()
