@@ -138,6 +138,23 @@ def test_env_example_lists_every_variable_compose_interpolates():
     assert names - listed == set()
 
 
+def test_both_compose_files_are_valid_for_the_compose_specification_schema():
+    # The Compose specification's JSON schema, as check-jsonschema ships it (offline).
+    from importlib import resources
+
+    import jsonschema
+
+    vendor = resources.files("check_jsonschema.builtin_schemas.vendor")
+    schema = json.loads(vendor.joinpath("compose-spec.json").read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    for path in (COMPOSE, COMPOSE_PROD):
+        errors = [
+            f"{'/'.join(map(str, error.absolute_path))}: {error.message[:200]}"
+            for error in validator.iter_errors(yaml.safe_load(path.read_text()))
+        ]
+        assert errors == [], path.name
+
+
 def _docker_compose_available() -> bool:
     if not shutil.which("docker"):
         return False
