@@ -7,9 +7,10 @@ PostgreSQL (a throw-away database named <name>_bench_backup next to the one in t
 created, filled and dropped again; pg_dump/pg_restore of the server's major version needed):
     .venv/bin/python bench/backup.py --postgres postgres://postgres@127.0.0.1:5432/partline
 
-The filler is real rows of a real table (the admin's audit log, 1 KB each), so the backup
-counts and checks them like any other. The database is emptied (not timed) before the restore,
-which is timed end to end: checksums, the restore itself, row counts, the ledger check.
+The filler is real rows of a real table (the admin's audit log, 1 KB of random hex each, which
+compresses about as well as real text), so the backup counts and checks them like any other.
+The database is emptied (not timed) before the restore, which is timed end to end: checksums,
+the restore itself, row counts, the ledger check.
 Printed: database size, backup time and archive size, restore time. The restore time is the
 RTO floor; the time between two backups is the RPO (nightly: up to 24 h of work).
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -48,7 +50,6 @@ def _fill(size_mb: int) -> int:
 
     user = get_user_model().objects.filter(is_superuser=True).first()
     content_type = ContentType.objects.get_for_model(get_user_model())
-    message = "x" * 1000
     added = 0
     while _database_bytes() < size_mb * 1024 * 1024:
         LogEntry.objects.bulk_create(
@@ -59,7 +60,7 @@ def _fill(size_mb: int) -> int:
                     object_id=str(user.pk),
                     object_repr=f"filler {added + i}",
                     action_flag=CHANGE,
-                    change_message=message,
+                    change_message=secrets.token_hex(500),
                 )
                 for i in range(20_000)
             ],

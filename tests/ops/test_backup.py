@@ -38,6 +38,10 @@ def demo_data():
     call_command("load_demo", stdout=io.StringIO())
 
 
+def database_member() -> str:
+    return {"sqlite": "database.sqlite3", "postgresql": "database.dump"}[connection.vendor]
+
+
 def every_row() -> dict[str, list[tuple]]:
     """Every row of every table, in a stable order."""
     with connection.cursor() as cursor:
@@ -92,8 +96,8 @@ def test_the_manifest_records_checksums_row_counts_version_and_migrations(demo_d
     assert manifest["row_counts"] == database_rows()
     assert manifest["app_version"] == "0.1.0"
     assert "0001_initial" in manifest["migrations"]["warehouse"]
-    assert manifest["database"] == {"vendor": "sqlite", "member": "database.sqlite3"}
-    assert set(manifest["checksums"]) == {"database.sqlite3", "media/manufacturers/logo.png"}
+    assert manifest["database"] == {"vendor": connection.vendor, "member": database_member()}
+    assert set(manifest["checksums"]) == {database_member(), "media/manufacturers/logo.png"}
 
 
 def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(demo_data, tmp_path):
@@ -134,11 +138,10 @@ def test_a_corrupted_archive_is_refused_before_anything_is_written(demo_data, me
 
 def test_an_archive_whose_manifest_checksum_differs_is_refused(demo_data, media_root, tmp_path):
     result = backup_create(output_dir=tmp_path)
-    changed = rewrite_manifest(
-        result.path, lambda m: m["checksums"].update({"database.sqlite3": "0" * 64})
-    )
+    member = database_member()
+    changed = rewrite_manifest(result.path, lambda m: m["checksums"].update({member: "0" * 64}))
     empty_the_database(media_root)
-    with pytest.raises(RestoreRefused, match="database.sqlite3 does not match its checksum"):
+    with pytest.raises(RestoreRefused, match=f"{member} does not match its checksum"):
         backup_restore(archive_path=changed)
 
 
