@@ -164,6 +164,9 @@ def _docker_compose_available() -> bool:
 
 @pytest.mark.skipif(not _docker_compose_available(), reason="docker compose plugin not installed")
 def test_docker_compose_config_accepts_both_files(tmp_path):
+    # A copy in a scratch project directory, with the .env the services require.
+    for path in (COMPOSE, COMPOSE_PROD):
+        shutil.copy(path, tmp_path / path.name)
     (tmp_path / ".env").write_text("SECRET_KEY=x\n")
     env = {
         **os.environ,
@@ -171,12 +174,13 @@ def test_docker_compose_config_accepts_both_files(tmp_path):
         "GRAFANA_ADMIN_PASSWORD": "x",
         "PARTLINE_IMAGE": "partline:test",
     }
-    for files in (["-f", str(COMPOSE)], ["-f", str(COMPOSE), "-f", str(COMPOSE_PROD)]):
+    for files in (["-f", COMPOSE.name], ["-f", COMPOSE.name, "-f", COMPOSE_PROD.name]):
         result = subprocess.run(
-            ["docker", "compose", "--project-directory", str(ROOT), *files, "config", "-q"],
+            ["docker", "compose", "--project-directory", str(tmp_path), *files, "config", "-q"],
             capture_output=True,
             text=True,
             env=env,
+            cwd=tmp_path,
             timeout=60,
         )
         assert result.returncode == 0, result.stderr
