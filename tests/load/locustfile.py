@@ -2,7 +2,8 @@
 
 Five kinds of users, weighted like a working day: staff browsing pages, API consumers listing
 and filtering, storekeepers posting receipts, planners asking how many assemblies stock can
-build, and (alone, in a second phase) the bare /health/live view, the ceiling of this machine.
+build; then, alone and back to back, a typical API list and the bare /health/live view (the
+ceiling of this machine).
 The order map's heatmap joins the mix when the map exists.
 Every request is named by its endpoint, not its URL, so the statistics group per endpoint.
 Tokens come from the environment (run.py creates them): LOADTEST_TOKEN_<ROLE>.
@@ -34,6 +35,7 @@ class StaffBrowsing(HttpUser):
 
     def on_start(self) -> None:
         page = self.client.get("/accounts/login/", name="login page")
+        self._plain_http_cookies()
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         self.client.post(
             "/accounts/login/",
@@ -44,6 +46,9 @@ class StaffBrowsing(HttpUser):
             },
             name="login",
         )
+        self._plain_http_cookies()
+
+    def _plain_http_cookies(self) -> None:
         # Production marks the cookies Secure; this test speaks plain HTTP to gunicorn.
         for cookie in list(self.client.cookies):
             self.client.cookies.set(cookie.name, cookie.value)
@@ -175,6 +180,19 @@ class Planner(HttpUser):
             self.client.get(
                 f"/api/parts/{part}/buildable/", headers=self.headers, name="api: buildable"
             )
+
+
+class ApiListCeiling(HttpUser):
+    """A typical API list requested back to back: compared with /health/live's ceiling."""
+
+    wait_time = between(0, 0)
+
+    def on_start(self) -> None:
+        self.headers = token_headers("viewer")
+
+    @task
+    def parts(self) -> None:
+        self.client.get("/api/parts/", headers=self.headers, name="api: parts (back to back)")
 
 
 class HealthProbe(HttpUser):

@@ -3,9 +3,10 @@
 Steps: a throw-away database <name>_loadtest beside DATABASE_URL (created, migrated, filled with
 the demo data, API tokens for the demo roles; dropped at the end), gunicorn with the production
 settings on a free loopback port (rate limits raised: this measures the server, not the
-throttle), then two headless locust phases: the mix of users for LOADTEST_SECONDS (default 60)
-with LOADTEST_USERS (default 50), and /health/live alone for a third of that, the ceiling.
-Printed: per endpoint, requests, failures, p50/p95/p99 (ms) and requests/s, for both phases.
+throttle), then three headless locust phases: the mix of users for LOADTEST_SECONDS (default 60)
+with LOADTEST_USERS (default 50), then for a third of that each, back to back, a typical API list
+(/api/parts/) alone and /health/live alone (the ceiling of the machine).
+Printed: per endpoint, requests, failures, p50/p95/p99 (ms) and requests/s, for each phase.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/partline \
     REDIS_URL=redis://127.0.0.1:6379/2 .venv/bin/python tests/load/run.py
@@ -14,6 +15,7 @@ Printed: per endpoint, requests, failures, p50/p95/p99 (ms) and requests/s, for 
 import csv
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,8 +38,11 @@ def _prepare(env: dict[str, str]) -> dict[str, str]:
     """Migrate, load the demo and create one API token per role; return the token variables."""
     manage = [sys.executable, str(ROOT / "manage.py")]
     local = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "1"}
+    local.pop("PROMETHEUS_MULTIPROC_DIR")  # gunicorn's metric files only
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=local, check=True, cwd=ROOT)
     subprocess.run([*manage, "load_demo"], env=local, check=True, cwd=ROOT, capture_output=True)
+    # The production settings serve hashed static names from the manifest collectstatic writes.
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=local, check=True, cwd=ROOT)
     tokens = {}
     for role in ROLES:
         out = subprocess.run(
@@ -129,13 +134,17 @@ def main() -> int:
 
         wait_until(live, timeout=60, what="gunicorn to answer /health/ready")
         _locust(host, users, seconds, MIX, work / "mix", env)
-        _locust(host, users, max(10, seconds // 3), ["HealthProbe"], work / "ceiling", env)
+        ceiling = max(10, seconds // 3)
+        _locust(host, users, ceiling, ["ApiListCeiling"], work / "api-list", env)
+        _locust(host, users, ceiling, ["HealthProbe"], work / "ceiling", env)
         out = io.StringIO()
         print(
             _table(work / "mix", f"Mix of users: {users} users, {seconds} s (ms, req/s)"), file=out
         )
         print(file=out)
-        print(_table(work / "ceiling", "Ceiling: /health/live alone"), file=out)
+        print(_table(work / "api-list", "A typical API list alone, back to back"), file=out)
+        print(file=out)
+        print(_table(work / "ceiling", "Ceiling: /health/live alone, back to back"), file=out)
         print(out.getvalue())
         return 0
     finally:
@@ -147,6 +156,7 @@ def main() -> int:
                 gunicorn.kill()
         time.sleep(0.5)
         drop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
