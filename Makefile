@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install migrate demo lint format fuzz e2e faults bench ci worker beat clean
+.PHONY: run test install migrate demo lint format fuzz e2e faults bench loadtest ci worker beat clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ bench: install
 	$(PY) bench/bom.py
 	$(PY) bench/posting.py
 	$(PY) bench/racks.py
+	$(PY) bench/backup.py
+
+# Load test (tests/load): gunicorn on 127.0.0.1 against a throw-away copy of the demo in
+# PostgreSQL, with Redis; headless locust, bounded (LOADTEST_SECONDS, default 60; LOADTEST_USERS 50).
+loadtest: install
+	$(PY) tests/load/run.py
 
 ci:
 	bash .ci/run

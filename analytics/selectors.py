@@ -8,6 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from config.db_router import reads_from_replica
 from warehouse.models import StockMove
 
 
@@ -16,6 +17,7 @@ def dashboard_figures(*, user: Any) -> list[dict[str, Any]]:
     return []
 
 
+@reads_from_replica
 def stock_movement_chart(*, user: Any, days: int = 14) -> dict[str, Any] | None:
     """Units received and issued per day over the last `days` days, for the home page chart."""
     if not user.has_perm("warehouse.view_stockmove"):

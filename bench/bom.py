@@ -28,35 +28,16 @@ import sys
 import tempfile
 import time
 from decimal import Decimal
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.throwaway import postgres_throwaway_database
 
 PARTS = 10_000
 LINES = 50_000
 ASSEMBLY_LEVELS = [1, 10, 60, 300, 1_500]  # assemblies per level, top first
 SUB_FANOUT = [10, 12, 10, 10]  # sub-assembly lines per assembly at levels 0..3
 QUANTITIES = [Decimal(q) for q in ("1", "1", "1", "1", "2", "2", "3", "4", "0.5", "0.25")]
-
-
-def _postgres_bench_database(url: str) -> tuple[str, callable]:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "postgres"
-    bench = f"{name}_bench"
-    # Create and drop through the maintenance database: the named one need not exist.
-    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-
-    def run(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    run(f'DROP DATABASE IF EXISTS "{bench}"')
-    run(f'CREATE DATABASE "{bench}"')
-    return urlunsplit(parts._replace(path=f"/{bench}")), lambda: run(
-        f'DROP DATABASE IF EXISTS "{bench}"'
-    )
 
 
 def _sqlite_bench_database() -> tuple[str, callable]:
@@ -115,7 +96,7 @@ def main() -> None:
 
     base_url = os.environ.get("DATABASE_URL", "")
     if base_url.startswith(("postgres://", "postgresql://")):
-        url, cleanup = _postgres_bench_database(base_url)
+        url, cleanup = postgres_throwaway_database(base_url, "bench")
     else:
         url, cleanup = _sqlite_bench_database()
     os.environ["DATABASE_URL"] = url

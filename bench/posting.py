@@ -28,32 +28,14 @@ import threading
 import time
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.throwaway import postgres_throwaway_database
 
 PARTS = 5_000
 BINS = 20
 LINES_PER_DOCUMENT = 10
-
-
-def _bench_database(url: str) -> tuple[str, callable]:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "postgres"
-    bench = f"{name}_bench_posting"
-    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-
-    def run(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    run(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')
-    run(f'CREATE DATABASE "{bench}"')
-    return urlunsplit(parts._replace(path=f"/{bench}")), lambda: run(
-        f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)'
-    )
 
 
 def _setup(kind: str) -> tuple[list, list, object]:
@@ -216,7 +198,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL to a PostgreSQL server (the benchmark makes its own database).")
-    bench_url, drop = _bench_database(url)
+    bench_url, drop = postgres_throwaway_database(url, "bench_posting")
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ["LOG_LEVEL"] = "WARNING"

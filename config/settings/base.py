@@ -115,6 +115,22 @@ else:
     if _sqlite_file and _sqlite_file != ":memory:" and not _sqlite_file.startswith("file:"):
         # SQLite creates the file but not its directory: a fresh clone has no var/ yet.
         os.makedirs(Path(_sqlite_file).parent, exist_ok=True)
+
+# Connection reuse (CONN_MAX_AGE above) with a check before reuse, and the optional read
+# replica that analytics reads go to (config/db_router.py; writes always go to "default").
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    _replica["ENGINE"] = _DB_ENGINES.get(_replica["ENGINE"], _replica["ENGINE"])
+    _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **_replica.get("OPTIONS", {})}
+    for _key in ("ATOMIC_REQUESTS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        _replica[_key] = DATABASES["default"][_key]
+    # Test runs build one database: the replica alias reads it too.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
 
