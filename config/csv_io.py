@@ -89,11 +89,13 @@ def check_columns(
     required: Sequence[str],
     optional: Sequence[str] = (),
     error: type[DomainError] = CsvFileError,
+    ignore_unknown: bool = False,
 ) -> None:
-    """Refuse a header that misses a required column, repeats one or has an unknown one."""
+    """Refuse a header that misses a required column, repeats one or (unless ``ignore_unknown``,
+    for formats that other systems export with extra columns) has an unknown one."""
     allowed = [*required, *optional]
     missing = [c for c in required if c not in header]
-    unexpected = [c for c in header if c not in allowed]
+    unexpected = [] if ignore_unknown else [c for c in header if c not in allowed]
     repeated = sorted({c for c in header if header.count(c) > 1})
     if not (missing or unexpected or repeated):
         return
@@ -118,6 +120,7 @@ def read_csv(
     error: type[DomainError] = CsvFileError,
     row_label: str = "line",
     max_cell_chars: int = MAX_CELL_CHARS,
+    ignore_unknown: bool = False,
 ) -> CsvTable:
     """Read an uploaded CSV file: columns checked, blank rows skipped, cells stripped.
 
@@ -129,7 +132,13 @@ def read_csv(
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [normalise_column(name) for name in next(reader, [])]
-        check_columns(header, required=required, optional=optional, error=error)
+        check_columns(
+            header,
+            required=required,
+            optional=optional,
+            error=error,
+            ignore_unknown=ignore_unknown,
+        )
         table = CsvTable(columns=header)
         absent = {column: "" for column in optional if column not in header}
         start = reader.line_num + 1

@@ -8,17 +8,17 @@ reported). A malformed row (bad date, negative or non-numeric figure, a line and
 refuses the whole file with every bad row listed by number; a well-formed row that cannot be true
 loads flagged (analytics.oee.compute.day_flags).
 
-The reader is local until the shared ``config/csv_io.py`` lands (issue 10); it then switches.
+The file is read by the one CSV reader (``config.csv_io``): headers are matched case-insensitively
+and columns other systems add are ignored.
 """
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from analytics.oee.models import ProductionLine
 from analytics.oee.services import ImportSummary, oee_daily_import
+from config.csv_io import read_csv
 from config.errors import DomainError
 
 REQUIRED = (
@@ -29,6 +29,7 @@ REQUIRED = (
     "Total_Actual_Output",
     "Ideal_Cycle_Time_Seconds",
 )
+OPTIONAL = ("Good_Output",)
 STATED = {"Availability": "availability", "Performance": "performance", "Quality": "quality"}
 STATED_OEE = "OEE"
 CODE_MAX = ProductionLine._meta.get_field("code").max_length
@@ -39,12 +40,14 @@ class OeeImportError(DomainError):
     """The file was refused; ``messages`` has one entry per bad row, with its number."""
 
 
-def _read(content: bytes) -> csv.DictReader:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise OeeImportError("The file is not UTF-8 text.") from None
-    return csv.DictReader(io.StringIO(text))
+class _ReportRow(dict):
+    """A row's cells looked up by the plants' column names (the reader lower-cases headers)."""
+
+    def get(self, column: str, default: Any = None) -> Any:
+        return super().get(column.lower(), default)
+
+    def __getitem__(self, column: str) -> Any:
+        return super().__getitem__(column.lower())
 
 
 def _figure(raw: str, column: str, *, whole: bool) -> tuple[Decimal | None, str | None]:
@@ -65,13 +68,17 @@ def _figure(raw: str, column: str, *, whole: bool) -> tuple[Decimal | None, str 
 def parse_oee_report(content: bytes) -> list[dict[str, Any]]:
     """The rows of a plant report as plain dicts for ``oee_daily_import``; refuse the whole file
     with every malformed row named by its number (the header is row 1)."""
-    reader = _read(content)
-    columns = reader.fieldnames or []
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        raise OeeImportError(f"Missing column(s): {', '.join(missing)}.")
-    rows, problems, seen = [], [], {}
-    for number, raw in enumerate(reader, start=2):
+    table = read_csv(
+        content,
+        required=[name.lower() for name in REQUIRED],
+        optional=[name.lower() for name in (*OPTIONAL, *STATED, STATED_OEE)],
+        error=OeeImportError,
+        row_label="Row",
+        ignore_unknown=True,
+    )
+    rows, problems, seen = [], list(table.errors), {}
+    for row in table:
+        number, raw = row.line, _ReportRow(row.values)
         errors = []
         code = (raw.get("PRODUCTION_LINE") or "").strip()
         if not code or len(code) > CODE_MAX:

@@ -92,3 +92,24 @@ def test_a_file_missing_a_required_column_is_refused(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_oee_daily", str(path), stderr=StringIO())
     assert not OeeDaily.objects.exists()
+
+
+def test_a_report_with_other_header_case_and_extra_columns_loads_through_the_shared_reader(
+    tmp_path,
+):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        HEADER.upper() + ",PLANT_NOTE\n" + GOOD_ROWS[0] + ",night shift short-staffed\n",
+        encoding="utf-8",
+    )
+    run(str(path))
+    day = OeeDaily.objects.get(line__code="L1")
+    assert day.good_count == 680
+
+
+def test_a_report_that_is_not_utf8_is_refused_with_one_line_and_nothing_loaded(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + "\n" + "Lé,2026-03-02,28800,25200,700,30,,,,,\n").encode("latin-1"))
+    with pytest.raises(CommandError):
+        call_command("import_oee_daily", str(path), stderr=StringIO())
+    assert not OeeDaily.objects.exists()
