@@ -14,6 +14,7 @@ from warehouse.models import (
     StockDocument,
     StockLevel,
     StockMove,
+    StockVerification,
     Warehouse,
 )
 
@@ -398,3 +399,25 @@ class StockConflictSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What went wrong, for a person.")
+
+
+class StockVerificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StockVerification
+        fields = [
+            "id",
+            "started_at",
+            "finished_at",
+            "levels_checked",
+            "mismatch_count",
+            "mismatches",
+            "triggered_by",
+        ]
+        extra_kwargs = {
+            "started_at": {"help_text": "When the check began."},
+            "finished_at": {"help_text": "When the check ended."},
+            "levels_checked": {"help_text": "Stock levels compared with the ledger."},
+            "mismatch_count": {"help_text": "Levels whose balance differs from the ledger."},
+            "mismatches": {"help_text": "Each differing level: location, part, level, ledger."},
+            "triggered_by": {"help_text": "schedule, command or api."},
+        }

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from warehouse.api import verification, views
+from warehouse.api import views
 
 router = SimpleRouter(trailing_slash=True)
 router.register("warehouses", views.WarehouseViewSet, basename="warehouse")
@@ -11,9 +11,7 @@ router.register("locations", views.LocationViewSet, basename="location")
 router.register("stock-levels", views.StockLevelViewSet, basename="stocklevel")
 router.register("moves", views.StockMoveViewSet, basename="stockmove")
 router.register("documents", views.StockDocumentViewSet, basename="stockdocument")
-router.register(
-    "stock-verifications", verification.StockVerificationViewSet, basename="stockverification"
-)
+router.register("stock-verifications", views.StockVerificationViewSet, basename="stockverification")
 
 urlpatterns = [
     *router.urls,

@@ -6,17 +6,23 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api.permissions import DjangoModelPermissionsWithView
 from config.errors import ConflictError
+from config.tasks import enqueue
 from warehouse import services
 from warehouse.api.serializers import (
     ErrorSerializer,
@@ -25,6 +31,7 @@ from warehouse.api.serializers import (
     StockDocumentSerializer,
     StockLevelSerializer,
     StockMoveSerializer,
+    StockVerificationSerializer,
     WarehouseSerializer,
 )
 from warehouse.filters import (
@@ -38,8 +45,10 @@ from warehouse.models import (
     StockDocument,
     StockLevel,
     StockMove,
+    StockVerification,
     Warehouse,
 )
+from warehouse.tasks import verify_stock_task
 
 CONFLICT = OpenApiResponse(
     StockConflictSerializer,
@@ -257,3 +266,44 @@ class StockDocumentViewSet(
         )
         headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
         return Response(answer.body, status=answer.status, headers=headers)
+
+
+class StartVerificationPermission(DjangoModelPermissions):
+    """Starting a check needs the add permission on stock verifications (managers)."""
+
+    perms_map = {**DjangoModelPermissions.perms_map, "POST": ["%(app_label)s.add_%(model_name)s"]}
+
+
+class StockVerificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Results of the nightly ledger check (and of checks started here)."""
+
+    queryset = StockVerification.objects.all()
+    serializer_class = StockVerificationSerializer
+    filterset_fields = ["triggered_by"]
+    ordering_fields = ["started_at", "mismatch_count"]
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer(
+                "StockVerificationStarted",
+                {
+                    "job": serializers.CharField(help_text="Background job id."),
+                    "detail": serializers.CharField(help_text="What happens next."),
+                },
+            )
+        },
+    )
+    @action(detail=False, methods=["post"], permission_classes=[StartVerificationPermission])
+    def run(self, request: Request) -> Response:
+        """Start a ledger check now; 503 with a message when the job queue is unreachable."""
+        result = enqueue(verify_stock_task, triggered_by="api")
+        return Response(
+            {
+                "job": result.id,
+                "detail": "Stock verification started; its result appears in this list.",
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
