@@ -205,7 +205,7 @@ def test_every_line_gunicorn_and_the_app_write_is_json_with_no_second_access_lin
 
 # --- The systemd unit (hosts without containers) builds the static manifest before gunicorn.
 
-SYSTEMD_UNIT = ROOT / "deploy" / "systemd" / "partline.service"
+SYSTEMD_UNIT = ROOT / "deploy" / "systemd" / "partline-web.service"
 
 
 def systemd_directives() -> list[tuple[str, str]]:
