@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "inventory",
     "warehouse",
     "analytics",
+    "django_celery_beat",
 ]
 
 MIDDLEWARE = [
