@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
@@ -365,3 +365,17 @@ def rollup_rebuild(*, city_id: int, first_day: date, last_day: date) -> int:
     rows = [OrderCellHour(city_id=city_id, **group) for group in groups.iterator(chunk_size=5000)]
     OrderCellHour.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
+
+
+def rollup_rebuild_city(*, city_id: int) -> int:
+    """Rebuild the whole rollup of one city (after a bulk load that bypassed refresh_data)."""
+    span = Order.objects.filter(city_id=city_id).aggregate(
+        first=models.Min("created_at"), last=Max("created_at")
+    )
+    if span["first"] is None:
+        return OrderCellHour.objects.filter(city_id=city_id).delete()[0]
+    return rollup_rebuild(
+        city_id=city_id,
+        first_day=timezone.localtime(span["first"]).date(),
+        last_day=timezone.localtime(span["last"]).date(),
+    )

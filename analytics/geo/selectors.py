@@ -1,0 +1,379 @@
+"""Reads of the order map: heatmaps, coverage, freshness, the data version.
+
+Heatmaps group by the H3 cell at the asked resolution inside the database (parents by bit masks,
+``cells.parent_masks``). Counts of orders come from the rollup (``OrderCellHour``) unless the
+question needs the order rows themselves: ``user_density`` (distinct users do not add up across
+days or cells, so they are counted from raw orders, never summed) and a ``grade`` filter (a
+vendor's grade is today's, not the order's). Both paths give the same counts (tested).
+Results are cached in the shared cache under the normalised parameters and the data version,
+which every finished refresh bumps (the newest finished run's id), so no entry outlives a refresh.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import h3
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.utils import timezone
+
+from analytics.geo import cells as h3cells
+from analytics.geo import coverage as reach_math
+from analytics.geo.areas import assign
+from analytics.geo.errors import GeoError
+from analytics.geo.models import (
+    City,
+    DataSource,
+    MarketingArea,
+    Order,
+    OrderCellHour,
+    RefreshRun,
+    Vendor,
+)
+from analytics.geo.normalise import describe, normalise
+from analytics.geo.params import CoverageParams, HeatmapParams
+
+CACHE_SECONDS = 6 * 3600
+STALE_AFTER = {"vendors": timedelta(minutes=30), "orders": timedelta(hours=26)}
+
+
+def data_version() -> int:
+    """Bumped by every finished refresh: the newest finished run's id (0 before any)."""
+    return (
+        RefreshRun.objects.filter(finished_at__isnull=False).aggregate(version=Max("pk"))["version"]
+        or 0
+    )
+
+
+def _cached(prefix: str, parts: dict[str, Any], compute: Any) -> dict[str, Any]:
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    key = f"geo:{prefix}:{digest[:32]}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def city_get(code: str) -> City:
+    city = City.objects.filter(code=code).first()
+    if city is None:
+        raise GeoError({"city": [f"Unknown city {code!r}."]})
+    return city
+
+
+def area_cells(area: MarketingArea) -> list[int]:
+    """Stored-resolution cells whose centre lies in the area (the area filter's definition)."""
+    cells = h3.geo_to_cells(area.geojson, h3cells.STORED_RESOLUTION)
+    return sorted(h3.str_to_int(cell) for cell in cells)
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _cell_expression(resolution: int) -> Any:
+    if resolution == h3cells.STORED_RESOLUTION:
+        return F("cell")
+    and_mask, or_mask = h3cells.parent_masks(resolution)
+    return F("cell").bitand(and_mask).bitor(or_mask)
+
+
+def _area_for(params: HeatmapParams | CoverageParams, city: City) -> MarketingArea | None:
+    area_id = getattr(params, "area", None)
+    if area_id is None:
+        return None
+    area = MarketingArea.objects.filter(pk=area_id, city=city).first()
+    if area is None:
+        raise GeoError({"area": [f"No marketing area {area_id} in city {city.code}."]})
+    return area
+
+
+def _rollup_rows(params: HeatmapParams, city: City, area: MarketingArea | None) -> QuerySet:
+    rows = OrderCellHour.objects.filter(
+        city=city, day__gte=params.date_from, day__lte=params.date_to
+    )
+    if params.hours:
+        rows = rows.filter(hour__gte=params.hours[0], hour__lte=params.hours[1])
+    if params.weekdays:
+        rows = rows.filter(weekday__in=params.weekdays)
+    if params.business_line:
+        rows = rows.filter(business_line=params.business_line)
+    if params.type in ("organic", "non_organic"):
+        rows = rows.filter(is_organic=params.type == "organic")
+    if area is not None:
+        rows = rows.filter(cell__in=area_cells(area))
+    return rows
+
+
+def _order_rows(params: HeatmapParams, city: City, area: MarketingArea | None) -> QuerySet:
+    tz = timezone.get_current_timezone()
+    rows = Order.objects.filter(
+        city=city,
+        created_at__gte=_local_midnight(params.date_from),
+        created_at__lt=_local_midnight(params.date_to + timedelta(days=1)),
+    )
+    if params.hours:
+        rows = rows.annotate(hour=ExtractHour("created_at", tzinfo=tz)).filter(
+            hour__gte=params.hours[0], hour__lte=params.hours[1]
+        )
+    if params.weekdays:
+        rows = rows.annotate(weekday=ExtractIsoWeekDay("created_at", tzinfo=tz)).filter(
+            weekday__in=params.weekdays
+        )
+    if params.grade:
+        rows = rows.filter(vendor__grade=params.grade)
+    if params.business_line:
+        rows = rows.filter(business_line=params.business_line)
+    if params.type in ("organic", "non_organic"):
+        rows = rows.filter(is_organic=params.type == "organic")
+    if area is not None:
+        rows = rows.filter(cell__in=area_cells(area))
+    return rows
+
+
+def heatmap_counts(params: HeatmapParams) -> dict[int, int]:
+    """{cell at params.resolution: exact count} — computed by the database, uncached."""
+    city = city_get(params.city)
+    area = _area_for(params, city)
+    if params.type == "user_density":
+        aggregate = Count("user_id", distinct=True)
+    elif params.grade:
+        aggregate = Count("id")
+    else:
+        aggregate = Sum("orders")
+    rows = (
+        _order_rows(params, city, area)
+        if params.type == "user_density" or params.grade
+        else _rollup_rows(params, city, area)
+    )
+    grouped = (
+        rows.annotate(bucket=_cell_expression(params.resolution))
+        .values("bucket")
+        .annotate(count=aggregate)
+        .order_by()
+        .values_list("bucket", "count")
+    )
+    return {bucket: int(count) for bucket, count in grouped if count}
+
+
+def heatmap(params: HeatmapParams) -> dict[str, Any]:
+    """The heatmap answer of GET /api/geo/heatmap/ (cached; see the module docstring)."""
+    version = data_version()
+    parts = {**params.cache_key_parts(), "version": version}
+    if params.area is not None:
+        parts["area_updated"] = str(
+            MarketingArea.objects.filter(pk=params.area)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+
+    def compute() -> dict[str, Any]:
+        counts = heatmap_counts(params)
+        ordered = sorted(counts.items())
+        values = normalise([count for _, count in ordered])
+        return {
+            "type": params.type,
+            "city": params.city,
+            "resolution": params.resolution,
+            "from": params.date_from.isoformat(),
+            "to": params.date_to.isoformat(),
+            "data_version": version,
+            "cells": [
+                {"h3": h3cells.to_text(cell), "count": count, "value": value}
+                for (cell, count), value in zip(ordered, values, strict=True)
+            ],
+            "stats": describe([count for _, count in ordered]),
+        }
+
+    return _cached("heatmap", parts, compute)
+
+
+def as_geojson(answer: dict[str, Any]) -> dict[str, Any]:
+    """The same cells as a GeoJSON FeatureCollection of hexagons (for GIS tools)."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [h3cells.boundary(h3.str_to_int(cell["h3"]))],
+            },
+            "properties": cell,
+        }
+        for cell in answer["cells"]
+    ]
+    meta = {key: value for key, value in answer.items() if key != "cells"}
+    return {"type": "FeatureCollection", "features": features, "properties": meta}
+
+
+# --- coverage
+
+
+def _city_grid(city: City, resolution: int) -> list[int]:
+    polygon = h3.LatLngPoly(
+        [
+            (city.min_latitude, city.min_longitude),
+            (city.min_latitude, city.max_longitude),
+            (city.max_latitude, city.max_longitude),
+            (city.max_latitude, city.min_longitude),
+        ]
+    )
+    return sorted(h3.str_to_int(cell) for cell in h3.polygon_to_cells(polygon, resolution))
+
+
+def coverage_vendors(params: CoverageParams, city: City) -> list[Vendor]:
+    vendors = Vendor.objects.filter(city=city)
+    if not params.include_closed:
+        vendors = vendors.filter(Q(status="active") | Q(status=""), visible=True, open=True)
+    if params.grade:
+        vendors = vendors.filter(grade=params.grade)
+    if params.business_line:
+        vendors = vendors.filter(business_line=params.business_line)
+    return list(vendors.order_by("pk"))
+
+
+def coverage(params: CoverageParams) -> dict[str, Any]:
+    """Vendors reaching each cell, coverage % per area against its target, top uncovered cells."""
+    city = city_get(params.city)
+    parts = {**{k: str(v) for k, v in vars(params).items()}, "version": data_version()}
+    parts["areas"] = str(
+        MarketingArea.objects.filter(city=city).aggregate(latest=Max("updated_at"), n=Count("pk"))
+    )
+    parts["vendors"] = str(Vendor.objects.filter(city=city).aggregate(latest=Max("updated_at")))
+    return _cached("coverage", parts, lambda: _coverage(params, city))
+
+
+def _coverage(params: CoverageParams, city: City) -> dict[str, Any]:
+    grid = _city_grid(city, params.resolution)
+    centres = [h3cells.centre(cell) for cell in grid]
+    vendors = coverage_vendors(params, city)
+    reaches = [
+        reach_math.VendorReach(
+            latitude=vendor.latitude,
+            longitude=vendor.longitude,
+            radius_km=reach_math.scaled_radius(
+                float(vendor.radius_km),
+                scale_percent=params.radius_scale,
+                fixed_km=params.radius_km,
+            ),
+            business_line=vendor.business_line,
+            grade=vendor.grade,
+        )
+        for vendor in vendors
+    ]
+    reached = reach_math.reach(centres, reaches)
+    demand = _orders_per_cell(params, city)
+    areas = list(MarketingArea.objects.filter(city=city).order_by("name"))
+    area_of = assign(centres, [area.geojson for area in areas])
+    covered = {cell for cell, hit in zip(grid, reached, strict=True) if hit}
+    cells = []
+    for cell, hit in zip(grid, reached, strict=True):
+        by_line: dict[str, int] = {}
+        by_grade: dict[str, int] = {}
+        for index in hit:
+            by_line[reaches[index].business_line] = by_line.get(reaches[index].business_line, 0) + 1
+            by_grade[reaches[index].grade] = by_grade.get(reaches[index].grade, 0) + 1
+        cells.append(
+            {
+                "h3": h3cells.to_text(cell),
+                "vendors": len(hit),
+                "orders": demand.get(cell, 0),
+                "by_business_line": by_line,
+                "by_grade": by_grade,
+            }
+        )
+    area_rows = []
+    for index, area in enumerate(areas):
+        inside = {
+            cell: demand.get(cell, 0)
+            for cell, found in zip(grid, area_of, strict=True)
+            if found == index
+        }
+        covered_orders, total, percent = reach_math.area_share(inside, covered)
+        area_rows.append(
+            {
+                "id": area.pk,
+                "name": area.name,
+                "cells": len(inside),
+                "orders": total,
+                "covered_orders": covered_orders,
+                "coverage_percent": percent,
+                "target_percent": float(area.target_percent),
+                "meets_target": percent >= float(area.target_percent),
+            }
+        )
+    covered_orders, total, percent = reach_math.area_share(
+        {cell: demand.get(cell, 0) for cell in grid}, covered
+    )
+    uncovered = sorted(
+        (row for row in cells if row["vendors"] == 0 and row["orders"] > 0),
+        key=lambda row: (-row["orders"], row["h3"]),
+    )[: params.top]
+    return {
+        "city": city.code,
+        "resolution": params.resolution,
+        "radius_scale": params.radius_scale,
+        "radius_km": params.radius_km,
+        "vendors": len(vendors),
+        "data_version": data_version(),
+        "summary": {"orders": total, "covered_orders": covered_orders, "coverage_percent": percent},
+        "areas": area_rows,
+        "top_uncovered": [{"h3": row["h3"], "orders": row["orders"]} for row in uncovered],
+        "cells": cells,
+    }
+
+
+def _orders_per_cell(params: CoverageParams, city: City) -> dict[int, int]:
+    rows = OrderCellHour.objects.filter(
+        city=city, day__gte=params.date_from, day__lte=params.date_to
+    )
+    if params.business_line:
+        rows = rows.filter(business_line=params.business_line)
+    grouped = (
+        rows.annotate(bucket=_cell_expression(params.resolution))
+        .values("bucket")
+        .annotate(count=Sum("orders"))
+        .order_by()
+        .values_list("bucket", "count")
+    )
+    return {bucket: int(count) for bucket, count in grouped}
+
+
+# --- freshness
+
+
+def freshness() -> dict[str, dict[str, Any]]:
+    """Age of the last good refresh per kind (succeeded or partial), for health, metrics, map."""
+    now = timezone.now()
+    result = {}
+    for kind in DataSource.Kind.values:
+        last = (
+            RefreshRun.objects.filter(
+                kind=kind,
+                status__in=(RefreshRun.Status.SUCCEEDED, RefreshRun.Status.PARTIAL),
+                finished_at__isnull=False,
+            )
+            .order_by("-finished_at")
+            .values_list("finished_at", flat=True)
+            .first()
+        )
+        age = (now - last).total_seconds() if last else None
+        limit = STALE_AFTER.get(kind)
+        result[kind] = {
+            "last_good_refresh": last.isoformat() if last else None,
+            "age_seconds": int(age) if age is not None else None,
+            "stale": age is None or (limit is not None and age > limit.total_seconds()),
+        }
+    return result
+
+
+def refresh_freshness() -> dict[str, Any]:
+    """HEALTH_REFRESH_PROVIDERS entry: one key per kind of order-map data."""
+    return {
+        f"geo_{kind}": {**fresh, "ok": not fresh["stale"]}
+        for kind, fresh in freshness().items()
+        if kind != "grades"
+    }
