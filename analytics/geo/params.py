@@ -49,6 +49,7 @@ class CoverageParams:
     business_line: str | None
     include_closed: bool
     top: int
+    cells: bool
 
 
 class _Reader:
@@ -191,6 +192,7 @@ def coverage_params(query: Any) -> CoverageParams:
         business_line=reader.text("business_line"),
         include_closed=reader.choice("include_closed", ("true", "false"), "false") == "true",
         top=reader.whole("top", 20, 1, 200),
+        cells=reader.choice("cells", ("true", "false"), "true") == "true",
     )
     if params.radius_scale is not None and params.radius_km is not None:
         reader.errors["radius_km"] = ["Give radius_scale or radius_km, not both."]

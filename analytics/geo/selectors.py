@@ -322,7 +322,7 @@ def _coverage(params: CoverageParams, city: City) -> dict[str, Any]:
         "summary": {"orders": total, "covered_orders": covered_orders, "coverage_percent": percent},
         "areas": area_rows,
         "top_uncovered": [{"h3": row["h3"], "orders": row["orders"]} for row in uncovered],
-        "cells": cells,
+        "cells": cells if params.cells else [],
     }
 
 

@@ -2,9 +2,11 @@
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import environ
 from celery.schedules import crontab
+from django_celery_beat.tzcrontab import TzAwareCrontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -166,8 +168,23 @@ CELERY_BEAT_SCHEDULE["warehouse-verify-stock"] = {
     "task": "warehouse.verify_stock",
     "schedule": crontab(hour=2, minute=30),
 }
+# Order map: the defaults of the editable schedules (django-celery-beat's DatabaseScheduler
+# keeps them in the database, where an operator changes them in the admin; see GEO_SCHEDULES).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE["geo-refresh-vendors"] = {
+    "task": "analytics.geo.refresh_kind",
+    "schedule": crontab(minute="*/10"),
+    "args": ("vendors",),
+}
+# Map tiles: a URL template like https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty = no tiles
+# (the layers show on a blank background). The tile host is added to the map page's CSP img-src.
+GEO_TILE_URL = env("GEO_TILE_URL", default="")
+GEO_TILE_ATTRIBUTION = env("GEO_TILE_ATTRIBUTION", default="")
 # /health/detailed asks these how fresh their scheduled data is.
-HEALTH_REFRESH_PROVIDERS = ["warehouse.selectors.verification_freshness"]
+HEALTH_REFRESH_PROVIDERS = [
+    "warehouse.selectors.verification_freshness",
+    "analytics.geo.selectors.refresh_freshness",
+]
 # Seconds the readiness check waits for PostgreSQL to answer a protocol probe before giving up.
 HEALTH_DB_PROBE_TIMEOUT = env.float("HEALTH_DB_PROBE_TIMEOUT", default=1.0)
 
@@ -197,6 +214,12 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# Orders refresh daily at 09:00 in the configured time zone (not CELERY_TIMEZONE's UTC).
+CELERY_BEAT_SCHEDULE["geo-refresh-orders"] = {
+    "task": "analytics.geo.refresh_kind",
+    "schedule": TzAwareCrontab(hour=9, minute=0, tz=ZoneInfo(TIME_ZONE)),
+    "args": ("orders",),
+}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
@@ -272,7 +295,10 @@ METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1
 OPS_TOKEN = env("OPS_TOKEN", default="")
 PROMETHEUS_EXPORT_MIGRATIONS = False
 # Read from the database at every scrape of /metrics (figures written by other processes).
-METRICS_COLLECTORS = ["warehouse.metrics.StockVerificationCollector"]
+METRICS_COLLECTORS = [
+    "warehouse.metrics.StockVerificationCollector",
+    "analytics.geo.metrics.FreshnessCollector",
+]
 
 CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",

@@ -110,6 +110,7 @@ class HeatmapView(APIView):
             ("radius_km", "What-if: every radius set to this many km."),
             ("include_closed", "true: count closed, hidden and inactive vendors too."),
             ("top", "How many uncovered cells to rank (default 20)."),
+            ("cells", "false: leave the per-cell list out (the areas and summary only)."),
         ),
     ],
     responses={200: OpenApiTypes.OBJECT},
@@ -189,7 +190,7 @@ def _csv_lines(orders: Any) -> Iterator[str]:
 class MarketingAreaViewSet(viewsets.ModelViewSet):
     queryset = MarketingArea.objects.select_related("city")
     serializer_class = serializers.MarketingAreaSerializer
-    filterset_fields = ["city"]
+    filterset_fields = {"city__code": ["exact"]}
 
 
 class DataSourceViewSet(viewsets.ModelViewSet):
