@@ -272,7 +272,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Parts, BOMs, warehouses, stock documents, racks and production analytics.",
     "VERSION": VERSION,
     # One name per shared choice set (a rack face appears as face, from_face and to_face).
-    "ENUM_NAME_OVERRIDES": {"RackFaceEnum": "warehouse.choices.RackFace"},
+    "ENUM_NAME_OVERRIDES": {
+        "RackFaceEnum": "warehouse.choices.RackFace",
+        "DataKindEnum": "analytics.geo.models.DataSource.Kind",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -11,13 +11,29 @@ from typing import Any, NamedTuple
 import pytest
 from django.core.management import CommandError, call_command
 
+from analytics.geo.models import MarketingArea, RefreshRun
 from inventory.models import BomLine, Part
-from tests.factories import AssemblyFactory, BomLineFactory, LocationFactory, PartFactory
+from tests.factories import (
+    AssemblyFactory,
+    BomLineFactory,
+    CityFactory,
+    LocationFactory,
+    PartFactory,
+)
 from warehouse.models import DocumentLine, StockDocument, StockLevel, StockMove
 
 pytestmark = pytest.mark.django_db
 
-WRITTEN_MODELS = (Part, BomLine, StockDocument, DocumentLine, StockLevel, StockMove)
+WRITTEN_MODELS = (
+    Part,
+    BomLine,
+    StockDocument,
+    DocumentLine,
+    StockLevel,
+    StockMove,
+    MarketingArea,
+    RefreshRun,
+)
 
 
 def counts() -> dict[str, int]:
@@ -34,6 +50,7 @@ class World:
         self.assembly = line.assembly
         self.top = AssemblyFactory()
         BomLineFactory(assembly=self.top, component=self.assembly)
+        self.city = CityFactory()
 
 
 class ApiCase(NamedTuple):
@@ -74,6 +91,14 @@ def shortages(quantity: str) -> Callable[[World], str]:
 
 def part(**fields: Any) -> Callable[[World], dict]:
     return lambda w: {"sku": "BAD-NEW-1", "name": "Bad input part", **fields}
+
+
+def geo_area(ring: list) -> Callable[[World], dict]:
+    return lambda w: {
+        "name": "Bad area",
+        "city": w.city.code,
+        "geojson": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 # fmt: off
@@ -181,6 +206,43 @@ API_CASES: list[ApiCase] = [
             "GET", shortages("lots"), None, 400, "quantity"),
     ApiCase("shortages for a huge quantity",
             "GET", shortages("1e40"), None, 400, "quantity"),
+    # --- order map: every bad parameter is a 400 naming it
+    ApiCase("heatmap without a city",
+            "GET", "/api/geo/heatmap/", None, 400, "city is required"),
+    ApiCase("heatmap of an unknown city",
+            "GET", "/api/geo/heatmap/?city=NOWHERE", None, 400, "Unknown city 'NOWHERE'"),
+    ApiCase("heatmap of an unknown type",
+            "GET", "/api/geo/heatmap/?city=X&type=heat", None, 400, "type must be one of"),
+    ApiCase("heatmap resolution past 9",
+            "GET", "/api/geo/heatmap/?city=X&resolution=12", None, 400, "resolution must be"),
+    ApiCase("heatmap hours backwards",
+            "GET", "/api/geo/heatmap/?city=X&hours=20-8", None, 400, "hours must be a range"),
+    ApiCase("heatmap weekday 8",
+            "GET", "/api/geo/heatmap/?city=X&weekdays=1,8", None, 400, "weekdays must be"),
+    ApiCase("heatmap period ending before it starts",
+            "GET", "/api/geo/heatmap/?city=X&from=2026-03-10&to=2026-03-01", None, 400,
+            "from must be on or before to"),
+    ApiCase("heatmap date that is not a date",
+            "GET", "/api/geo/heatmap/?city=X&to=tomorrow", None, 400, "to must be a date"),
+    ApiCase("heatmap with a null character in the city",
+            "GET", "/api/geo/heatmap/?city=X%00", None, 400, "Null characters"),
+    ApiCase("coverage with a negative radius scale",
+            "GET", "/api/geo/coverage/?city=X&radius_scale=-5", None, 400, "radius_scale must"),
+    ApiCase("coverage with both what-if radii",
+            "GET", "/api/geo/coverage/?city=X&radius_scale=120&radius_km=3", None, 400,
+            "not both"),
+    ApiCase("orders with a forged cursor",
+            "GET", "/api/geo/orders/?cursor=forged", None, 400, "Invalid cursor"),
+    ApiCase("area whose ring is not closed",
+            "POST", "/api/geo/areas/", geo_area([[13.3, 52.4], [13.5, 52.4], [13.4, 52.5],
+                                                 [13.3, 52.41]]), 400, "closed"),
+    ApiCase("area outside its city",
+            "POST", "/api/geo/areas/", geo_area([[1.3, 2.4], [1.5, 2.4], [1.4, 2.5],
+                                                 [1.3, 2.4]]), 400, "outside the city"),
+    ApiCase("area that is a point",
+            "POST", "/api/geo/areas/", lambda w: {
+                "name": "Dot", "city": w.city.code,
+                "geojson": {"type": "Point", "coordinates": [13.4, 52.5]}}, 400, "Polygon"),
 ]
 # fmt: on
 

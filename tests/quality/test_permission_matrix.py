@@ -19,20 +19,26 @@ redirect (302) to the login.
 import itertools
 import re
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
+from analytics.geo.models import RefreshRun
 from tests.factories import (
     AssemblyFactory,
     AssetFactory,
     BomLineFactory,
     CategoryFactory,
+    CityFactory,
     ConnectionFactory,
+    DataSourceFactory,
     DevicePartFactory,
     LocationFactory,
     ManufacturerFactory,
+    MarketingAreaFactory,
+    OrderFactory,
     PartFactory,
     RackFactory,
     RackPlacementFactory,
@@ -41,6 +47,7 @@ from tests.factories import (
     SupplierFactory,
     SupplierPartFactory,
     UserFactory,
+    VendorFactory,
     WarehouseFactory,
 )
 from warehouse.models import Location
@@ -147,6 +154,30 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/api/documents/{document}/",      "DELETE", (401, 403, 204, 403, 204, 204)),
     ("/api/documents/{document}/post/", "POST",   (401, 403, 200, 403, 200, 200)),
     ("/api/documents/{posted}/cancel/", "POST",   (401, 403, 200, 403, 200, 200)),
+    # --- API: order map (analytics.geo): every role reads; planner and manager write areas and
+    # sources (refresh now needs the add permission DRF asks of a POST); runs are read-only.
+    ("/api/geo/heatmap/?city={citycode}", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/coverage/?city={citycode}&cells=false", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/vendors/",               "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/vendors/{vendor}/",      "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/orders/",                "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/orders/{order}/",        "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/orders/export/",         "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/areas/",                 "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/areas/",                 "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/geo/areas/{area}/",          "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/areas/{area}/",          "PUT",    (401, 403, 403, 200, 200, 200)),
+    ("/api/geo/areas/{area}/",          "PATCH",  (401, 403, 403, 200, 200, 200)),
+    ("/api/geo/areas/{area}/",          "DELETE", (401, 403, 403, 204, 204, 204)),
+    ("/api/geo/sources/",               "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/sources/",               "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/geo/sources/{source}/",      "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/sources/{source}/",      "PUT",    (401, 403, 403, 200, 200, 200)),
+    ("/api/geo/sources/{source}/",      "PATCH",  (401, 403, 403, 200, 200, 200)),
+    ("/api/geo/sources/{source}/",      "DELETE", (401, 403, 403, 204, 204, 204)),
+    ("/api/geo/sources/{source}/refresh/", "POST", (401, 403, 403, 202, 202, 202)),
+    ("/api/geo/refresh-runs/",          "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/refresh-runs/{refreshrun}/", "GET", (401, 200, 200, 200, 200, 200)),
     # --- Pages
     ("/",                               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
@@ -198,6 +229,10 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/warehouse/planner/export.csv?part={assembly}&quantity=2", "POST",
                                                   (405, 405, 405, 405, 405, 405)),
     ("/analytics/",                     "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/analytics/map/",                 "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/analytics/map/",                 "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/analytics/map/coverage/",        "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/analytics/map/coverage/",        "POST",   (405, 405, 405, 405, 405, 405)),
     # --- Accounts: anyone may sign in; signing out is a POST (Django 5 refuses GET)
     ("/accounts/login/",                "GET",    (200, 200, 200, 200, 200, 200)),
     ("/accounts/login/",                "POST",   (302, 302, 302, 302, 302, 302)),
@@ -255,6 +290,13 @@ OBJECTS: dict[str, Callable[[], Any]] = {
     "stockverification": lambda: StockVerificationFactory(),
     "document": lambda: _draft_receipt(),
     "posted": lambda: _posted_receipt(),
+    # A city is named by its code in the map's query strings.
+    "citycode": lambda: SimpleNamespace(pk=CityFactory().code),
+    "vendor": lambda: VendorFactory(),
+    "order": lambda: OrderFactory(),
+    "area": lambda: MarketingAreaFactory(),
+    "source": lambda: DataSourceFactory(),
+    "refreshrun": lambda: RefreshRun.objects.create(kind="vendors"),
 }
 
 
@@ -313,6 +355,15 @@ def _document_payload() -> dict[str, Any]:
         "doc_type": "RECEIPT",
         "lines": [{"part": PartFactory().pk, "quantity": "1", "to_location": LocationFactory().pk}],
     }
+
+
+def _area_payload() -> dict[str, Any]:
+    area = MarketingAreaFactory.build()
+    return {"name": _unique("Matrix area"), "city": CityFactory().code, "geojson": area.geojson}
+
+
+def _source_payload() -> dict[str, Any]:
+    return {"name": _unique("matrix"), "kind": "grades", "source_type": "csv", "url": "/no.csv"}
 
 
 # Request bodies for writes, keyed by the URL pattern (placeholders unfilled).
@@ -377,6 +428,13 @@ PAYLOADS: dict[str, Callable[[], dict[str, Any]]] = {
     "/warehouse/racks/{rack}/placements/{rackplacement}/delete/": lambda: {},
     "/warehouse/racks/{rack}/apply/": lambda: {},
     "/api/documents/{posted}/cancel/": lambda: {},
+    "/api/geo/areas/": lambda: _area_payload(),
+    "/api/geo/areas/{area}/": lambda: _area_payload(),
+    "/api/geo/sources/": lambda: _source_payload(),
+    "/api/geo/sources/{source}/": lambda: _source_payload(),
+    "/api/geo/sources/{source}/refresh/": lambda: {},
+    "/analytics/map/": lambda: {},
+    "/analytics/map/coverage/": lambda: {},
 }
 
 CELLS = [
