@@ -11,9 +11,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -51,14 +52,15 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
-class CSVRenderer(BaseRenderer):
-    """Lets a client ask for text/csv; the export streams its own response."""
+class JSONErrorsNegotiation(BaseContentNegotiation):
+    """The CSV export streams its own text/csv body; anything else it answers (401, 400) is JSON,
+    whatever the client's Accept header asks (DRF would answer 406 to Accept: text/csv)."""
 
-    media_type = "text/csv"
-    format = "csv"
+    def select_parser(self, request: Request, parsers: list) -> Any:
+        return parsers[0]
 
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
-        return data if isinstance(data, bytes) else str(data).encode()
+    def select_renderer(self, request: Request, renderers: list, format_suffix: Any = None):
+        return renderers[0], renderers[0].media_type
 
 
 def _params(*names: tuple[str, str]) -> list[OpenApiParameter]:
@@ -153,7 +155,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["created_at"]
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
-    @action(detail=False, renderer_classes=[JSONRenderer, CSVRenderer])
+    @action(detail=False, content_negotiation_class=JSONErrorsNegotiation)
     def export(self, request: Request) -> StreamingHttpResponse:
         """The filtered orders as CSV (the source's columns), streamed row by row."""
         orders = self.filter_queryset(self.get_queryset()).order_by("created_at", "id")
