@@ -9,7 +9,7 @@ from analytics.geo.models import (  # noqa: F401  (the order map's models, analy
     DataSource,
     MarketingArea,
     Order,
-    OrderCellHour,
+    OrderCellMonth,
     RefreshRun,
     Vendor,
 )

@@ -5,9 +5,9 @@ Decimal rule of config/numbers.py does not apply to them; a vendor's delivery ra
 (km, two places) because people type and compare it.
 
 Each order stores its H3 cell at resolution 9 as a 64-bit integer (``cells.py`` derives coarser
-cells from it by bit arithmetic, also in SQL). ``OrderCellHour`` is the rollup the heatmaps read:
-orders counted per city, local day, local hour, cell, business line and organic flag, rebuilt for
-the days a refresh touched (``refresh.rollup_rebuild``).
+cells from it by bit arithmetic, also in SQL). ``OrderCellMonth`` is the rollup the heatmaps read:
+orders counted per city, local month, cell, business line and organic flag, rebuilt for the
+months a refresh touched (``refresh.rollup_rebuild``).
 """
 
 from django.db import models
@@ -121,33 +121,32 @@ class Order(models.Model):
         return self.order_id
 
 
-class OrderCellHour(models.Model):
-    """Orders per city, local day and hour, H3 cell (res 9), business line and organic flag."""
+class OrderCellMonth(models.Model):
+    """Orders per city, local calendar month, H3 cell (res 9), business line and organic flag.
+
+    Monthly, not daily or hourly: orders are sparse at resolution 9 (a day's orders mostly fall
+    in distinct cells), so a daily key would hold about one row per order and save nothing. A
+    period's whole months are read here and its partial months at either end from the orders;
+    filters by hour, weekday or grade read the orders (``selectors``).
+    """
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    hour = models.PositiveSmallIntegerField()
-    weekday = models.PositiveSmallIntegerField(help_text="ISO weekday: 1 Monday … 7 Sunday.")
+    month = models.DateField(help_text="The first day of the local month.")
     cell = models.BigIntegerField()
     business_line = models.CharField(max_length=64, blank=True)
     is_organic = models.BooleanField()
     orders = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["city", "day"], name="geo_rollup_city_day")]
         constraints = [
             models.UniqueConstraint(
-                fields=["city", "day", "hour", "cell", "business_line", "is_organic"],
+                fields=["city", "month", "cell", "business_line", "is_organic"],
                 name="geo_rollup_one_row_per_key",
-            ),
-            models.CheckConstraint(condition=Q(hour__lte=23), name="geo_rollup_hour_range"),
-            models.CheckConstraint(
-                condition=Q(weekday__gte=1, weekday__lte=7), name="geo_rollup_weekday_range"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.city_id} {self.day} {self.hour:02d}h {self.cell}: {self.orders}"
+        return f"{self.city_id} {self.month:%Y-%m} {self.cell}: {self.orders}"
 
 
 class MarketingArea(models.Model):

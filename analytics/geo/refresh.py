@@ -7,24 +7,23 @@ transaction with one bulk upsert (PostgreSQL: ``COPY`` into a temporary staging 
 fails mid-stream leaves the chunks already committed — whole, valid rows — and nothing half
 written; the run is recorded as failed with the error, and the previous data is still served.
 After the last chunk (or the failure) the rollup is rebuilt for the local days the run touched,
-so ``OrderCellHour`` always equals the raw aggregate of committed orders.
+so ``OrderCellMonth`` always equals the raw aggregate of committed orders.
 """
 
 import itertools
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Max
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.db.models import Max
 from django.utils import timezone
 
 from analytics.geo import rows as source_rows
 from analytics.geo.cells import cell_of
-from analytics.geo.models import City, DataSource, Order, OrderCellHour, RefreshRun, Vendor
+from analytics.geo.models import City, DataSource, Order, OrderCellMonth, RefreshRun, Vendor
 from analytics.geo.sources import describe, open_source
 
 logger = logging.getLogger(__name__)
@@ -338,33 +337,75 @@ def _upsert_orders_postgresql(values: list[tuple]) -> None:
         )
 
 
+def orders_bulk_insert(rows: list[tuple], *, chunk: int = 50_000) -> None:
+    """Insert new orders (tuples in ORDER_FIELDS order) on the bulk path: demo data, benchmarks.
+
+    PostgreSQL: the COPY + upsert of a refresh; others: one executemany per chunk (no model
+    instances: the fastest path SQLite has). Rebuild the rollup afterwards.
+    """
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                _upsert_orders_postgresql(part)
+                continue
+            table = connection.ops.quote_name(Order._meta.db_table)
+            marks = ", ".join(["%s"] * len(ORDER_FIELDS))
+            when = ORDER_FIELDS.index("created_at")
+            adapt = connection.ops.adapt_datetimefield_value
+            values = [(*row[:when], adapt(row[when]), *row[when + 1 :]) for row in part]
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(ORDER_FIELDS)}) VALUES ({marks})", values
+                )
+
+
 def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 @transaction.atomic
 def rollup_rebuild(*, city_id: int, first_day: date, last_day: date) -> int:
-    """Recompute the rollup rows of one city for local days first_day..last_day from raw orders."""
-    OrderCellHour.objects.filter(city_id=city_id, day__gte=first_day, day__lte=last_day).delete()
+    """Recompute the rollup of one city for the local months holding first_day..last_day.
+
+    Aggregated in Python over a streamed read of (created_at, cell, line, organic): the local
+    month of a timestamp is one astimezone() here, while SQLite would call a Python function per
+    row for TruncMonth(tzinfo) anyway; the rows written are few.
+    """
+    first_month, end = month_start(first_day), next_month(last_day)
+    OrderCellMonth.objects.filter(city_id=city_id, month__gte=first_month, month__lt=end).delete()
     tz = timezone.get_current_timezone()
-    groups = (
-        Order.objects.filter(
-            city_id=city_id,
-            created_at__gte=_local_midnight(first_day),
-            created_at__lt=_local_midnight(last_day + timedelta(days=1)),
-        )
-        .annotate(
-            day=TruncDate("created_at", tzinfo=tz),
-            hour=ExtractHour("created_at", tzinfo=tz),
-            weekday=ExtractIsoWeekDay("created_at", tzinfo=tz),
-        )
-        .values("day", "hour", "weekday", "cell", "business_line", "is_organic")
-        .annotate(orders=Count("id"))
-        .order_by()
+    counts: Counter = Counter()
+    rows = Order.objects.filter(
+        city_id=city_id,
+        created_at__gte=_local_midnight(first_month),
+        created_at__lt=_local_midnight(end),
+    ).values_list("created_at", "cell", "business_line", "is_organic")
+    for created_at, cell, line, organic in rows.iterator(chunk_size=20_000):
+        counts[(created_at.astimezone(tz).date().replace(day=1), cell, line, organic)] += 1
+    OrderCellMonth.objects.bulk_create(
+        (
+            OrderCellMonth(
+                city_id=city_id,
+                month=month,
+                cell=cell,
+                business_line=line,
+                is_organic=organic,
+                orders=count,
+            )
+            for (month, cell, line, organic), count in counts.items()
+        ),
+        batch_size=5000,
     )
-    rows = [OrderCellHour(city_id=city_id, **group) for group in groups.iterator(chunk_size=5000)]
-    OrderCellHour.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    return len(counts)
 
 
 def rollup_rebuild_city(*, city_id: int) -> int:
@@ -373,7 +414,7 @@ def rollup_rebuild_city(*, city_id: int) -> int:
         first=models.Min("created_at"), last=Max("created_at")
     )
     if span["first"] is None:
-        return OrderCellHour.objects.filter(city_id=city_id).delete()[0]
+        return OrderCellMonth.objects.filter(city_id=city_id).delete()[0]
     return rollup_rebuild(
         city_id=city_id,
         first_day=timezone.localtime(span["first"]).date(),

@@ -1,16 +1,19 @@
 """Reads of the order map: heatmaps, coverage, freshness, the data version.
 
 Heatmaps group by the H3 cell at the asked resolution inside the database (parents by bit masks,
-``cells.parent_masks``). Counts of orders come from the rollup (``OrderCellHour``) unless the
-question needs the order rows themselves: ``user_density`` (distinct users do not add up across
-days or cells, so they are counted from raw orders, never summed) and a ``grade`` filter (a
-vendor's grade is today's, not the order's). Both paths give the same counts (tested).
+``cells.parent_masks``). Counts of orders come from the monthly rollup (``OrderCellMonth``) for
+the period's whole months, and from the orders for its partial months at either end, unless the
+question needs the order rows throughout: ``user_density`` (distinct users do not add up across
+months or cells, so they are counted from the orders, never summed), an hour or weekday filter,
+and a ``grade`` filter (a vendor's grade is today's, not the order's). Every path gives the same
+counts as a brute-force count (tested).
 Results are cached in the shared cache under the normalised parameters and the data version,
 which every finished refresh bumps (the newest finished run's id), so no entry outlives a refresh.
 """
 
 import hashlib
 import json
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -29,12 +32,13 @@ from analytics.geo.models import (
     DataSource,
     MarketingArea,
     Order,
-    OrderCellHour,
+    OrderCellMonth,
     RefreshRun,
     Vendor,
 )
 from analytics.geo.normalise import describe, normalise
 from analytics.geo.params import CoverageParams, HeatmapParams
+from analytics.geo.refresh import month_start, next_month
 
 CACHE_SECONDS = 6 * 3600
 STALE_AFTER = {"vendors": timedelta(minutes=30), "orders": timedelta(hours=26)}
@@ -92,29 +96,12 @@ def _area_for(params: HeatmapParams | CoverageParams, city: City) -> MarketingAr
     return area
 
 
-def _rollup_rows(params: HeatmapParams, city: City, area: MarketingArea | None) -> QuerySet:
-    rows = OrderCellHour.objects.filter(
-        city=city, day__gte=params.date_from, day__lte=params.date_to
-    )
-    if params.hours:
-        rows = rows.filter(hour__gte=params.hours[0], hour__lte=params.hours[1])
-    if params.weekdays:
-        rows = rows.filter(weekday__in=params.weekdays)
-    if params.business_line:
-        rows = rows.filter(business_line=params.business_line)
-    if params.type in ("organic", "non_organic"):
-        rows = rows.filter(is_organic=params.type == "organic")
-    if area is not None:
-        rows = rows.filter(cell__in=area_cells(area))
-    return rows
-
-
-def _order_rows(params: HeatmapParams, city: City, area: MarketingArea | None) -> QuerySet:
+def _order_rows(params: HeatmapParams, city: City, first: date, last: date) -> QuerySet:
     tz = timezone.get_current_timezone()
     rows = Order.objects.filter(
         city=city,
-        created_at__gte=_local_midnight(params.date_from),
-        created_at__lt=_local_midnight(params.date_to + timedelta(days=1)),
+        created_at__gte=_local_midnight(first),
+        created_at__lt=_local_midnight(last + timedelta(days=1)),
     )
     if params.hours:
         rows = rows.annotate(hour=ExtractHour("created_at", tzinfo=tz)).filter(
@@ -126,38 +113,66 @@ def _order_rows(params: HeatmapParams, city: City, area: MarketingArea | None) -
         )
     if params.grade:
         rows = rows.filter(vendor__grade=params.grade)
+    return rows
+
+
+def _common_filters(rows: QuerySet, params: HeatmapParams, cells: list[int] | None) -> QuerySet:
     if params.business_line:
         rows = rows.filter(business_line=params.business_line)
     if params.type in ("organic", "non_organic"):
         rows = rows.filter(is_organic=params.type == "organic")
-    if area is not None:
-        rows = rows.filter(cell__in=area_cells(area))
+    if cells is not None:
+        rows = rows.filter(cell__in=cells)
     return rows
 
 
-def heatmap_counts(params: HeatmapParams) -> dict[int, int]:
-    """{cell at params.resolution: exact count} — computed by the database, uncached."""
-    city = city_get(params.city)
-    area = _area_for(params, city)
-    if params.type == "user_density":
-        aggregate = Count("user_id", distinct=True)
-    elif params.grade:
-        aggregate = Count("id")
-    else:
-        aggregate = Sum("orders")
-    rows = (
-        _order_rows(params, city, area)
-        if params.type == "user_density" or params.grade
-        else _rollup_rows(params, city, area)
-    )
+def _grouped(rows: QuerySet, resolution: int, aggregate: Any) -> dict[int, int]:
     grouped = (
-        rows.annotate(bucket=_cell_expression(params.resolution))
+        rows.annotate(bucket=_cell_expression(resolution))
         .values("bucket")
         .annotate(count=aggregate)
         .order_by()
         .values_list("bucket", "count")
     )
     return {bucket: int(count) for bucket, count in grouped if count}
+
+
+def whole_months(first: date, last: date) -> tuple[date, date] | None:
+    """(first month start, end month start) of the whole local months inside first..last."""
+    start = first if first.day == 1 else next_month(first)
+    end = month_start(last + timedelta(days=1))
+    return (start, end) if start < end else None
+
+
+def heatmap_counts(params: HeatmapParams) -> dict[int, int]:
+    """{cell at params.resolution: exact count} — computed by the database, uncached.
+
+    Distinct users, hours, weekdays and grades read the orders of the whole period; otherwise
+    whole months come from the rollup and the partial months at either end from the orders.
+    """
+    city = city_get(params.city)
+    area = _area_for(params, city)
+    cells = area_cells(area) if area is not None else None
+    if params.type == "user_density":
+        rows = _order_rows(params, city, params.date_from, params.date_to)
+        return _grouped(
+            _common_filters(rows, params, cells), params.resolution, Count("user_id", distinct=True)
+        )
+    months = whole_months(params.date_from, params.date_to)
+    if params.hours or params.weekdays or params.grade or months is None:
+        rows = _order_rows(params, city, params.date_from, params.date_to)
+        return _grouped(_common_filters(rows, params, cells), params.resolution, Count("id"))
+    total: Counter = Counter()
+    rollup = OrderCellMonth.objects.filter(city=city, month__gte=months[0], month__lt=months[1])
+    total.update(_grouped(_common_filters(rollup, params, cells), params.resolution, Sum("orders")))
+    edges = [(params.date_from, months[0] - timedelta(days=1)), (months[1], params.date_to)]
+    for first, last in edges:
+        if first <= last:
+            rows = _order_rows(params, city, first, last)
+            total.update(
+                _grouped(_common_filters(rows, params, cells), params.resolution, Count("id"))
+            )
+    return dict(total)
 
 
 def heatmap(params: HeatmapParams) -> dict[str, Any]:
@@ -327,19 +342,21 @@ def _coverage(params: CoverageParams, city: City) -> dict[str, Any]:
 
 
 def _orders_per_cell(params: CoverageParams, city: City) -> dict[int, int]:
-    rows = OrderCellHour.objects.filter(
-        city=city, day__gte=params.date_from, day__lte=params.date_to
+    """The period's demand per cell: the order_density heatmap's counts."""
+    return heatmap_counts(
+        HeatmapParams(
+            type="order_density",
+            city=city.code,
+            resolution=params.resolution,
+            date_from=params.date_from,
+            date_to=params.date_to,
+            hours=None,
+            weekdays=None,
+            grade=None,
+            business_line=params.business_line,
+            area=None,
+        )
     )
-    if params.business_line:
-        rows = rows.filter(business_line=params.business_line)
-    grouped = (
-        rows.annotate(bucket=_cell_expression(params.resolution))
-        .values("bucket")
-        .annotate(count=Sum("orders"))
-        .order_by()
-        .values_list("bucket", "count")
-    )
-    return {bucket: int(count) for bucket, count in grouped}
 
 
 # --- freshness

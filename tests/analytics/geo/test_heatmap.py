@@ -19,7 +19,8 @@ from tests.factories import CityFactory, MarketingAreaFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
 
-START = datetime(2026, 3, 1, tzinfo=UTC)
+START = datetime(2026, 1, 20, tzinfo=UTC)  # orders over 80 days: Jan 20 – Apr 10
+SPAN_MINUTES = 80 * 24 * 60
 
 
 def make_orders(count: int = 300, seed: int = 7) -> list[Order]:
@@ -40,7 +41,7 @@ def make_orders(count: int = 300, seed: int = 7) -> list[Order]:
                 vendor=vendor,
                 city=city,
                 business_line=vendor.business_line,
-                created_at=START + timedelta(minutes=rng.randrange(0, 14 * 24 * 60)),
+                created_at=START + timedelta(minutes=rng.randrange(0, SPAN_MINUTES)),
                 latitude=latitude,
                 longitude=longitude,
                 user_id=f"u{rng.randrange(40)}",
@@ -85,7 +86,7 @@ def brute_force(orders, query: dict) -> dict[int, int]:
     return {cell: len(v) if isinstance(v, set) else v for cell, v in counted.items()}
 
 
-BASE = {"city": "BER", "from": "2026-03-01", "to": "2026-03-14"}
+BASE = {"city": "BER", "from": "2026-01-15", "to": "2026-04-20"}
 
 
 @pytest.mark.parametrize("resolution", [5, 6, 7, 8, 9])
@@ -100,8 +101,8 @@ def test_heatmap_counts_equal_a_brute_force_count_at_every_resolution(resolution
 @given(
     resolution=st.integers(5, 9),
     kind=st.sampled_from(["order_density", "organic", "non_organic", "user_density"]),
-    first=st.integers(1, 14),
-    days=st.integers(0, 13),
+    first=st.integers(0, 80),
+    days=st.integers(0, 80),
     hours=st.none() | st.tuples(st.integers(0, 23), st.integers(0, 23)).map(sorted),
     weekdays=st.none() | st.sets(st.integers(1, 7), min_size=1),
     grade=st.sampled_from([None, "A", "B", "C", "D"]),
@@ -112,7 +113,7 @@ def test_filtered_heatmaps_equal_brute_force(
 ):
     Order.objects.all().delete()
     orders = make_orders(120, seed=first)
-    day = date(2026, 3, first)
+    day = date(2026, 1, 20) + timedelta(days=first)
     query = {
         "city": "BER",
         "type": kind,
@@ -129,6 +130,16 @@ def test_filtered_heatmaps_equal_brute_force(
     if line:
         query["business_line"] = line
     assert heatmap_counts(heatmap_params(query)) == brute_force(orders, query)
+
+
+def test_a_period_of_whole_months_reads_the_rollup_and_equals_the_raw_count():
+    orders = make_orders(300)
+    query = {**BASE, "from": "2026-02-01", "to": "2026-03-31", "resolution": "8"}
+    assert heatmap_counts(heatmap_params(query)) == brute_force(orders, query)
+    Order.objects.all().delete()  # the rollup alone now answers the whole months
+    assert sum(heatmap_counts(heatmap_params(query)).values()) == sum(
+        brute_force(orders, query).values()
+    )
 
 
 def test_the_rollup_path_and_the_raw_path_give_the_same_counts():

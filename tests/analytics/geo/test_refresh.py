@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from analytics.geo.models import City, Order, OrderCellHour, RefreshRun, Vendor
+from analytics.geo.models import City, Order, OrderCellMonth, RefreshRun, Vendor
 from analytics.geo.refresh import refresh_data
 from tests.factories import CityFactory, OrderFactory, VendorFactory
 
@@ -118,18 +118,18 @@ def test_the_rollup_equals_the_raw_aggregate_after_loads_and_updates(tmp_path):
         for i in range(60)
     ]
     refresh_data(kind="orders", path=write(tmp_path, "a.csv", ORDER_HEADER + "".join(lines)))
-    # An update moves O1 to another day: both days must be rebuilt.
-    moved = "O1,V1,BER,food,2026-03-05T08:00:00+01:00,52.45,13.35,u1,true\n"
+    # An update moves O1 to another month: both months must be rebuilt.
+    moved = "O1,V1,BER,food,2026-04-05T08:00:00+01:00,52.45,13.35,u1,true\n"
     refresh_data(kind="orders", path=write(tmp_path, "b.csv", ORDER_HEADER + moved), full=True)
     raw = {(o.cell, o.business_line, o.is_organic): 0 for o in Order.objects.filter(vendor=vendor)}
     for order in Order.objects.all():
         raw[(order.cell, order.business_line, order.is_organic)] += 1
     rolled: dict = {}
-    for row in OrderCellHour.objects.all():
+    for row in OrderCellMonth.objects.all():
         key = (row.cell, row.business_line, row.is_organic)
         rolled[key] = rolled.get(key, 0) + row.orders
     assert rolled == raw
-    assert OrderCellHour.objects.filter(day="2026-03-05").count() == 1
+    assert OrderCellMonth.objects.filter(month="2026-04-01").count() == 1
 
 
 def test_refresh_data_command_exits_non_zero_when_the_run_fails(tmp_path):
