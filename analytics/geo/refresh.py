@@ -372,25 +372,17 @@ def next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-@transaction.atomic
-def rollup_rebuild(*, city_id: int, first_day: date, last_day: date) -> int:
-    """Recompute the rollup of one city for the local months holding first_day..last_day.
-
-    Aggregated in Python over a streamed read of (created_at, cell, line, organic): the local
-    month of a timestamp is one astimezone() here, while SQLite would call a Python function per
-    row for TruncMonth(tzinfo) anyway; the rows written are few.
-    """
-    first_month, end = month_start(first_day), next_month(last_day)
-    OrderCellMonth.objects.filter(city_id=city_id, month__gte=first_month, month__lt=end).delete()
+def rollup_counts(rows: Iterable[tuple[datetime, int, str, bool]]) -> Counter:
+    """Orders per (local month, cell, line, organic) from (created_at, cell, line, organic)."""
     tz = timezone.get_current_timezone()
     counts: Counter = Counter()
-    rows = Order.objects.filter(
-        city_id=city_id,
-        created_at__gte=_local_midnight(first_month),
-        created_at__lt=_local_midnight(end),
-    ).values_list("created_at", "cell", "business_line", "is_organic")
-    for created_at, cell, line, organic in rows.iterator(chunk_size=20_000):
+    for created_at, cell, line, organic in rows:
         counts[(created_at.astimezone(tz).date().replace(day=1), cell, line, organic)] += 1
+    return counts
+
+
+def rollup_write(*, city_id: int, counts: Counter) -> None:
+    """Write rollup rows (their months must have been cleared first)."""
     OrderCellMonth.objects.bulk_create(
         (
             OrderCellMonth(
@@ -405,6 +397,25 @@ def rollup_rebuild(*, city_id: int, first_day: date, last_day: date) -> int:
         ),
         batch_size=5000,
     )
+
+
+@transaction.atomic
+def rollup_rebuild(*, city_id: int, first_day: date, last_day: date) -> int:
+    """Recompute the rollup of one city for the local months holding first_day..last_day.
+
+    Aggregated in Python over a streamed read of (created_at, cell, line, organic): the local
+    month of a timestamp is one astimezone() here, while SQLite would call a Python function per
+    row for TruncMonth(tzinfo) anyway; fewer rows are written than read.
+    """
+    first_month, end = month_start(first_day), next_month(last_day)
+    OrderCellMonth.objects.filter(city_id=city_id, month__gte=first_month, month__lt=end).delete()
+    rows = Order.objects.filter(
+        city_id=city_id,
+        created_at__gte=_local_midnight(first_month),
+        created_at__lt=_local_midnight(end),
+    ).values_list("created_at", "cell", "business_line", "is_organic")
+    counts = rollup_counts(rows.iterator(chunk_size=20_000))
+    rollup_write(city_id=city_id, counts=counts)
     return len(counts)
 
 
