@@ -44,6 +44,8 @@ PAGES: list[Page] = [
     Page("rack-detail",         "/warehouse/racks/{rack}/",  "planner", "Thermal zones"),
     Page("rack-optimise",       "/warehouse/racks/{rack}/optimise/?seed=1",
          "planner", "Score breakdown"),
+    Page("order-map",           "/analytics/map/",           "viewer",  "Order map"),
+    Page("order-coverage",      "/analytics/map/coverage/",  "viewer",  "Delivery coverage"),
     # OEE dashboards (analytics): pending — not built yet; add their pages here when they land.
 ]
 # fmt: on
