@@ -158,6 +158,14 @@ def _city(reader: _Reader) -> str:
     return city or ""
 
 
+def period_params(query: Any) -> tuple[date, date]:
+    """(from, to) of a query that asks only for a period (the vendor view)."""
+    reader = _Reader(query)
+    period = reader.dates()
+    reader.check()
+    return period
+
+
 def heatmap_params(query: Any) -> HeatmapParams:
     reader = _Reader(query)
     date_from, date_to = reader.dates()

@@ -20,7 +20,7 @@ from typing import Any
 import h3
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from analytics.geo import cells as h3cells
@@ -357,6 +357,56 @@ def _orders_per_cell(params: CoverageParams, city: City) -> dict[int, int]:
             area=None,
         )
     )
+
+
+# --- one vendor
+
+
+def cells_within(latitude: float, longitude: float, radius_km: float) -> list[int]:
+    """Stored-resolution cells whose centre is within radius_km of the point (haversine)."""
+    if radius_km <= 0:
+        return []
+    origin = h3.latlng_to_cell(latitude, longitude, h3cells.STORED_RESOLUTION)
+    # Centres of neighbouring res-9 cells are ≥ 0.3 km apart: k rings reach beyond radius_km.
+    ring = h3.grid_disk(origin, int(radius_km / 0.3) + 2)
+    candidates = [h3.str_to_int(cell) for cell in ring]
+    centres = [h3cells.centre(cell) for cell in candidates]
+    reached = reach_math.reach(centres, [reach_math.VendorReach(latitude, longitude, radius_km)])
+    return sorted(cell for cell, hit in zip(candidates, reached, strict=True) if hit)
+
+
+def vendor_summary(*, vendor: Vendor, date_from: date, date_to: date) -> dict[str, Any]:
+    """A vendor's orders per local day, and its share of the demand inside its radius."""
+    tz = timezone.get_current_timezone()
+    period = Order.objects.filter(
+        city_id=vendor.city_id,
+        created_at__gte=_local_midnight(date_from),
+        created_at__lt=_local_midnight(date_to + timedelta(days=1)),
+    )
+    per_day = (
+        period.filter(vendor=vendor)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(orders=Count("id"))
+        .order_by("day")
+    )
+    reach_cells = cells_within(vendor.latitude, vendor.longitude, float(vendor.radius_km))
+    inside = period.filter(cell__in=reach_cells)
+    demand = inside.count()
+    own = inside.filter(vendor=vendor).count()
+    return {
+        "vendor": vendor.code,
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "orders_per_day": [
+            {"day": row["day"].isoformat(), "orders": row["orders"]} for row in per_day
+        ],
+        "radius_km": float(vendor.radius_km),
+        "cells_in_radius": len(reach_cells),
+        "demand_in_radius": demand,
+        "own_orders_in_radius": own,
+        "share_percent": round(100 * own / demand, 2) if demand else 0.0,
+    }
 
 
 # --- freshness

@@ -33,10 +33,10 @@ def refresh_source(source_id: int, full: bool = False) -> int | None:
 
 @shared_task(name="analytics.geo.refresh_kind")
 def refresh_kind(kind: str) -> list[int]:
-    """Beat entry point: refresh every enabled source of one kind (vendors, orders, grades)."""
-    return [
-        refresh_source.delay(source_id).id and source_id
-        for source_id in DataSource.objects.filter(kind=kind, enabled=True).values_list(
-            "pk", flat=True
-        )
-    ]
+    """Beat entry point: queue a refresh of every enabled source of one kind; their ids."""
+    source_ids = list(
+        DataSource.objects.filter(kind=kind, enabled=True).values_list("pk", flat=True)
+    )
+    for source_id in source_ids:
+        refresh_source.delay(source_id)
+    return source_ids

@@ -160,6 +160,7 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/api/geo/coverage/?city={citycode}&cells=false", "GET", (401, 200, 200, 200, 200, 200)),
     ("/api/geo/vendors/",               "GET",    (401, 200, 200, 200, 200, 200)),
     ("/api/geo/vendors/{vendor}/",      "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/vendors/{vendor}/summary/", "GET", (401, 200, 200, 200, 200, 200)),
     ("/api/geo/orders/",                "GET",    (401, 200, 200, 200, 200, 200)),
     ("/api/geo/orders/{order}/",        "GET",    (401, 200, 200, 200, 200, 200)),
     ("/api/geo/orders/export/",         "GET",    (401, 200, 200, 200, 200, 200)),

@@ -23,7 +23,7 @@ from analytics.geo import selectors
 from analytics.geo.api import serializers
 from analytics.geo.filters import OrderFilter, RefreshRunFilter, VendorFilter
 from analytics.geo.models import DataSource, MarketingArea, Order, RefreshRun, Vendor
-from analytics.geo.params import HEATMAP_TYPES, coverage_params, heatmap_params
+from analytics.geo.params import HEATMAP_TYPES, coverage_params, heatmap_params, period_params
 from analytics.geo.services import source_refresh_now
 
 EXPORT_COLUMNS = (
@@ -132,6 +132,17 @@ class VendorViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = VendorFilter
     search_fields = ["code", "name"]
     ordering_fields = ["code", "grade", "updated_at"]
+
+    @extend_schema(
+        parameters=COMMON_PARAMETERS[1:3], responses={200: OpenApiTypes.OBJECT}, filters=False
+    )
+    @action(detail=True, filterset_class=None, pagination_class=None)
+    def summary(self, request: Request, pk: str | None = None) -> Response:
+        """The vendor's orders per day and its share of the demand inside its radius."""
+        date_from, date_to = period_params(request.query_params)
+        return Response(
+            selectors.vendor_summary(vendor=self.get_object(), date_from=date_from, date_to=date_to)
+        )
 
 
 class OrderCursorPagination(CursorPagination):

@@ -140,3 +140,21 @@ def test_a_metabase_source_needs_a_card_id(client_for, db):
         format="json",
     )
     assert response.status_code == 400 and "card_id" in response.json()
+
+
+def test_the_vendor_view_gives_orders_per_day_and_the_share_of_demand_in_its_radius(
+    client_for, berlin
+):
+    vendor = berlin.vendors.get()
+    other = VendorFactory(city=berlin, code="V2")
+    OrderFactory(vendor=other, created_at=datetime(2026, 3, 3, 9, tzinfo=UTC), latitude=52.5)
+    response = client_for("viewer").get(
+        f"/api/geo/vendors/{vendor.pk}/summary/?from=2026-03-01&to=2026-03-31"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["orders_per_day"] == [{"day": "2026-03-02", "orders": 5}]
+    # Radius 3 km around 52.5, 13.4: its orders at 0, 1.1 and 2.2 km are inside (3.3 and 4.4 km
+    # are not), and so is the other vendor's order at 52.5, 13.41.
+    assert (body["demand_in_radius"], body["own_orders_in_radius"]) == (4, 3)
+    assert body["share_percent"] == 75.0

@@ -143,3 +143,16 @@ def test_refresh_data_command_exits_non_zero_when_the_run_fails(tmp_path):
 def test_refresh_data_command_without_a_source_or_file_names_what_to_give():
     with pytest.raises(Exception, match="--source NAME"):
         call_command("refresh_data", "vendors", stdout=StringIO())
+
+
+def test_the_beat_task_refreshes_every_enabled_source_of_its_kind(tmp_path):
+    from analytics.geo.tasks import refresh_kind
+    from tests.factories import DataSourceFactory
+
+    VendorFactory(code="V1", grade="A")
+    path = write(tmp_path, "grades.csv", "vendor_code,grade\nV1,D\n")
+    enabled = DataSourceFactory(kind="grades", url=path)
+    DataSourceFactory(kind="grades", url=path, enabled=False)
+    assert refresh_kind("grades") == [enabled.pk]
+    assert Vendor.objects.get(code="V1").grade == "D"
+    assert RefreshRun.objects.get().source == enabled
