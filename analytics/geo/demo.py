@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import h3
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +23,6 @@ BOUNDS = (52.35, 52.65, 13.10, 13.70)
 HOT_SPOTS = [(52.52, 13.40, 0.015), (52.50, 13.30, 0.02), (52.47, 13.45, 0.012),
              (52.55, 13.52, 0.018), (52.42, 13.25, 0.02)]  # fmt: skip
 VENDORS = 300
-ORDERS = 200_000
 DAYS = 90
 LINES = ("food", "groceries", "pharmacy")
 HOUR_WEIGHTS = [0.2] * 7 + [0.6, 0.8, 0.7, 0.9, 1.6, 2.0, 1.4, 0.8, 0.7, 0.9, 1.5, 2.2, 2.4, 1.8,
@@ -54,7 +54,8 @@ def _points(rng: np.random.Generator, count: int, background: float) -> np.ndarr
 
 
 @transaction.atomic
-def load_demo_geo(*, orders: int = ORDERS, seed: int = 13) -> str:
+def load_demo_geo(*, orders: int | None = None, seed: int = 13) -> str:
+    orders = orders or settings.GEO_DEMO_ORDERS
     low_lat, high_lat, low_lng, high_lng = BOUNDS
     city, _ = City.objects.get_or_create(
         code=CITY["code"],

@@ -180,6 +180,8 @@ CELERY_BEAT_SCHEDULE["geo-refresh-vendors"] = {
 # (the layers show on a blank background). The tile host is added to the map page's CSP img-src.
 GEO_TILE_URL = env("GEO_TILE_URL", default="")
 GEO_TILE_ATTRIBUTION = env("GEO_TILE_ATTRIBUTION", default="")
+# Orders in the demo city of `load_demo` (tests use fewer: config/settings/test.py).
+GEO_DEMO_ORDERS = env.int("GEO_DEMO_ORDERS", default=200_000)
 # /health/detailed asks these how fresh their scheduled data is.
 HEALTH_REFRESH_PROVIDERS = [
     "warehouse.selectors.verification_freshness",
