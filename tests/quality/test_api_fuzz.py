@@ -76,7 +76,13 @@ FUZZ_SETTINGS = settings(
 # Operations with a known bug in code this suite does not own: marked xfail (not strict, so a fix
 # shows up as XPASS) with the bug named, never skipped. Key: "METHOD /path" as schemathesis labels
 # it; tests/quality/conftest.py applies the marks at collection.
-KNOWN_BUGS: dict[str, str] = {}
+KNOWN_BUGS: dict[str, str] = {
+    "GET /api/assets/": (
+        "?part=-4.2e+237 answers 500 (OverflowError on SQLite): the assets filter's part is a "
+        "NumberFilter on part_id (warehouse/racks/api.py), not a ModelChoiceFilter; found when "
+        "the order map's operations joined the schema"
+    ),
+}
 
 
 def _own_schema() -> dict:
