@@ -4,12 +4,45 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def create_refresh_schedules(apps, schema_editor):
+    """The order map's refresh schedules, created once as rows an operator edits in the admin
+    (Periodic tasks): vendors every 10 minutes, orders daily at 09:00 in TIME_ZONE. Kept out
+    of CELERY_BEAT_SCHEDULE, whose entries beat writes back over the rows at every start."""
+    import json
+
+    from django.conf import settings
+
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    schedules = [
+        ("geo: refresh vendors", "vendors", {"minute": "*/10", "hour": "*"}),
+        ("geo: refresh orders", "orders", {"minute": "0", "hour": "9"}),
+    ]
+    for name, kind, spec in schedules:
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone=settings.TIME_ZONE,
+            **spec,
+        )
+        PeriodicTask.objects.get_or_create(
+            name=name,
+            defaults={
+                "task": "analytics.geo.refresh_kind",
+                "crontab": crontab,
+                "args": json.dumps([kind]),
+            },
+        )
+
+
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
         ('analytics', '0002_manager_role_without_api_tokens'),
+        ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 
     operations = [
@@ -115,7 +148,7 @@ class Migration(migrations.Migration):
                 ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='analytics.city')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('city', 'month', 'cell', 'business_line', 'is_organic'), name='geo_rollup_one_row_per_key'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='geo_rollup_month_start')],
+                'constraints': [models.UniqueConstraint(fields=('city', 'month', 'cell', 'business_line', 'is_organic'), name='geo_rollup_one_row_per_key')],
             },
         ),
         migrations.CreateModel(
@@ -178,4 +211,5 @@ class Migration(migrations.Migration):
             model_name='order',
             constraint=models.CheckConstraint(condition=models.Q(('cell__gt', 0)), name='geo_order_cell_set'),
         ),
+        migrations.RunPython(create_refresh_schedules, migrations.RunPython.noop),
     ]

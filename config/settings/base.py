@@ -2,11 +2,9 @@
 
 import os
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import environ
 from celery.schedules import crontab
-from django_celery_beat.tzcrontab import TzAwareCrontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -168,14 +166,11 @@ CELERY_BEAT_SCHEDULE["warehouse-verify-stock"] = {
     "task": "warehouse.verify_stock",
     "schedule": crontab(hour=2, minute=30),
 }
-# Order map: the defaults of the editable schedules (django-celery-beat's DatabaseScheduler
-# keeps them in the database, where an operator changes them in the admin; see GEO_SCHEDULES).
+# Beat reads its schedule from the database (django-celery-beat), where an operator edits it in
+# the admin (Periodic tasks). The order map's refreshes (vendors every 10 minutes, orders daily at
+# 09:00 in TIME_ZONE) are rows created by analytics/migrations/0003_geo.py, not entries here:
+# beat writes this dict's entries back over their rows at every start.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE["geo-refresh-vendors"] = {
-    "task": "analytics.geo.refresh_kind",
-    "schedule": crontab(minute="*/10"),
-    "args": ("vendors",),
-}
 # Map tiles: a URL template like https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty = no tiles
 # (the layers show on a blank background). The tile host is added to the map page's CSP img-src.
 GEO_TILE_URL = env("GEO_TILE_URL", default="")
@@ -216,12 +211,6 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
-# Orders refresh daily at 09:00 in the configured time zone (not CELERY_TIMEZONE's UTC).
-CELERY_BEAT_SCHEDULE["geo-refresh-orders"] = {
-    "task": "analytics.geo.refresh_kind",
-    "schedule": TzAwareCrontab(hour=9, minute=0, tz=ZoneInfo(TIME_ZONE)),
-    "args": ("orders",),
-}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
