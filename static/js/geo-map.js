@@ -18,7 +18,9 @@
   var vendorLayer = L.layerGroup().addTo(map);
   var areaLayer = L.layerGroup().addTo(map);
   var statusText = document.getElementById("geo-status");
-  var generation = 0;
+  // One counter per kind of request: an answer older than the latest asked of its kind is dropped.
+  var heatmapGeneration = 0;
+  var coverageGeneration = 0;
   var fitted = "";
 
   function debounce(fn, ms) {
@@ -31,7 +33,7 @@
     return params;
   }
   function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json, application/geo+json" } })
       .then(function (response) {
         return response.json().then(function (body) {
           if (!response.ok) { throw new Error(JSON.stringify(body)); }
@@ -109,10 +111,10 @@
     if (!params.get("city")) { say("No city yet: refresh vendors first."); return; }
     params.set("resolution", resolutionForZoom(map.getZoom()));
     params.set("format", "geojson");
-    var mine = ++generation;
+    var mine = ++heatmapGeneration;
     say("Loading…");
     getJSON("/api/geo/heatmap/?" + params.toString()).then(function (body) {
-      if (mine !== generation) { return; }
+      if (mine !== heatmapGeneration) { return; }
       heatLayer.clearLayers();
       L.geoJSON(body, {
         style: function (feature) {
@@ -125,7 +127,7 @@
       var stats = body.properties.stats;
       say(stats.cells + " cells, " + stats.total + " in total; 0 ≈ " + stats.p5 + ", 100 ≈ " + stats.p95 +
         " (resolution " + body.properties.resolution + ")");
-    }).catch(function (error) { if (mine === generation) { say("Cannot load the heatmap: " + error.message); } });
+    }).catch(function (error) { if (mine === heatmapGeneration) { say("Cannot load the heatmap: " + error.message); } });
   }
 
   function coverageQuery() {
@@ -136,9 +138,9 @@
   function loadCoverage(draw) {
     var params = coverageQuery();
     if (!params.get("city")) { return; }
-    var mine = ++generation;
+    var mine = ++coverageGeneration;
     getJSON("/api/geo/coverage/?" + params.toString()).then(function (body) {
-      if (mine !== generation) { return; }
+      if (mine !== coverageGeneration) { return; }
       draw(body);
     }).catch(function (error) {
       var summary = document.getElementById("coverage-summary");
