@@ -158,3 +158,14 @@ def test_the_vendor_view_gives_orders_per_day_and_the_share_of_demand_in_its_rad
     # are not), and so is the other vendor's order at 52.5, 13.41.
     assert (body["demand_in_radius"], body["own_orders_in_radius"]) == (4, 3)
     assert body["share_percent"] == 75.0
+
+
+def test_the_map_pages_accept_header_gets_geojson_when_format_asks_for_it(client_for, berlin):
+    # The map page sends Accept: application/json, application/geo+json; with Accept naming
+    # only application/json, DRF answers format=geojson with 406.
+    response = client_for("viewer").get(
+        "/api/geo/heatmap/?city=BER&from=2026-03-01&to=2026-03-31&format=geojson",
+        HTTP_ACCEPT="application/json, application/geo+json",
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/geo+json")
