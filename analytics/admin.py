@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from analytics.geo import admin as geo_admin  # noqa: F401  (cities, vendors, areas, sources, runs)
 from analytics.oee.forms import OeeImportForm
 from analytics.oee.imports import OeeImportError, oee_report_import, summary_lines
 from analytics.oee.models import (

@@ -1,5 +1,14 @@
-"""Models of the analytics app, one module per sub-domain (OEE in analytics/oee/models.py)."""
+"""Models of the analytics app, one module per sub-domain (in analytics/oee/ and analytics/geo/)."""
 
+from analytics.geo.models import (
+    City,
+    DataSource,
+    MarketingArea,
+    Order,
+    OrderCellMonth,
+    RefreshRun,
+    Vendor,
+)
 from analytics.oee.models import (
     DowntimeEvent,
     ForecastModel,
@@ -14,6 +23,13 @@ from analytics.oee.models import (
 )
 
 __all__ = [
+    "City",
+    "DataSource",
+    "MarketingArea",
+    "Order",
+    "OrderCellMonth",
+    "RefreshRun",
+    "Vendor",
     "DowntimeEvent",
     "ForecastModel",
     "Holiday",

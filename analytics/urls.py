@@ -1,6 +1,6 @@
 """HTML pages of the analytics app."""
 
-from django.urls import path
+from django.urls import include, path
 
 from analytics import views
 from analytics.oee import views as oee_views
@@ -14,3 +14,4 @@ urlpatterns = [
     path("oee/import/", oee_views.import_report, name="oee-import"),
     path("oee/<str:code>/", oee_views.line_detail, name="oee-line"),
 ]
+urlpatterns += [path("", include("analytics.geo.urls"))]

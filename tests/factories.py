@@ -1,12 +1,14 @@
 """factory-boy factories: one per model, shared by every test."""
 
 import datetime
+from datetime import UTC
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from analytics.geo.cells import cell_of
 from analytics.models import (
     DowntimeEvent,
     ForecastModel,
@@ -402,3 +404,74 @@ class ReportJobFactory(factory.django.DjangoModelFactory):
     status = ReportJob.Status.DONE
     progress = 100
     result = factory.django.FileField(filename="oee-plant.csv", data=b"line,date\n")
+
+
+# --- analytics.geo: the order map (a city around 52.5 N 13.4 E, ~40 × 40 km)
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "analytics.City"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"CT{n:03d}")
+    name = factory.LazyAttribute(lambda o: f"City {o.code}")
+    min_latitude = 52.3
+    max_latitude = 52.7
+    min_longitude = 13.1
+    max_longitude = 13.7
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "analytics.Vendor"
+
+    code = factory.Sequence(lambda n: f"V{n:05d}")
+    name = factory.LazyAttribute(lambda o: f"Vendor {o.code}")
+    city = factory.SubFactory(CityFactory)
+    latitude = 52.5
+    longitude = 13.4
+    grade = "A"
+    business_line = "food"
+    radius_km = Decimal("3")
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "analytics.Order"
+
+    order_id = factory.Sequence(lambda n: f"O{n:07d}")
+    vendor = factory.SubFactory(VendorFactory)
+    city = factory.LazyAttribute(lambda o: o.vendor.city)
+    business_line = "food"
+    created_at = factory.Faker("date_time_this_month", tzinfo=UTC)
+    latitude = 52.51
+    longitude = 13.41
+    user_id = factory.Sequence(lambda n: f"U{n % 50}")
+    is_organic = False
+    cell = factory.LazyAttribute(lambda o: cell_of(o.latitude, o.longitude))
+
+
+class MarketingAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "analytics.MarketingArea"
+
+    name = factory.Sequence(lambda n: f"Area {n}")
+    city = factory.SubFactory(CityFactory)
+    geojson = {
+        "type": "Polygon",
+        "coordinates": [
+            [[13.3, 52.45], [13.5, 52.45], [13.5, 52.55], [13.3, 52.55], [13.3, 52.45]]
+        ],
+    }
+    target_percent = Decimal("80")
+
+
+class DataSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "analytics.DataSource"
+
+    name = factory.Sequence(lambda n: f"source-{n}")
+    kind = "vendors"
+    source_type = "csv"
+    url = "/nonexistent/vendors.csv"

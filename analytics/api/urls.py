@@ -1,6 +1,6 @@
 """REST API routes of the analytics app (mounted under /api/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from analytics.api import views
 
@@ -13,3 +13,4 @@ urlpatterns = [
     path("oee/forecast/refit/", views.OeeRefitView.as_view(), name="api-oee-refit"),
     path("oee/accuracy/", views.OeeAccuracyView.as_view(), name="api-oee-accuracy"),
 ]
+urlpatterns += [path("", include("analytics.geo.api.urls"))]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "inventory",
     "warehouse",
     "analytics",
+    "django_celery_beat",
 ]
 
 MIDDLEWARE = [
@@ -198,8 +199,22 @@ CELERY_BEAT_SCHEDULE["analytics-forecast-oee"] = {
     "task": "analytics.forecast_oee",
     "schedule": crontab(hour=1, minute=45),
 }
+# Beat reads its schedule from the database (django-celery-beat), where an operator edits it in
+# the admin (Periodic tasks). The order map's refreshes (vendors every 10 minutes, orders daily at
+# 09:00 in TIME_ZONE) are rows created by analytics/migrations/0003_geo.py, not entries here:
+# beat writes this dict's entries back over their rows at every start.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Map tiles: a URL template like https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty = no tiles
+# (the layers show on a blank background). The tile host is added to the map page's CSP img-src.
+GEO_TILE_URL = env("GEO_TILE_URL", default="")
+GEO_TILE_ATTRIBUTION = env("GEO_TILE_ATTRIBUTION", default="")
+# Orders in the demo city of `load_demo` (tests use fewer: config/settings/test.py).
+GEO_DEMO_ORDERS = env.int("GEO_DEMO_ORDERS", default=200_000)
 # /health/detailed asks these how fresh their scheduled data is.
-HEALTH_REFRESH_PROVIDERS = ["warehouse.selectors.verification_freshness"]
+HEALTH_REFRESH_PROVIDERS = [
+    "warehouse.selectors.verification_freshness",
+    "analytics.geo.selectors.refresh_freshness",
+]
 # Seconds the readiness check waits for PostgreSQL to answer a protocol probe before giving up.
 HEALTH_DB_PROBE_TIMEOUT = env.float("HEALTH_DB_PROBE_TIMEOUT", default=1.0)
 
@@ -305,7 +320,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Parts, BOMs, warehouses, stock documents, racks and production analytics.",
     "VERSION": VERSION,
     # One name per shared choice set (a rack face appears as face, from_face and to_face).
-    "ENUM_NAME_OVERRIDES": {"RackFaceEnum": "warehouse.choices.RackFace"},
+    "ENUM_NAME_OVERRIDES": {
+        "RackFaceEnum": "warehouse.choices.RackFace",
+        "DataKindEnum": "analytics.geo.models.DataSource.Kind",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -328,7 +346,10 @@ METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1
 OPS_TOKEN = env("OPS_TOKEN", default="")
 PROMETHEUS_EXPORT_MIGRATIONS = False
 # Read from the database at every scrape of /metrics (figures written by other processes).
-METRICS_COLLECTORS = ["warehouse.metrics.StockVerificationCollector"]
+METRICS_COLLECTORS = [
+    "warehouse.metrics.StockVerificationCollector",
+    "analytics.geo.metrics.FreshnessCollector",
+]
 
 CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",

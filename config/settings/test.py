@@ -26,6 +26,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 AXES_ENABLED = True
 # Test databases are thrown away: the demo may be loaded into them (the browser tests do).
 DEMO_DATA_ALLOWED = True
+# The order map's demo city with a few orders: load_demo runs in several tests.
+GEO_DEMO_ORDERS = env.int("GEO_DEMO_ORDERS", default=2_000)
 
 # pytest-django recognises an in-memory SQLite test database only under the stock engine name;
 # behind the django-prometheus wrapper it would derive "test_/path/partline.sqlite3_gw0" for each

@@ -49,6 +49,8 @@ PAGES: list[Page] = [
     Page("oee-dashboard",       "/analytics/oee/",           "viewer",  "OEE by production line"),
     Page("oee-line",            "/analytics/oee/{line}/",    "viewer",  "Loss Pareto"),
     Page("oee-plant-weekly",    "/analytics/oee/?granularity=week", "manager", "OEE of the plant"),
+    Page("order-map",           "/analytics/map/",           "viewer",  "Order map"),
+    Page("order-coverage",      "/analytics/map/coverage/",  "viewer",  "Delivery coverage"),
 ]
 # fmt: on
 

@@ -216,3 +216,39 @@ def test_a_planner_imports_a_report_reads_the_cards_opens_a_line_and_exports(ses
     assert page.locator(".report-job progress").get_attribute("value") == "100"
     session.screenshot("journey-oee-export-done")
     session.assert_no_errors("OEE export")
+
+
+def _text_changes(page, selector: str, before: str, must_contain: str) -> str:
+    """Wait (up to 20 s) until the element's text differs from before and contains a marker.
+
+    Polled from Python: the site's CSP forbids the string evaluation wait_for_function uses."""
+    for _ in range(100):
+        text = page.locator(selector).inner_text()
+        if text != before and must_contain in text:
+            return text
+        page.wait_for_timeout(200)
+    raise AssertionError(f"{selector} still shows {page.locator(selector).inner_text()!r}")
+
+
+def test_the_order_map_heatmap_follows_the_filters_and_the_what_if_radius_changes_coverage(
+    session_for,
+):
+    session = session_for("viewer")
+    page = session.page
+    session.open("/analytics/map/")
+    all_orders = _text_changes(page, "#geo-status", "", "cells")
+    assert int(all_orders.split()[0]) > 0, f"no hexagons drawn: {all_orders}"  # canvas-drawn
+    page.select_option("select[name='type']", "organic")
+    _text_changes(page, "#geo-status", all_orders, "cells")
+    session.screenshot("journey-order-map")
+    session.assert_no_errors("order map")
+    session.open("/analytics/map/coverage/")
+    before = _text_changes(page, "#coverage-summary", "Loading…", "%")
+    page.eval_on_selector(
+        "#radius-scale",
+        "el => { el.value = 200; el.dispatchEvent(new Event('input', {bubbles: true})); }",
+    )
+    _text_changes(page, "#coverage-summary", before, "200 %")
+    assert page.locator("#coverage-areas tbody tr").count() == 4
+    session.screenshot("journey-coverage-what-if")
+    session.assert_no_errors("coverage what-if")

@@ -12,11 +12,13 @@ from typing import Any, NamedTuple
 import pytest
 from django.core.management import CommandError, call_command
 
+from analytics.geo.models import MarketingArea, RefreshRun
 from analytics.models import DowntimeEvent, OeeDaily, ProductionRun
 from inventory.models import BomLine, Part
 from tests.factories import (
     AssemblyFactory,
     BomLineFactory,
+    CityFactory,
     LineProductFactory,
     LocationFactory,
     PartFactory,
@@ -35,6 +37,8 @@ WRITTEN_MODELS = (
     ProductionRun,
     DowntimeEvent,
     OeeDaily,
+    MarketingArea,
+    RefreshRun,
 )
 
 
@@ -53,6 +57,7 @@ class World:
         self.top = AssemblyFactory()
         BomLineFactory(assembly=self.top, component=self.assembly)
         self.line_product = LineProductFactory(ideal_cycle_seconds=30)
+        self.city = CityFactory()
 
 
 class ApiCase(NamedTuple):
@@ -134,6 +139,14 @@ def downtime(**fields: Any) -> Callable[[World], list]:
 
 def forecast(query: str) -> Callable[[World], str]:
     return lambda w: f"/api/oee/forecast/?line={w.line_product.line.code}&{query}"
+
+
+def geo_area(ring: list) -> Callable[[World], dict]:
+    return lambda w: {
+        "name": "Bad area",
+        "city": w.city.code,
+        "geojson": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 # fmt: off
@@ -308,6 +321,43 @@ API_CASES: list[ApiCase] = [
             "GET", "/api/oee/accuracy/?line=NOPE", None, 400, "does not exist"),
     ApiCase("loss Pareto of a line that does not exist",
             "GET", "/api/oee/losses/?line=NOPE", None, 400, "does not exist"),
+    # --- order map: every bad parameter is a 400 naming it
+    ApiCase("heatmap without a city",
+            "GET", "/api/geo/heatmap/", None, 400, "city is required"),
+    ApiCase("heatmap of an unknown city",
+            "GET", "/api/geo/heatmap/?city=NOWHERE", None, 400, "Unknown city 'NOWHERE'"),
+    ApiCase("heatmap of an unknown type",
+            "GET", "/api/geo/heatmap/?city=X&type=heat", None, 400, "type must be one of"),
+    ApiCase("heatmap resolution past 9",
+            "GET", "/api/geo/heatmap/?city=X&resolution=12", None, 400, "resolution must be"),
+    ApiCase("heatmap hours backwards",
+            "GET", "/api/geo/heatmap/?city=X&hours=20-8", None, 400, "hours must be a range"),
+    ApiCase("heatmap weekday 8",
+            "GET", "/api/geo/heatmap/?city=X&weekdays=1,8", None, 400, "weekdays must be"),
+    ApiCase("heatmap period ending before it starts",
+            "GET", "/api/geo/heatmap/?city=X&from=2026-03-10&to=2026-03-01", None, 400,
+            "from must be on or before to"),
+    ApiCase("heatmap date that is not a date",
+            "GET", "/api/geo/heatmap/?city=X&to=tomorrow", None, 400, "to must be a date"),
+    ApiCase("heatmap with a null character in the city",
+            "GET", "/api/geo/heatmap/?city=X%00", None, 400, "Null characters"),
+    ApiCase("coverage with a negative radius scale",
+            "GET", "/api/geo/coverage/?city=X&radius_scale=-5", None, 400, "radius_scale must"),
+    ApiCase("coverage with both what-if radii",
+            "GET", "/api/geo/coverage/?city=X&radius_scale=120&radius_km=3", None, 400,
+            "not both"),
+    ApiCase("orders with a forged cursor",
+            "GET", "/api/geo/orders/?cursor=forged", None, 400, "Invalid cursor"),
+    ApiCase("area whose ring is not closed",
+            "POST", "/api/geo/areas/", geo_area([[13.3, 52.4], [13.5, 52.4], [13.4, 52.5],
+                                                 [13.3, 52.41]]), 400, "closed"),
+    ApiCase("area outside its city",
+            "POST", "/api/geo/areas/", geo_area([[1.3, 2.4], [1.5, 2.4], [1.4, 2.5],
+                                                 [1.3, 2.4]]), 400, "outside the city"),
+    ApiCase("area that is a point",
+            "POST", "/api/geo/areas/", lambda w: {
+                "name": "Dot", "city": w.city.code,
+                "geojson": {"type": "Point", "coordinates": [13.4, 52.5]}}, 400, "Polygon"),
 ]
 # fmt: on
 

@@ -25,16 +25,21 @@ from typing import Any, NamedTuple
 import pytest
 from rest_framework.test import APIClient
 
+from analytics.geo.models import RefreshRun
 from tests.factories import (
     AssemblyFactory,
     AssetFactory,
     BomLineFactory,
     CategoryFactory,
+    CityFactory,
     ConnectionFactory,
+    DataSourceFactory,
     DevicePartFactory,
     LineProductFactory,
     LocationFactory,
     ManufacturerFactory,
+    MarketingAreaFactory,
+    OrderFactory,
     PartFactory,
     PredictionFactory,
     ProductionLineFactory,
@@ -46,6 +51,7 @@ from tests.factories import (
     SupplierFactory,
     SupplierPartFactory,
     UserFactory,
+    VendorFactory,
     WarehouseFactory,
 )
 from warehouse.models import Location
@@ -161,6 +167,31 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/api/oee/forecast/?line={forecastline}", "GET", (401, 200, 200, 200, 200, 200)),
     ("/api/oee/forecast/refit/",        "POST",   (401, 403, 403, 202, 202, 202)),
     ("/api/oee/accuracy/",              "GET",    (401, 200, 200, 200, 200, 200)),
+    # --- API: order map (analytics.geo): every role reads; planner and manager write areas and
+    # sources (refresh now needs the add permission DRF asks of a POST); runs are read-only.
+    ("/api/geo/heatmap/?city={citycode}", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/coverage/?city={citycode}&cells=false", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/vendors/",               "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/vendors/{vendor}/",      "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/vendors/{vendor}/summary/", "GET", (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/orders/",                "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/orders/{order}/",        "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/orders/export/",         "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/areas/",                 "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/areas/",                 "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/geo/areas/{area}/",          "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/areas/{area}/",          "PUT",    (401, 403, 403, 200, 200, 200)),
+    ("/api/geo/areas/{area}/",          "PATCH",  (401, 403, 403, 200, 200, 200)),
+    ("/api/geo/areas/{area}/",          "DELETE", (401, 403, 403, 204, 204, 204)),
+    ("/api/geo/sources/",               "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/sources/",               "POST",   (401, 403, 403, 201, 201, 201)),
+    ("/api/geo/sources/{source}/",      "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/sources/{source}/",      "PUT",    (401, 403, 403, 200, 200, 200)),
+    ("/api/geo/sources/{source}/",      "PATCH",  (401, 403, 403, 200, 200, 200)),
+    ("/api/geo/sources/{source}/",      "DELETE", (401, 403, 403, 204, 204, 204)),
+    ("/api/geo/sources/{source}/refresh/", "POST", (401, 403, 403, 202, 202, 202)),
+    ("/api/geo/refresh-runs/",          "GET",    (401, 200, 200, 200, 200, 200)),
+    ("/api/geo/refresh-runs/{refreshrun}/", "GET", (401, 200, 200, 200, 200, 200)),
     # --- Pages
     ("/",                               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
@@ -228,6 +259,10 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/reports/{reportjob}/download/",  "GET",    (302, 404, 404, 404, 404, 200)),
     ("/reports/{reportjob}/",           "POST",   (405, 405, 405, 405, 405, 405)),
     ("/reports/{reportjob}/download/",  "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/analytics/map/",                 "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/analytics/map/",                 "POST",   (405, 405, 405, 405, 405, 405)),
+    ("/analytics/map/coverage/",        "GET",    (302, 200, 200, 200, 200, 200)),
+    ("/analytics/map/coverage/",        "POST",   (405, 405, 405, 405, 405, 405)),
     # --- Accounts: anyone may sign in; signing out is a POST (Django 5 refuses GET)
     ("/accounts/login/",                "GET",    (200, 200, 200, 200, 200, 200)),
     ("/accounts/login/",                "POST",   (302, 302, 302, 302, 302, 302)),
@@ -304,6 +339,13 @@ OBJECTS: dict[str, Callable[[], Any]] = {
     "line": lambda: SimpleNamespace(pk=ProductionLineFactory().code),
     "forecastline": lambda: SimpleNamespace(pk=PredictionFactory().line.code),
     "reportjob": lambda: ReportJobFactory(),
+    # A city is named by its code in the map's query strings.
+    "citycode": lambda: SimpleNamespace(pk=CityFactory().code),
+    "vendor": lambda: VendorFactory(),
+    "order": lambda: OrderFactory(),
+    "area": lambda: MarketingAreaFactory(),
+    "source": lambda: DataSourceFactory(),
+    "refreshrun": lambda: RefreshRun.objects.create(kind="vendors"),
 }
 
 
@@ -423,6 +465,15 @@ def _oee_report_file() -> Any:
     return SimpleUploadedFile("report.csv", content.encode(), content_type="text/csv")
 
 
+def _area_payload() -> dict[str, Any]:
+    area = MarketingAreaFactory.build()
+    return {"name": _unique("Matrix area"), "city": CityFactory().code, "geojson": area.geojson}
+
+
+def _source_payload() -> dict[str, Any]:
+    return {"name": _unique("matrix"), "kind": "grades", "source_type": "csv", "url": "/no.csv"}
+
+
 # Request bodies for writes, keyed by the URL pattern (placeholders unfilled).
 PAYLOADS: dict[str, Callable[[], Any]] = {
     "/api/categories/": lambda: {"name": _unique("Matrix category")},
@@ -509,6 +560,13 @@ PAYLOADS: dict[str, Callable[[], Any]] = {
     "/api/oee/runs/": _runs_payload,
     "/api/oee/downtime/": _downtime_payload,
     "/api/oee/forecast/refit/": lambda: {},
+    "/api/geo/areas/": lambda: _area_payload(),
+    "/api/geo/areas/{area}/": lambda: _area_payload(),
+    "/api/geo/sources/": lambda: _source_payload(),
+    "/api/geo/sources/{source}/": lambda: _source_payload(),
+    "/api/geo/sources/{source}/refresh/": lambda: {},
+    "/analytics/map/": lambda: {},
+    "/analytics/map/coverage/": lambda: {},
 }
 
 CELLS = [

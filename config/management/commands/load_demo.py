@@ -15,6 +15,7 @@ DEMO_LOADERS = (
     "warehouse.demo.load_demo_warehouse",
     "warehouse.demo_racks.load_demo_racks",
     "analytics.demo.load_demo_analytics",
+    "analytics.geo.demo.load_demo_geo",
 )
 
 

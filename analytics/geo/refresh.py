@@ -1,0 +1,436 @@
+"""Refreshing vendors, orders and grades from a source, and the rollup the heatmaps read.
+
+A run streams the source in chunks of ``CHUNK_ROWS`` rows; each chunk is validated row by row
+(a refused row is recorded on the run with its reason, the others load) and written in its own
+transaction with one bulk upsert (PostgreSQL: ``COPY`` into a temporary staging table, then one
+``INSERT … ON CONFLICT``; other databases: ``bulk_create(update_conflicts=True)``). A source that
+fails mid-stream leaves the chunks already committed — whole, valid rows — and nothing half
+written; the run is recorded as failed with the error, and the previous data is still served.
+After the last chunk (or the failure) the rollup is rebuilt for the local days the run touched,
+so ``OrderCellMonth`` always equals the raw aggregate of committed orders.
+"""
+
+import itertools
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from analytics.geo import rows as source_rows
+from analytics.geo.cells import cell_of
+from analytics.geo.models import City, DataSource, Order, OrderCellMonth, RefreshRun, Vendor
+from analytics.geo.sources import describe, open_source
+
+logger = logging.getLogger(__name__)
+
+CHUNK_ROWS = 5000
+MAX_REJECTS_KEPT = 1000
+CITY_MARGIN_KM = 10
+ORDER_FIELDS = (
+    "order_id",
+    "vendor_id",
+    "city_id",
+    "business_line",
+    "created_at",
+    "latitude",
+    "longitude",
+    "user_id",
+    "is_organic",
+    "cell",
+)
+
+
+def refresh_data(
+    *,
+    kind: str,
+    source: DataSource | None = None,
+    path: str | None = None,
+    full: bool = False,
+) -> RefreshRun:
+    """Load one source (or a file) of ``kind``; returns the finished run, whatever happened.
+
+    Errors opening or reading the source end the run as failed (the error recorded); a file that
+    cannot be opened at all (missing, missing columns) is also re-raised for the caller to show.
+    """
+    run = RefreshRun.objects.create(
+        kind=kind, source=source, origin=describe(source=source, path=path)[:500], full=full
+    )
+    loader = LOADERS[kind](run)
+    if kind == "orders" and not full:
+        loader.since = _orders_since(source)
+    try:
+        with open_source(source=source, path=path) as stream:
+            for chunk in _chunks(source_rows.read_rows(stream, kind), CHUNK_ROWS):
+                with transaction.atomic():
+                    loader.load(chunk)
+    except Exception as error:
+        logger.warning("geo refresh %s failed: %s", run.pk, error)
+        run.status = RefreshRun.Status.FAILED
+        run.error = str(getattr(error, "message", None) or error)[:2000]
+        run.summary["error_type"] = type(error).__name__
+    finally:
+        loader.finish()
+        run.rejects.sort(key=lambda reject: reject["row"])
+        if run.status == RefreshRun.Status.RUNNING:
+            run.status = (
+                RefreshRun.Status.PARTIAL if run.rows_rejected else RefreshRun.Status.SUCCEEDED
+            )
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+def _orders_since(source: DataSource | None) -> datetime | None:
+    """Incremental: rows older than the newest loaded order minus the overlap window are skipped."""
+    newest = Order.objects.aggregate(newest=Max("created_at"))["newest"]
+    if newest is None:
+        return None
+    overlap = source.overlap_hours if source is not None else 48
+    return newest - timedelta(hours=overlap)
+
+
+def _chunks(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(iterable)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+class _Loader:
+    """Per-kind chunk loading; counts and rejects go on the run."""
+
+    parse = staticmethod(source_rows.parse_grade)
+
+    def __init__(self, run: RefreshRun) -> None:
+        self.run = run
+        self.since: datetime | None = None
+        self.cities = {city.code: city for city in City.objects.all()}
+
+    def parsed(self, chunk: list[tuple[int, dict]]) -> list[tuple[int, Any]]:
+        self.run.rows_read += len(chunk)
+        good = []
+        for line, row in chunk:
+            try:
+                good.append((line, self.parse(row)))
+            except source_rows.RowError as error:
+                self.reject(line, str(error))
+        return good
+
+    def reject(self, line: int, reason: str) -> None:
+        self.run.rows_rejected += 1
+        if len(self.run.rejects) < MAX_REJECTS_KEPT:
+            self.run.rejects.append({"row": line, "reason": reason})
+
+    def load(self, chunk: list[tuple[int, dict]]) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        return None
+
+
+class _GradeLoader(_Loader):
+    def load(self, chunk: list[tuple[int, dict]]) -> None:
+        parsed = self.parsed(chunk)
+        known = set(
+            Vendor.objects.filter(code__in={row.code for _, row in parsed}).values_list(
+                "code", flat=True
+            )
+        )
+        by_grade: dict[str, set[str]] = defaultdict(set)
+        for line, row in parsed:
+            if row.code not in known:
+                self.reject(line, f"unknown vendor {row.code!r}")
+            else:
+                by_grade[row.grade].add(row.code)
+        for grade, codes in by_grade.items():
+            self.run.rows_updated += Vendor.objects.filter(code__in=codes).update(
+                grade=grade, updated_at=timezone.now()
+            )
+
+
+class _VendorLoader(_Loader):
+    parse = staticmethod(source_rows.parse_vendor)
+
+    def __init__(self, run: RefreshRun) -> None:
+        super().__init__(run)
+        self.created: dict[str, list[tuple[float, float]]] = {}
+
+    def load(self, chunk: list[tuple[int, dict]]) -> None:
+        parsed = self.parsed(chunk)
+        self._create_or_widen_cities([row for _, row in parsed])
+        vendors: dict[str, Vendor] = {}
+        for line, row in parsed:
+            city = self.cities[row.city]
+            if not city.contains(row.latitude, row.longitude):
+                self.reject(line, f"({row.latitude}, {row.longitude}) is outside city {city.code}")
+                continue
+            vendors[row.code] = Vendor(
+                code=row.code,
+                name=row.name,
+                city=city,
+                latitude=row.latitude,
+                longitude=row.longitude,
+                business_line=row.business_line,
+                grade=row.grade,
+                status=row.status,
+                visible=row.visible,
+                open=row.open,
+                radius_km=row.radius_km,
+            )
+        existing = set(Vendor.objects.filter(code__in=vendors).values_list("code", flat=True))
+        Vendor.objects.bulk_create(
+            vendors.values(),
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=[
+                "name",
+                "city",
+                "latitude",
+                "longitude",
+                "business_line",
+                "grade",
+                "status",
+                "visible",
+                "open",
+                "radius_km",
+                "updated_at",
+            ],
+        )
+        self.run.rows_updated += len(existing)
+        self.run.rows_inserted += len(vendors) - len(existing)
+
+    def _create_or_widen_cities(self, parsed: list[source_rows.VendorRow]) -> None:
+        """Unknown city codes become cities spanning their vendors + 10 km (widened per chunk)."""
+        points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for row in parsed:
+            if row.city not in self.cities or row.city in self.created:
+                points[row.city].append((row.latitude, row.longitude))
+        for code, new_points in points.items():
+            self.created.setdefault(code, []).extend(new_points)
+            low_lat, high_lat, low_lng, high_lng = source_rows.bounds_with_margin(
+                self.created[code], CITY_MARGIN_KM
+            )
+            city, _ = City.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": code,
+                    "min_latitude": low_lat,
+                    "max_latitude": high_lat,
+                    "min_longitude": low_lng,
+                    "max_longitude": high_lng,
+                },
+            )
+            self.cities[code] = city
+            self.run.summary["cities_created"] = sorted(self.created)
+
+
+class _OrderLoader(_Loader):
+    parse = staticmethod(source_rows.parse_order)
+
+    def __init__(self, run: RefreshRun) -> None:
+        super().__init__(run)
+        self.touched: dict[int, set[date]] = defaultdict(set)
+
+    def load(self, chunk: list[tuple[int, dict]]) -> None:
+        parsed = self.parsed(chunk)
+        vendors = dict(
+            Vendor.objects.filter(code__in={row.vendor_code for _, row in parsed}).values_list(
+                "code", "pk"
+            )
+        )
+        orders: dict[str, tuple] = {}
+        for line, row in parsed:
+            if self.since is not None and row.created_at < self.since:
+                self.run.summary["skipped_before_window"] = (
+                    self.run.summary.get("skipped_before_window", 0) + 1
+                )
+                continue
+            city = self.cities.get(row.city)
+            reason = (
+                f"unknown city {row.city!r}"
+                if city is None
+                else f"unknown vendor {row.vendor_code!r}"
+                if row.vendor_code not in vendors
+                else f"({row.latitude}, {row.longitude}) is outside city {city.code}"
+                if not city.contains(row.latitude, row.longitude)
+                else None
+            )
+            if reason:
+                self.reject(line, reason)
+                continue
+            orders[row.order_id] = (
+                row.order_id,
+                vendors[row.vendor_code],
+                city.pk,
+                row.business_line,
+                row.created_at,
+                row.latitude,
+                row.longitude,
+                row.user_id,
+                row.is_organic,
+                cell_of(row.latitude, row.longitude),
+            )
+        if not orders:
+            return
+        # The days an update moves an order away from must be rebuilt too.
+        existing = Order.objects.filter(order_id__in=orders).values_list("city_id", "created_at")
+        count_existing = 0
+        for city_id, created_at in existing:
+            count_existing += 1
+            self.touched[city_id].add(timezone.localtime(created_at).date())
+        for values in orders.values():
+            self.touched[values[2]].add(timezone.localtime(values[4]).date())
+        if connection.vendor == "postgresql":
+            _upsert_orders_postgresql(list(orders.values()))
+        else:
+            Order.objects.bulk_create(
+                [
+                    Order(**dict(zip(ORDER_FIELDS, values, strict=False)))
+                    for values in orders.values()
+                ],
+                update_conflicts=True,
+                unique_fields=["order_id"],
+                update_fields=[field for field in ORDER_FIELDS if field != "order_id"],
+                batch_size=1000,
+            )
+        self.run.rows_updated += count_existing
+        self.run.rows_inserted += len(orders) - count_existing
+
+    def finish(self) -> None:
+        for city_id, days in self.touched.items():
+            rollup_rebuild(city_id=city_id, first_day=min(days), last_day=max(days))
+
+
+LOADERS: dict[str, type[_Loader]] = {
+    "orders": _OrderLoader,
+    "vendors": _VendorLoader,
+    "grades": _GradeLoader,
+}
+
+
+def _upsert_orders_postgresql(values: list[tuple]) -> None:
+    """COPY the chunk into a session temp table, then one INSERT … ON CONFLICT (order_id).
+
+    Raw SQL because the ORM has no COPY; the staging table keeps the upsert one statement.
+    """
+    table = Order._meta.db_table
+    columns = ", ".join(ORDER_FIELDS)
+    updates = ", ".join(f"{field} = EXCLUDED.{field}" for field in ORDER_FIELDS[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS geo_order_staging ("
+            "order_id varchar(64), vendor_id bigint, city_id bigint, business_line varchar(64), "
+            "created_at timestamptz, latitude double precision, longitude double precision, "
+            "user_id varchar(64), is_organic boolean, cell bigint) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE geo_order_staging")
+        with cursor.cursor.copy(f"COPY geo_order_staging ({columns}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM geo_order_staging "
+            f"ON CONFLICT (order_id) DO UPDATE SET {updates}"
+        )
+
+
+def orders_bulk_insert(rows: list[tuple], *, chunk: int = 50_000) -> None:
+    """Insert new orders (tuples in ORDER_FIELDS order) on the bulk path: demo data, benchmarks.
+
+    PostgreSQL: the COPY + upsert of a refresh; others: one executemany per chunk (no model
+    instances: the fastest path SQLite has). Rebuild the rollup afterwards.
+    """
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                _upsert_orders_postgresql(part)
+                continue
+            table = connection.ops.quote_name(Order._meta.db_table)
+            marks = ", ".join(["%s"] * len(ORDER_FIELDS))
+            when = ORDER_FIELDS.index("created_at")
+            adapt = connection.ops.adapt_datetimefield_value
+            values = [(*row[:when], adapt(row[when]), *row[when + 1 :]) for row in part]
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(ORDER_FIELDS)}) VALUES ({marks})", values
+                )
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def rollup_counts(rows: Iterable[tuple[datetime, int, str, bool]]) -> Counter:
+    """Orders per (local month, cell, line, organic) from (created_at, cell, line, organic)."""
+    tz = timezone.get_current_timezone()
+    counts: Counter = Counter()
+    for created_at, cell, line, organic in rows:
+        counts[(created_at.astimezone(tz).date().replace(day=1), cell, line, organic)] += 1
+    return counts
+
+
+def rollup_write(*, city_id: int, counts: Counter) -> None:
+    """Write rollup rows (their months must have been cleared first).
+
+    One executemany of plain INSERTs: bulk_create spent most of a 200,000-order demo load
+    building model instances and SQL for ~100,000 rows.
+    """
+    table = connection.ops.quote_name(OrderCellMonth._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (city_id, month, cell, business_line, is_organic, orders) "
+        "VALUES (%s, %s, %s, %s, %s, %s)"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    rows = [
+        (city_id, adapt(month), cell, line, organic, count)
+        for (month, cell, line, organic), count in counts.items()
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 20_000):
+            cursor.executemany(sql, rows[start : start + 20_000])
+
+
+@transaction.atomic
+def rollup_rebuild(*, city_id: int, first_day: date, last_day: date) -> int:
+    """Recompute the rollup of one city for the local months holding first_day..last_day.
+
+    Aggregated in Python over a streamed read of (created_at, cell, line, organic): the local
+    month of a timestamp is one astimezone() here, while SQLite would call a Python function per
+    row for TruncMonth(tzinfo) anyway; fewer rows are written than read.
+    """
+    first_month, end = month_start(first_day), next_month(last_day)
+    OrderCellMonth.objects.filter(city_id=city_id, month__gte=first_month, month__lt=end).delete()
+    rows = Order.objects.filter(
+        city_id=city_id,
+        created_at__gte=_local_midnight(first_month),
+        created_at__lt=_local_midnight(end),
+    ).values_list("created_at", "cell", "business_line", "is_organic")
+    counts = rollup_counts(rows.iterator(chunk_size=20_000))
+    rollup_write(city_id=city_id, counts=counts)
+    return len(counts)
+
+
+def rollup_rebuild_city(*, city_id: int) -> int:
+    """Rebuild the whole rollup of one city (after a bulk load that bypassed refresh_data)."""
+    span = Order.objects.filter(city_id=city_id).aggregate(
+        first=models.Min("created_at"), last=Max("created_at")
+    )
+    if span["first"] is None:
+        return OrderCellMonth.objects.filter(city_id=city_id).delete()[0]
+    return rollup_rebuild(
+        city_id=city_id,
+        first_day=timezone.localtime(span["first"]).date(),
+        last_day=timezone.localtime(span["last"]).date(),
+    )
