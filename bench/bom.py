@@ -22,27 +22,20 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.throwaway import postgres_throwaway_database
+from bench.throwaway import use_throwaway_database
 
 PARTS = 10_000
 LINES = 50_000
 ASSEMBLY_LEVELS = [1, 10, 60, 300, 1_500]  # assemblies per level, top first
 SUB_FANOUT = [10, 12, 10, 10]  # sub-assembly lines per assembly at levels 0..3
 QUANTITIES = [Decimal(q) for q in ("1", "1", "1", "1", "2", "2", "3", "4", "0.5", "0.25")]
-
-
-def _sqlite_bench_database() -> tuple[str, callable]:
-    folder = tempfile.mkdtemp(prefix="partline-bench-")
-    return f"sqlite:///{folder}/bench.sqlite3", lambda: shutil.rmtree(folder, ignore_errors=True)
 
 
 def build_bom(rng: random.Random) -> tuple[int, list[tuple[int, int, Decimal]]]:
@@ -94,17 +87,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "")
-    if base_url.startswith(("postgres://", "postgresql://")):
-        url, cleanup = postgres_throwaway_database(base_url, "bench")
-    else:
-        url, cleanup = _sqlite_bench_database()
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DEBUG"] = "false"
-    # The process-local cache: the compiled BOM of this throw-away database must not land in a
-    # shared Redis where another database's BOM could be read under the same key.
-    os.environ.pop("REDIS_URL", None)
+    url, cleanup = use_throwaway_database("bench")
     try:
         run(args)
     finally:

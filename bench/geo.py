@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.bom import _postgres_bench_database, _sqlite_bench_database
+from bench.throwaway import use_throwaway_database
 
 HOT_SPOTS = [(52.52, 13.40, 0.015), (52.50, 13.30, 0.02), (52.47, 13.45, 0.012),
              (52.55, 13.52, 0.018), (52.42, 13.25, 0.02)]  # fmt: skip
@@ -166,15 +166,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    base_url = os.environ.get("DATABASE_URL", "")
-    if base_url.startswith(("postgres://", "postgresql://")):
-        url, cleanup = _postgres_bench_database(base_url)
-    else:
-        url, cleanup = _sqlite_bench_database()
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DEBUG"] = "false"
-    os.environ.pop("REDIS_URL", None)
+    _, cleanup = use_throwaway_database("bench_geo")
     try:
         run(args)
     finally:

@@ -25,3 +25,33 @@ def postgres_throwaway_database(url: str, suffix: str) -> tuple[str, Callable[[]
     drop()
     run(f'CREATE DATABASE "{name}"')
     return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
+def sqlite_throwaway_database() -> tuple[str, Callable[[], None]]:
+    """A SQLite file in a new temporary folder; return its URL and a removal."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="partline-bench-")
+    return f"sqlite:///{folder}/bench.sqlite3", lambda: shutil.rmtree(folder, ignore_errors=True)
+
+
+def use_throwaway_database(suffix: str) -> tuple[str, Callable[[], None]]:
+    """Point this process at a throw-away database (PostgreSQL beside DATABASE_URL's, or SQLite).
+
+    Sets DATABASE_URL and the test settings, and drops REDIS_URL so cached structures of this
+    database never land in a shared Redis; returns the URL and the cleanup to call at the end
+    (after ``django.db.connections.close_all()``).
+    """
+    import os
+
+    base_url = os.environ.get("DATABASE_URL", "")
+    if base_url.startswith(("postgres://", "postgresql://")):
+        url, cleanup = postgres_throwaway_database(base_url, suffix)
+    else:
+        url, cleanup = sqlite_throwaway_database()
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ["DEBUG"] = "false"
+    os.environ.pop("REDIS_URL", None)
+    return url, cleanup
