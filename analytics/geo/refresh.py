@@ -313,9 +313,11 @@ LOADERS: dict[str, type[_Loader]] = {
 
 
 def _upsert_orders_postgresql(values: list[tuple]) -> None:
-    """COPY the chunk into a session temp table, then one INSERT … ON CONFLICT (order_id).
+    """COPY the chunk into a temp table, then one INSERT … ON CONFLICT (order_id).
 
-    Raw SQL because the ORM has no COPY; the staging table keeps the upsert one statement.
+    Raw SQL because the ORM has no COPY; the staging table keeps the upsert one statement. It is
+    dropped when the chunk's transaction commits, so no session keeps a stray table (a backup's
+    table list, or a pooled connection, would otherwise see it).
     """
     table = Order._meta.db_table
     columns = ", ".join(ORDER_FIELDS)
@@ -325,7 +327,7 @@ def _upsert_orders_postgresql(values: list[tuple]) -> None:
             "CREATE TEMP TABLE IF NOT EXISTS geo_order_staging ("
             "order_id varchar(64), vendor_id bigint, city_id bigint, business_line varchar(64), "
             "created_at timestamptz, latitude double precision, longitude double precision, "
-            "user_id varchar(64), is_organic boolean, cell bigint) ON COMMIT DELETE ROWS"
+            "user_id varchar(64), is_organic boolean, cell bigint) ON COMMIT DROP"
         )
         cursor.execute("TRUNCATE geo_order_staging")
         with cursor.cursor.copy(f"COPY geo_order_staging ({columns}) FROM STDIN") as copy:
