@@ -29,7 +29,8 @@ from datetime import time as clock
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.bom import _postgres_bench_database, _sqlite_bench_database, median_ms
+from bench.bom import _sqlite_bench_database, median_ms
+from bench.throwaway import postgres_throwaway_database
 
 SHIFT_HOURS = (6, 14, 22)
 REASONS = ["mechanical_failure", "changeover", "jam", "material_wait", "calibration"]
@@ -44,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL", "")
     if base_url.startswith(("postgres://", "postgresql://")):
-        url, cleanup = _postgres_bench_database(base_url)
+        url, cleanup = postgres_throwaway_database(base_url, "bench")
     else:
         url, cleanup = _sqlite_bench_database()
     os.environ["DATABASE_URL"] = url
