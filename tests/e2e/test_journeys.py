@@ -216,3 +216,26 @@ def test_a_planner_imports_a_report_reads_the_cards_opens_a_line_and_exports(ses
     assert page.locator(".report-job progress").get_attribute("value") == "100"
     session.screenshot("journey-oee-export-done")
     session.assert_no_errors("OEE export")
+
+
+def test_a_manager_refits_a_lines_forecast_and_the_legend_names_each_band_once(session_for):
+    """OEE refit journey: the line page's trend legend lists the forecast and its two intervals
+    (no band edges), and "Refit forecasts" runs as a job whose progress bar finishes."""
+    session = session_for("manager")
+    page = session.page
+    session.open("/analytics/oee/ARM-1/")
+    legend = page.evaluate(
+        "Chart.getChart(document.querySelector(\"canvas[data-chart='oee-trend']\"))"
+        ".legend.legendItems.map(item => item.text)"
+    )
+    assert "95 % interval" in legend and "80 % interval" in legend, legend
+    assert not [text for text in legend if text.endswith("upper")], legend
+    session.assert_no_errors("OEE line page with its forecast")
+
+    page.click("#oee-refit button")
+    page.wait_for_load_state("networkidle")
+    assert "Forecasts are being refitted" in page.content()
+    page.locator("#oee-refit .report-job-download").wait_for(state="visible")
+    assert page.locator("#oee-refit progress").get_attribute("value") == "100"
+    session.screenshot("journey-oee-refit-done")
+    session.assert_no_errors("OEE refit")

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from analytics.models import DowntimeEvent, OeeDaily, ProductionRun
+from config.models import ReportJob
 from inventory.models import BomLine, Part
 from tests.factories import (
     AssemblyFactory,
@@ -35,6 +36,7 @@ WRITTEN_MODELS = (
     ProductionRun,
     DowntimeEvent,
     OeeDaily,
+    ReportJob,
 )
 
 
@@ -308,6 +310,13 @@ API_CASES: list[ApiCase] = [
             "GET", "/api/oee/accuracy/?line=NOPE", None, 400, "does not exist"),
     ApiCase("loss Pareto of a line that does not exist",
             "GET", "/api/oee/losses/?line=NOPE", None, 400, "does not exist"),
+    ApiCase("refit of a line that does not exist",
+            "POST", "/api/oee/forecast/refit/", lambda w: {"line": "NOPE"}, 400, "does not exist"),
+    ApiCase("refit over more than 30 days",
+            "POST", "/api/oee/forecast/refit/", lambda w: {"horizon": 31}, 400,
+            "less than or equal to 30"),
+    ApiCase("refit with a list for a body",
+            "POST", "/api/oee/forecast/refit/", lambda w: ["L1"], 400, "expected a dictionary"),
 ]
 # fmt: on
 
