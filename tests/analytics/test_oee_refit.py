@@ -12,7 +12,7 @@ from analytics.oee.charts import forecast_datasets
 from analytics.oee.reports import forecast_refit_report
 from analytics.oee.services import oee_daily_import
 from config.models import ReportJob
-from tests.analytics.test_oee_forecasts import FAST, FIRST, WEEK, report_row, weekday_line  # noqa: F401
+from tests.analytics.forecast_data import FAST, FIRST, WEEK, report_row
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def fast_methods(monkeypatch):
 
 
 @pytest.fixture
-def two_lines(weekday_line):  # noqa: F811
+def two_lines(weekday_line):
     import datetime
 
     rows = [
@@ -71,7 +71,7 @@ def test_the_refit_button_on_a_line_page_refits_that_line_only(client, user_in_r
     assert list(ForecastModel.objects.values_list("line__code", flat=True)) == ["FC-2"]
 
 
-def test_a_viewer_sees_no_refit_button_and_is_refused(client, user_in_role, weekday_line):  # noqa: F811
+def test_a_viewer_sees_no_refit_button_and_is_refused(client, user_in_role, weekday_line):
     client.force_login(user_in_role("viewer"))
     assert "/analytics/oee/refit/" not in client.get("/analytics/oee/").content.decode()
     assert client.post("/analytics/oee/refit/").status_code == 403
@@ -106,7 +106,7 @@ def test_the_api_refit_starts_the_same_job_kind_and_names_its_status_url(client_
     assert job.status == "done" and job.message == "forecast-refit-FC-1.csv ready"
 
 
-def test_the_api_refit_refuses_an_unknown_line_or_horizon(client_for, weekday_line):  # noqa: F811
+def test_the_api_refit_refuses_an_unknown_line_or_horizon(client_for, weekday_line):
     client = client_for("manager")
     assert (
         client.post("/api/oee/forecast/refit/", {"line": "NOPE"}, format="json").status_code == 400
@@ -128,3 +128,31 @@ def test_the_band_edges_are_left_out_of_the_chart_legend():
     _, datasets = forecast_datasets(forecast, padding=0)
     in_legend = [d["label"] for d in datasets if d.get("inLegend", True)]
     assert in_legend == ["Forecast (sarima)", "95 % interval", "80 % interval"]
+
+
+def test_a_refit_while_the_queue_is_down_is_refused_on_the_line_page_and_leaves_no_job(
+    client,
+    user_in_role,
+    weekday_line,
+    monkeypatch,
+):
+    from config.tasks import run_report_task
+
+    def broker_down(*args, **kwargs):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(run_report_task, "apply_async", broker_down)
+    client.force_login(user_in_role("planner"))
+    response = client.post("/analytics/oee/refit/", {"line": "FC-1"})
+    assert response["Location"] == "/analytics/oee/FC-1/"
+    assert (
+        "background job queue is unreachable" in client.get("/analytics/oee/FC-1/").content.decode()
+    )
+    assert not ReportJob.objects.exists()
+
+
+def test_a_refit_of_an_unknown_line_from_the_page_is_refused_readably(client, user_in_role):
+    client.force_login(user_in_role("planner"))
+    response = client.post("/analytics/oee/refit/", {"line": "NOPE"}, follow=True)
+    assert "valid choice" in response.content.decode()
+    assert not ReportJob.objects.exists()
