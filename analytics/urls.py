@@ -12,6 +12,7 @@ urlpatterns = [
     path("oee/", oee_views.dashboard, name="oee-dashboard"),
     path("oee/export/", oee_views.export_start, name="oee-export"),
     path("oee/import/", oee_views.import_report, name="oee-import"),
+    path("oee/refit/", oee_views.refit_start, name="oee-refit"),
     path("oee/<str:code>/", oee_views.line_detail, name="oee-line"),
 ]
 urlpatterns += [path("", include("analytics.geo.urls"))]

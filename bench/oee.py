@@ -29,7 +29,8 @@ from datetime import time as clock
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.bom import _postgres_bench_database, _sqlite_bench_database, median_ms
+from bench.bom import median_ms
+from bench.throwaway import use_throwaway_database
 
 SHIFT_HOURS = (6, 14, 22)
 REASONS = ["mechanical_failure", "changeover", "jam", "material_wait", "calibration"]
@@ -42,15 +43,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    base_url = os.environ.get("DATABASE_URL", "")
-    if base_url.startswith(("postgres://", "postgresql://")):
-        url, cleanup = _postgres_bench_database(base_url)
-    else:
-        url, cleanup = _sqlite_bench_database()
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DEBUG"] = "false"
-    os.environ.pop("REDIS_URL", None)
+    _, cleanup = use_throwaway_database("bench_oee")
     try:
         run(args)
     finally:

@@ -2,7 +2,8 @@
 
 An app registers a report in REPORTS: a dotted path to ``build(*, parameters, file_format,
 progress) -> (file name, bytes)``, a pure-ish function that reads through selectors and calls
-``progress(done, total)`` as it goes. ``report_job_start`` records the job and enqueues it
+``progress(done, total)`` as it goes (``progress(done, total, "lines fitted")`` names what is
+counted when it is not rows). ``report_job_start`` records the job and enqueues it
 (refused readably when the queue is down, leaving no job behind); ``report_job_run`` is what the
 Celery task does: it runs a queued or interrupted job, never a finished one, and stores either
 the file or the error.
@@ -19,7 +20,12 @@ from django.utils.module_loading import import_string
 from config.errors import DomainError
 from config.models import ReportJob
 
-REPORTS: dict[str, str] = {"oee_daily": "analytics.oee.reports.oee_daily_report"}
+REPORTS: dict[str, str] = {
+    "oee_daily": "analytics.oee.reports.oee_daily_report",
+    # Not an export but the same kind of heavy job: fit every line's forecast (or one line's),
+    # progress per line fitted; its file is the outcome per line.
+    "oee_refit": "analytics.oee.reports.forecast_refit_report",
+}
 
 
 def report_job_start(
@@ -49,15 +55,15 @@ def report_job_start(
     return job
 
 
-def _progress_writer(job_id: int) -> Callable[[int, int], None]:
+def _progress_writer(job_id: int) -> Callable[..., None]:
     last = {"percent": -1}
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int, counted: str = "rows") -> None:
         percent = min(99, int(done * 100 / total)) if total else 99
         if percent != last["percent"]:
             last["percent"] = percent
             ReportJob.objects.filter(pk=job_id).update(
-                progress=percent, message=f"{done:,} of {total:,} rows"
+                progress=percent, message=f"{done:,} of {total:,} {counted}"[:200]
             )
 
     return progress

@@ -220,6 +220,20 @@ class AccuracyListSerializer(serializers.Serializer):
     results = AccuracySerializer(many=True)
 
 
+class RefitInputSerializer(serializers.Serializer):
+    """An optional body: refit one line (default every active line) over a horizon."""
+
+    line = _line_field(
+        required=False, allow_null=True, help_text="Line code; leave out for every line."
+    )
+    horizon = serializers.IntegerField(
+        min_value=1, max_value=30, default=30, help_text="Production days ahead, 1–30."
+    )
+
+
 class JobStartedSerializer(serializers.Serializer):
     job = serializers.CharField(help_text="Background job id.")
     detail = serializers.CharField(help_text="What happens next.")
+    status = serializers.CharField(
+        help_text="Where the job's progress is read (status, percent, message, error)."
+    )

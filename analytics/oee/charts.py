@@ -12,10 +12,11 @@ def _pct(value: float | None) -> float | None:
 
 
 def _band(label: str, upper: list, lower: list, colour: str) -> list[dict[str, Any]]:
-    """Two datasets Chart.js fills between (the lower one fills to the one before it)."""
+    """Two datasets Chart.js fills between (the lower one fills to the one before it). The
+    legend shows the band once, by its fill: the upper edge is flagged ``inLegend: false``."""
     common = {"borderWidth": 0, "pointRadius": 0, "backgroundColor": colour}
     return [
-        {"label": f"{label} upper", "data": upper, "fill": False, **common},
+        {"label": f"{label} upper", "data": upper, "fill": False, "inLegend": False, **common},
         {"label": label, "data": lower, "fill": "-1", **common},
     ]
 

@@ -60,3 +60,11 @@ class OeeExportForm(OeeFilterForm):
             "date_to": data["date_to"].isoformat(),
             "line": data["line"].code if data.get("line") else None,
         }
+
+
+class OeeRefitForm(forms.Form):
+    """Refit the forecasts of one line, or of every line when none is named."""
+
+    line = forms.ModelChoiceField(
+        queryset=ProductionLine.objects.filter(is_active=True), to_field_name="code", required=False
+    )

@@ -1,7 +1,10 @@
-"""The OEE report (CSV or XLSX): one row per line and day over a date range, flags included.
+"""Background jobs of the OEE pages, registered in config.reports.REPORTS and run by a ReportJob
+worker with progress:
 
-Registered in config.reports.REPORTS as ``oee_daily``; runs in a ReportJob worker and calls
-``progress(done, total)`` every few hundred rows.
+- ``oee_daily``: the OEE report (CSV or XLSX), one row per line and day over a date range, flags
+  included; ``progress(done, total)`` every few hundred rows;
+- ``oee_refit``: fit the forecasts of every active line (or one), ``progress`` per line fitted;
+  its file is the outcome per line (the method chosen, or why the line was skipped).
 """
 
 import csv
@@ -10,7 +13,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from analytics.oee.models import OeeDaily
+from analytics.oee.models import OeeDaily, ProductionLine
+from analytics.oee.services import MAX_HORIZON, forecast_refresh_all
 
 COLUMNS = [
     "line",
@@ -79,3 +83,23 @@ def oee_daily_report(
         book.save(buffer)
         return f"{name}.xlsx", buffer.getvalue()
     return f"{name}.csv", text.getvalue().encode("utf-8")
+
+
+def forecast_refit_report(
+    *, parameters: dict[str, Any], file_format: str, progress: Callable[..., None]
+) -> tuple[str, bytes]:
+    """Refit every active line (``parameters["line"]`` None) or the one named, as one job."""
+    code = parameters.get("line")
+    lines = ProductionLine.objects.filter(is_active=True).order_by("code")
+    if code:
+        lines = ProductionLine.objects.filter(code=code)
+    outcome = forecast_refresh_all(
+        horizon=parameters.get("horizon") or MAX_HORIZON,
+        lines=lines,
+        progress=lambda done, total, line: progress(done, total, f"lines fitted (last {line})"),
+    )
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["line", "outcome"])
+    writer.writerows(outcome.items())
+    return f"forecast-refit-{code or 'plant'}.csv", text.getvalue().encode("utf-8")

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from analytics.oee import charts, selectors
-from analytics.oee.forms import OeeExportForm, OeeFilterForm, OeeImportForm
+from analytics.oee.forms import OeeExportForm, OeeFilterForm, OeeImportForm, OeeRefitForm
 from analytics.oee.imports import oee_report_import, summary_lines
 from analytics.oee.models import ProductionLine
+from analytics.oee.services import REFIT_PERMISSION, forecast_refit_start
 from config.errors import DomainError
 from config.reports import report_job_for, report_job_start
 
@@ -48,6 +49,7 @@ def _page(request: HttpRequest, line: ProductionLine | None) -> HttpResponse:
         ),
         "report_job": job,
         "can_import": request.user.has_perm("analytics.add_oeedaily"),
+        "can_refit": request.user.has_perm(REFIT_PERMISSION),
         "line": line,
         "filters": filters,
         "cards": cards,
@@ -98,6 +100,31 @@ def export_start(request: HttpRequest) -> HttpResponse:
         return redirect("analytics:oee-dashboard")
     messages.success(request, "The OEE report is being prepared; the bar below shows progress.")
     return redirect(f"{reverse('analytics:oee-dashboard')}?{urlencode({'job': job.pk})}")
+
+
+@require_POST
+@login_required
+@permission_required(REFIT_PERMISSION, raise_exception=True)
+def refit_start(request: HttpRequest) -> HttpResponse:
+    """Refit the forecasts of every line (or the line shown) as one background job and return to
+    the page, which follows its progress line by line."""
+    form = OeeRefitForm(request.POST)
+    line = form.cleaned_data.get("line") if form.is_valid() else None
+    back = (
+        reverse("analytics:oee-line", args=[line.code])
+        if line
+        else reverse("analytics:oee-dashboard")
+    )
+    if form.errors:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect(back)
+    try:
+        job = forecast_refit_start(user=request.user, line=line)
+    except DomainError as refused:  # the queue is down: say so on the page, nothing started
+        messages.error(request, " ".join(refused.messages))
+        return redirect(back)
+    messages.success(request, "Forecasts are being refitted; the bar below shows each line done.")
+    return redirect(f"{back}?{urlencode({'job': job.pk})}")
 
 
 @require_POST

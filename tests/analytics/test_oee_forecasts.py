@@ -2,8 +2,6 @@
 prediction kept, actuals filled in when the day arrives, live accuracy beside the backtest."""
 
 import datetime
-import random
-from decimal import Decimal
 
 import pytest
 
@@ -15,48 +13,10 @@ from analytics.oee.services import (
     forecast_refresh_all,
     oee_daily_import,
 )
-from tests.factories import ProductionLineFactory, ShiftCalendarFactory, ShiftWindowFactory
+from tests.analytics.forecast_data import FAST, FIRST, TODAY, report_row
+from tests.factories import ProductionLineFactory
 
 pytestmark = pytest.mark.django_db
-
-_TODAY = datetime.date.today()
-FIRST = _TODAY - datetime.timedelta(days=_TODAY.weekday(), weeks=20)  # a Monday, 20 weeks back
-WEEK = [0.60, 0.70, 0.75, 0.72, 0.50]
-FAST = ("seasonal_naive", "seasonal_mean")
-
-
-def report_row(code, day, oee_like, number=2):
-    # planned 10 000 s; run = availability × planned; performance and quality 1.
-    return {
-        "line": code,
-        "date": day,
-        "planned_seconds": 10000,
-        "run_seconds": int(10000 * oee_like),
-        "total_count": int(10000 * oee_like) // 10,
-        "good_count": int(10000 * oee_like) // 10,
-        "ideal_cycle_seconds": Decimal("10"),
-        "reported": {},
-        "row_number": number,
-    }
-
-
-@pytest.fixture
-def weekday_line():
-    calendar = ShiftCalendarFactory()
-    for weekday in range(5):
-        ShiftWindowFactory(calendar=calendar, weekday=weekday)
-    line = ProductionLineFactory(code="FC-1", calendar=calendar)
-    rng = random.Random(7)
-    rows = []
-    for offset in range(7 * 20):
-        day = FIRST + datetime.timedelta(days=offset)
-        if day.weekday() < 5:
-            rows.append(report_row("FC-1", day, WEEK[day.weekday()] + rng.gauss(0, 0.03)))
-    bad = report_row("FC-1", FIRST + datetime.timedelta(days=2), 0.5)
-    bad["total_count"] = 5000  # 5000 × 10 s in 5000 s of run: performance 1000 %
-    rows[2] = bad
-    oee_daily_import(rows=rows)
-    return line
 
 
 def test_a_refresh_stores_the_model_and_predictions_on_production_days_only(weekday_line):
@@ -124,7 +84,7 @@ def test_the_commands_recompute_and_refit_and_refuse_an_unknown_line(weekday_lin
     from django.core.management import CommandError, call_command
 
     out = StringIO()
-    call_command("compute_oee", "--from", str(FIRST), "--to", str(_TODAY), stdout=out)
+    call_command("compute_oee", "--from", str(FIRST), "--to", str(TODAY), stdout=out)
     assert "Daily OEE recomputed" in out.getvalue()
     with pytest.raises(CommandError, match="No production line"):
         call_command("forecast_oee", "--line", "NOPE")

@@ -252,3 +252,26 @@ def test_the_order_map_heatmap_follows_the_filters_and_the_what_if_radius_change
     assert page.locator("#coverage-areas tbody tr").count() == 4
     session.screenshot("journey-coverage-what-if")
     session.assert_no_errors("coverage what-if")
+
+
+def test_a_manager_refits_a_lines_forecast_and_the_legend_names_each_band_once(session_for):
+    """OEE refit journey: the line page's trend legend lists the forecast and its two intervals
+    (no band edges), and "Refit forecasts" runs as a job whose progress bar finishes."""
+    session = session_for("manager")
+    page = session.page
+    session.open("/analytics/oee/ARM-1/")
+    legend = page.evaluate(
+        "Chart.getChart(document.querySelector(\"canvas[data-chart='oee-trend']\"))"
+        ".legend.legendItems.map(item => item.text)"
+    )
+    assert "95 % interval" in legend and "80 % interval" in legend, legend
+    assert not [text for text in legend if text.endswith("upper")], legend
+    session.assert_no_errors("OEE line page with its forecast")
+
+    page.click("#oee-refit button")
+    page.wait_for_load_state("networkidle")
+    assert "Forecasts are being refitted" in page.content()
+    page.locator("#oee-refit .report-job-download").wait_for(state="visible")
+    assert page.locator("#oee-refit progress").get_attribute("value") == "100"
+    session.screenshot("journey-oee-refit-done")
+    session.assert_no_errors("OEE refit")

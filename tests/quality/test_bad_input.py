@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 
 from analytics.geo.models import MarketingArea, RefreshRun
 from analytics.models import DowntimeEvent, OeeDaily, ProductionRun
+from config.models import ReportJob
 from inventory.models import BomLine, Part
 from tests.factories import (
     AssemblyFactory,
@@ -39,6 +40,7 @@ WRITTEN_MODELS = (
     OeeDaily,
     MarketingArea,
     RefreshRun,
+    ReportJob,
 )
 
 
@@ -358,6 +360,13 @@ API_CASES: list[ApiCase] = [
             "POST", "/api/geo/areas/", lambda w: {
                 "name": "Dot", "city": w.city.code,
                 "geojson": {"type": "Point", "coordinates": [13.4, 52.5]}}, 400, "Polygon"),
+    ApiCase("refit of a line that does not exist",
+            "POST", "/api/oee/forecast/refit/", lambda w: {"line": "NOPE"}, 400, "does not exist"),
+    ApiCase("refit over more than 30 days",
+            "POST", "/api/oee/forecast/refit/", lambda w: {"horizon": 31}, 400,
+            "less than or equal to 30"),
+    ApiCase("refit with a list for a body",
+            "POST", "/api/oee/forecast/refit/", lambda w: ["L1"], 400, "expected a dictionary"),
 ]
 # fmt: on
 

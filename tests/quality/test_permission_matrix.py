@@ -254,6 +254,9 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     # Importing plant reports: planners and managers.
     ("/analytics/oee/import/",          "POST",   (302, 403, 403, 302, 302, 302)),
     ("/analytics/oee/import/",          "GET",    (405, 405, 405, 405, 405, 405)),
+    # Refitting forecasts (one background job): planners and managers, as in the API.
+    ("/analytics/oee/refit/",           "POST",   (302, 403, 403, 302, 302, 302)),
+    ("/analytics/oee/refit/",           "GET",    (405, 405, 405, 405, 405, 405)),
     # A report job is seen only by whoever started it (here: nobody but the superuser).
     ("/reports/{reportjob}/",           "GET",    (302, 404, 404, 404, 404, 200)),
     ("/reports/{reportjob}/download/",  "GET",    (302, 404, 404, 404, 404, 200)),
@@ -546,6 +549,7 @@ PAYLOADS: dict[str, Callable[[], Any]] = {
         "file_format": "csv",
     },
     "/analytics/oee/import/": lambda: {"file": _oee_report_file()},
+    "/analytics/oee/refit/": lambda: {},
     "/reports/{reportjob}/": lambda: {},
     "/reports/{reportjob}/download/": lambda: {},
     "/metrics": lambda: {},

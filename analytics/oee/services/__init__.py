@@ -11,7 +11,9 @@ from analytics.oee.services.daily import (
 )
 from analytics.oee.services.forecasts import (
     MAX_HORIZON,
+    REFIT_PERMISSION,
     ForecastUnavailable,
+    forecast_refit_start,
     forecast_refresh,
     forecast_refresh_all,
 )
@@ -29,6 +31,7 @@ from analytics.oee.services.records import (
 
 __all__ = [
     "MAX_HORIZON",
+    "REFIT_PERMISSION",
     "BulkRejected",
     "DowntimeOverlapError",
     "ForecastUnavailable",
@@ -37,6 +40,7 @@ __all__ = [
     "downtime_bulk_record",
     "downtime_delete",
     "downtime_record",
+    "forecast_refit_start",
     "forecast_refresh",
     "forecast_refresh_all",
     "oee_daily_import",

@@ -16,9 +16,13 @@ from analytics.oee import forecasting
 from analytics.oee.models import ForecastModel, OeeDaily, Prediction, ProductionLine
 from analytics.oee.services.daily import predictions_fill_actuals
 from config.errors import DomainError
+from config.models import ReportJob
+from config.reports import report_job_start
 
 TRAINING_DAYS = 365
 MAX_HORIZON = 30
+# Who may refit forecasts (planners and managers): the page's button and the API check this.
+REFIT_PERMISSION = "analytics.add_forecastmodel"
 
 
 class ForecastUnavailable(DomainError):
@@ -129,3 +133,18 @@ def forecast_refresh_all(
         if progress is not None:
             progress(done, len(chosen), line.code)
     return outcome
+
+
+def forecast_refit_start(
+    *, user: Any, line: ProductionLine | None = None, horizon: int = MAX_HORIZON
+) -> ReportJob:
+    """Start the refit of every active line (or ``line``) as one background ReportJob whose
+    progress advances per line fitted; the page and the API both start it here."""
+    if not 1 <= horizon <= MAX_HORIZON:
+        raise ForecastUnavailable({"horizon": [f"The horizon must be 1 to {MAX_HORIZON} days."]})
+    return report_job_start(
+        kind="oee_refit",
+        parameters={"line": line.code if line else None, "horizon": horizon},
+        file_format=ReportJob.Format.CSV,
+        user=user,
+    )
