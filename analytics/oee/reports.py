@@ -4,13 +4,13 @@ Registered in config.reports.REPORTS as ``oee_daily``; runs in a ReportJob worke
 ``progress(done, total)`` every few hundred rows.
 """
 
-import csv
 import io
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from analytics.oee.models import OeeDaily
+from config.csv_io import CsvWriter
 
 COLUMNS = [
     "line",
@@ -66,7 +66,7 @@ def oee_daily_report(
         write = sheet.append
     else:
         text = io.StringIO()
-        writer = csv.writer(text)
+        writer = CsvWriter(text)
         writer.writerow(COLUMNS)
         write = writer.writerow
     for done, row in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
