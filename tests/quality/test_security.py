@@ -544,3 +544,46 @@ def test_the_planner_csv_download_for_a_sku_with_a_quote_or_line_break_answers_2
         response = client.get("/warehouse/planner/export.csv", {"part": arm.pk, "quantity": 1})
         assert response.status_code == 200, sku
         assert response["Content-Disposition"].count('"') == 2
+
+
+# --------------------------------------------------------------------------- identifiers
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\r", "\n", "\x00", "\t", "\x1b", "\x7f", "\x85", "\u202a", "\u202e", "\u2066", "\u2069"]
+    + ["\u200b", "\u200c", "\u200d", "\ufeff"],
+)
+def test_an_identifier_with_a_control_bidirectional_or_zero_width_character_is_refused(char):
+    from django.core.exceptions import ValidationError
+
+    from config.validators import validate_identifier
+
+    with pytest.raises(ValidationError, match=f"U\\+{ord(char):04X}"):
+        validate_identifier(f"SKU{char}1")
+
+
+@pytest.mark.parametrize("value", ["SKU-1", "Zahnrad-ä", "螺丝 M3", "=HYPERLINK(1)", "A B/C"])
+def test_an_identifier_of_visible_characters_is_accepted(value):
+    from config.validators import validate_identifier
+
+    validate_identifier(value)
+
+
+@pytest.mark.django_db
+def test_the_admin_and_the_parts_import_refuse_a_sku_with_a_line_break(user_in_role):
+    from inventory.imports.parts import PartImportError, parts_import_csv
+    from inventory.models import Part
+
+    client = Client()
+    client.force_login(user_in_role("superuser"))
+    response = client.post(
+        "/admin/inventory/part/add/",
+        {"sku": "NEW\r\nSKU", "name": "x", "unit": "pcs", "currency": "USD", "unit_cost": "0"},
+    )
+    assert response.status_code == 200
+    assert "must not contain control characters" in response.content.decode()
+    with pytest.raises(PartImportError) as refused:
+        parts_import_csv(content='sku,name\n"NEW\r\nSKU",x\n')
+    assert "line 2: sku must not contain control characters" in str(refused.value.messages)
+    assert not Part.objects.exists()

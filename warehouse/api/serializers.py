@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from config.validators import validate_identifier
 from inventory.models import Part
 from warehouse import services
 from warehouse.models import (
@@ -345,7 +346,7 @@ class StockDocumentSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerial
             cancelled_at="When it was cancelled.",
         )
         # A key used before answers with its document (the service's rule), not a 400.
-        extra_kwargs["idempotency_key"]["validators"] = []
+        extra_kwargs["idempotency_key"]["validators"] = [validate_identifier]
 
     created = True  # set by create(): False when an idempotency key returned an earlier one
 
