@@ -250,8 +250,9 @@ class StockDocument(models.Model):
         max_length=100, blank=True, validators=[validate_identifier]
     )
     note = models.TextField(blank=True)
+    # Unique per creator (see Meta): one user's key never finds another user's document.
     idempotency_key = models.CharField(
-        max_length=128, null=True, blank=True, unique=True, validators=[validate_identifier]
+        max_length=128, null=True, blank=True, validators=[validate_identifier]
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -280,6 +281,9 @@ class StockDocument(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.POSTED) | Q(posted_at__isnull=False),
                 name="warehouse_stockdocument_posted_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], name="warehouse_doc_idempotency_per_user"
             ),
         ]
         indexes = [
@@ -417,6 +421,13 @@ class StockMove(models.Model):
 class IdempotencyRecord(models.Model):
     """The first response to a request that carried an Idempotency-Key."""
 
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Who sent the key: keys are scoped to their user.",
+    )
     key = models.CharField(max_length=128, validators=[validate_identifier])
     scope = models.CharField(max_length=100, help_text="Endpoint and object the key was used on.")
     request_hash = models.CharField(max_length=64)
@@ -426,7 +437,9 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["key", "scope"], name="warehouse_idempotency_unique")
+            models.UniqueConstraint(
+                fields=["user", "key", "scope"], name="warehouse_idempotency_unique_per_user"
+            )
         ]
 
     def __str__(self) -> str:

@@ -347,7 +347,7 @@ def document_create_once(
     """``document_create``, saying whether the document was created (False: the
     ``idempotency_key`` was used before and its document is returned unchanged)."""
     idempotency_key = idempotency_key or None
-    existing = _document_with_key(idempotency_key)
+    existing = _document_with_key(user, idempotency_key)
     if existing is not None:
         return existing, False
     document = StockDocument(
@@ -362,16 +362,19 @@ def document_create_once(
             return document_save(document=document, lines=checked, user=user), True
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its document.
-        existing = _document_with_key(idempotency_key)
+        existing = _document_with_key(user, idempotency_key)
         if existing is None:
             raise
         return existing, False
 
 
-def _document_with_key(idempotency_key: str | None) -> StockDocument | None:
+def _document_with_key(user: Any, idempotency_key: str | None) -> StockDocument | None:
+    """The document ``user`` created with this key before (keys are scoped to their user)."""
     if not idempotency_key:
         return None
-    return StockDocument.objects.filter(idempotency_key=idempotency_key).first()
+    return StockDocument.objects.filter(
+        created_by=_actor(user), idempotency_key=idempotency_key
+    ).first()
 
 
 def document_create(
