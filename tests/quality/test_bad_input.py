@@ -150,6 +150,10 @@ API_CASES: list[ApiCase] = [
     #       name
     #       method  url  body  status  message the answer contains
     # --- quantities
+    ApiCase("document with more lines than DOCUMENT_MAX_LINES (10,000)",
+            "POST", "/api/documents/",
+            lambda w: {**receipt("1")(w), "lines": receipt("1")(w)["lines"] * 10_001}, 400,
+            "at most 10,000 lines (setting DOCUMENT_MAX_LINES); this one has 10,001"),
     ApiCase("negative document quantity",
             "POST", "/api/documents/", receipt("-1"), 400, "greater than"),
     ApiCase("zero document quantity",

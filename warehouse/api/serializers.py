@@ -350,6 +350,13 @@ class StockDocumentSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerial
 
     created = True  # set by create(): False when an idempotency key returned an earlier one
 
+    def to_internal_value(self, data: Any) -> Any:
+        # The service's line limit, before each of too many lines is validated.
+        lines = data.get("lines") if hasattr(data, "get") else None
+        if isinstance(lines, list):
+            services.document_line_count_check(count=len(lines))
+        return super().to_internal_value(data)
+
     def validate_idempotency_key(self, value: str | None) -> str | None:
         return value or None
 

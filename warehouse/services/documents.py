@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -272,14 +273,27 @@ def _warehouse_of(locations: Iterable[Location | None]) -> Warehouse | None:
     return None
 
 
+def document_line_count_check(*, count: int) -> None:
+    """Refuse a document of more than ``DOCUMENT_MAX_LINES`` lines (a 400 naming the limit),
+    so no single posting locks and writes an unbounded number of rows."""
+    limit = settings.DOCUMENT_MAX_LINES
+    if count > limit:
+        raise StockError(
+            f"A document can have at most {limit:,} lines (setting DOCUMENT_MAX_LINES); "
+            f"this one has {count:,}. Split it into several documents."
+        )
+
+
 def document_check(*, document: StockDocument, lines: list[dict[str, Any]]) -> list[DraftLine]:
     """The checked lines of a draft with this header (a BUILD's from its bill of materials,
     ``lines`` ignored), completing the header from them; raises StockError. Writes no
     document (a warehouse without a receiving location gets its one, as everywhere)."""
     if document.doc_type not in DocumentType.values:
         raise StockError(f"Unknown document type '{document.doc_type}'.")
+    document_line_count_check(count=len(lines))
     if document.doc_type == DocumentType.BUILD:
         checked = _build_lines(document)
+        document_line_count_check(count=len(checked))
     else:
         document.build_part, document.build_quantity = None, None
         checked = _normalise_lines(
