@@ -49,6 +49,18 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _xlsx_value(sheet: Any, value: Any) -> Any:
+    """openpyxl stores a string starting with ``=`` as a formula: store it as text (the XLSX
+    counterpart of CsvWriter's formula rule)."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def oee_daily_report(
     *, parameters: dict[str, Any], file_format: str, progress: Callable[[int, int], None]
 ) -> tuple[str, bytes]:
@@ -63,7 +75,9 @@ def oee_daily_report(
         book = Workbook(write_only=True)
         sheet = book.create_sheet("OEE")
         sheet.append(COLUMNS)
-        write = sheet.append
+
+        def write(row: list[Any]) -> None:
+            sheet.append([_xlsx_value(sheet, value) for value in row])
     else:
         text = io.StringIO()
         writer = CsvWriter(text)

@@ -507,6 +507,17 @@ def test_the_admin_planner_and_oee_csv_exports_write_formula_cells_as_text(user_
         progress=lambda done, total: None,
     )
     assert csv_rows(content.decode())[1][0] == "'=1+1"
+    _, content = oee_daily_report(
+        parameters={"date_from": "2000-01-01", "date_to": "2100-01-01"},
+        file_format="xlsx",
+        progress=lambda done, total: None,
+    )
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    cell = load_workbook(BytesIO(content))["OEE"]["A2"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")  # text, not a formula
 
 
 @pytest.mark.parametrize(
