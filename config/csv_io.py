@@ -8,16 +8,21 @@ a cell longer than the limit) are collected as "line N: ..." messages, so an imp
 them together with its own checks of the rows and write nothing.
 
 ``CsvWriter`` (and ``write_csv`` / ``csv_response`` over it) is where every export writes its
-cells, so a rule for cells (neutralising spreadsheet formulas) has one place to go.
+cells, so the rule for cells has one place: a text cell a spreadsheet would run as a formula is
+written with a leading single quote (see ``neutralise_formula``), and ``read_csv`` takes that one
+quote off again, so an exported file imports back to the same values.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from django.http import HttpResponse
 
@@ -27,6 +32,12 @@ from config.errors import DomainError
 MAX_CELL_CHARS = 10_000
 # Bytes that do not occur in text files: a file holding them is binary (an XLSX, an image).
 BINARY_MARKERS = ("\x00",)
+# OWASP "CSV injection": a cell starting with one of these is run as a formula by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# ...except a plain number (-5, -1.25, +3), which must stay a number in the spreadsheet.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+# A cell the writer quoted: quotes (possibly none of the value's own) followed by a formula start.
+_QUOTED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
 
 
 class CsvFileError(DomainError):
@@ -148,7 +159,9 @@ def read_csv(
             if problem:
                 table.errors.append(f"{row_label} {line}: {problem}")
                 continue
-            values = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+            values = dict(
+                zip(header, (unquote_formula(cell.strip()) for cell in cells), strict=False)
+            )
             if not any(values.values()):
                 continue
             table.rows.append(CsvRow(line=line, values={**absent, **values}))
@@ -175,6 +188,31 @@ def _row_problem(cells: list[str], header: list[str], max_cell_chars: int) -> st
 # --------------------------------------------------------------------------- writing
 
 
+def neutralise_formula(value: Any) -> Any:
+    """``value`` as a spreadsheet shows it: text, never a formula (the OWASP rule).
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets one leading ``'``
+    (spreadsheets show the rest as text), except a plain number such as ``-5`` or ``-1.25``,
+    which stays a number. So that ``unquote_formula`` can undo it exactly, a cell that already
+    starts with quotes followed by one of those characters gets one more quote too. Values
+    that are not text (ints, Decimals, dates) are written as they are.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return f"'{value}"
+    if _QUOTED_FORMULA.match(value):
+        return f"'{value}"
+    return value
+
+
+def unquote_formula(cell: str) -> str:
+    """The value ``neutralise_formula`` wrote ``cell`` for: one leading ``'`` dropped when
+    quotes are followed by a formula start (``'=SUM(A1)`` reads as ``=SUM(A1)``); any other
+    cell as it is."""
+    return cell[1:] if _QUOTED_FORMULA.match(cell) else cell
+
+
 class CsvWriter:
     """Writes rows of cells to a text stream; every export's cells pass through ``cell``."""
 
@@ -183,8 +221,8 @@ class CsvWriter:
 
     @staticmethod
     def cell(value: Any) -> Any:
-        """The value as written; the one hook for rules on exported cells."""
-        return value
+        """The value as written: the one hook for rules on exported cells (formulas neutralised)."""
+        return neutralise_formula(value)
 
     def writerow(self, row: Iterable[Any]) -> None:
         self._writer.writerow([self.cell(value) for value in row])
@@ -201,8 +239,22 @@ def write_csv(rows: Iterable[Iterable[Any]]) -> str:
     return buffer.getvalue()
 
 
+def attachment_header(filename: str) -> str:
+    """A ``Content-Disposition`` value for a download named ``filename``, whatever it holds.
+
+    RFC 6266: ``filename*=UTF-8''…`` carries the name percent-encoded (control characters
+    dropped), and ``filename="…"`` an ASCII fallback for old clients (accents dropped, anything
+    but letters, digits, ``.``, ``-``, ``_`` replaced by ``_``), so a ``"``, CR/LF or non-ASCII
+    character in a SKU can neither break the header nor make Django refuse it.
+    """
+    name = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C") or "download"
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", ascii_name) or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def csv_response(filename: str) -> HttpResponse:
     """An empty CSV download named ``filename``; write to it with ``CsvWriter(response)``."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_header(filename)
     return response

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 
 from config.trees import walk_up
+from config.validators import validate_identifier
 from inventory.choices import Airflow, DeviceType, UnitOfMeasure, WidthClass
 from inventory.validators import (
     logo_extension_validator,
@@ -153,6 +154,7 @@ class Part(models.Model):
         "SKU",
         max_length=64,
         unique=True,
+        validators=[validate_identifier],
         help_text="Stock keeping unit; unique regardless of case.",
     )
     name = models.CharField(max_length=200)

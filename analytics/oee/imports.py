@@ -20,6 +20,7 @@ from analytics.oee.models import ProductionLine
 from analytics.oee.services import ImportSummary, oee_daily_import
 from config.csv_io import read_csv
 from config.errors import DomainError
+from config.validators import identifier_problem
 
 REQUIRED = (
     "PRODUCTION_LINE",
@@ -83,6 +84,8 @@ def parse_oee_report(content: bytes) -> list[dict[str, Any]]:
         code = (raw.get("PRODUCTION_LINE") or "").strip()
         if not code or len(code) > CODE_MAX:
             errors.append(f"PRODUCTION_LINE must be 1–{CODE_MAX} characters")
+        elif identifier_problem(code):
+            errors.append(f"PRODUCTION_LINE {identifier_problem(code)}")
         try:
             day = date.fromisoformat((raw.get("Date") or "").strip())
         except ValueError:

@@ -18,6 +18,7 @@ from analytics.oee.choices import (
     LossCategory,
     Weekday,
 )
+from config.validators import validate_identifier
 
 RATIO = {"max_digits": 12, "decimal_places": 6, "null": True, "blank": True}
 
@@ -76,7 +77,7 @@ class Holiday(models.Model):
 
 
 class ProductionLine(models.Model):
-    code = models.CharField(max_length=32, unique=True)
+    code = models.CharField(max_length=32, unique=True, validators=[validate_identifier])
     name = models.CharField(max_length=200, blank=True)
     warehouse = models.ForeignKey(
         "warehouse.Warehouse",

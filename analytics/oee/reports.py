@@ -7,7 +7,6 @@ worker with progress:
   its file is the outcome per line (the method chosen, or why the line was skipped).
 """
 
-import csv
 import io
 from collections.abc import Callable
 from datetime import date
@@ -15,6 +14,7 @@ from typing import Any
 
 from analytics.oee.models import OeeDaily, ProductionLine
 from analytics.oee.services import MAX_HORIZON, forecast_refresh_all
+from config.csv_io import CsvWriter
 
 COLUMNS = [
     "line",
@@ -53,6 +53,18 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _xlsx_value(sheet: Any, value: Any) -> Any:
+    """openpyxl stores a string starting with ``=`` as a formula: store it as text (the XLSX
+    counterpart of CsvWriter's formula rule)."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def oee_daily_report(
     *, parameters: dict[str, Any], file_format: str, progress: Callable[[int, int], None]
 ) -> tuple[str, bytes]:
@@ -67,10 +79,12 @@ def oee_daily_report(
         book = Workbook(write_only=True)
         sheet = book.create_sheet("OEE")
         sheet.append(COLUMNS)
-        write = sheet.append
+
+        def write(row: list[Any]) -> None:
+            sheet.append([_xlsx_value(sheet, value) for value in row])
     else:
         text = io.StringIO()
-        writer = csv.writer(text)
+        writer = CsvWriter(text)
         writer.writerow(COLUMNS)
         write = writer.writerow
     for done, row in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
@@ -99,7 +113,7 @@ def forecast_refit_report(
         progress=lambda done, total, line: progress(done, total, f"lines fitted (last {line})"),
     )
     text = io.StringIO()
-    writer = csv.writer(text)
+    writer = CsvWriter(text)
     writer.writerow(["line", "outcome"])
     writer.writerows(outcome.items())
     return f"forecast-refit-{code or 'plant'}.csv", text.getvalue().encode("utf-8")

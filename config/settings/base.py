@@ -266,6 +266,8 @@ STORAGES = {
 }
 
 RATE_LIMIT_PER_MINUTE = env.int("RATE_LIMIT_PER_MINUTE", default=60)
+# The most lines one stock document may have (API, pages, admin, imports); more is a 400.
+DOCUMENT_MAX_LINES = env.int("DOCUMENT_MAX_LINES", default=10_000)
 # When the shared cache is down the throttle cannot count. "open" lets requests through
 # (availability first); "closed" answers 429 (protection first).
 THROTTLE_FAIL_MODE = env("THROTTLE_FAIL_MODE", default="open")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from config.csv_io import CsvRow, read_csv
+from config.validators import identifier_problem
 from inventory import bom
 from inventory.imports.cells import (
     NAME_MAX,
@@ -123,6 +124,8 @@ def _bom_row(record: CsvRow, problems: list[str]) -> BomRow | None:
             problems.append(f"{column} is empty")
         elif len(sku) > SKU_MAX:
             problems.append(f"{column} is longer than {SKU_MAX} characters")
+        elif identifier_problem(sku):
+            problems.append(f"{column} {identifier_problem(sku)}")
     if assembly_sku and assembly_sku.lower() == component_sku.lower():
         problems.append(f"{assembly_sku} cannot contain itself")
     for column in ("component_name", "assembly_name"):

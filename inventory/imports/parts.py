@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from config.csv_io import CsvRow, read_csv
+from config.validators import identifier_problem
 from inventory.choices import UnitOfMeasure
 from inventory.imports.cells import NAME_MAX, SKU_MAX, CellError, amount_cell, bool_cell
 from inventory.models import Category, Manufacturer, Part
@@ -61,6 +62,8 @@ def _part_values(record: CsvRow, present: set[str], problems: list[str]) -> dict
     data: dict[str, Any] = {"sku": record["sku"], "name": record["name"]}
     if not data["sku"] or len(data["sku"]) > SKU_MAX:
         problems.append(f"sku must have 1 to {SKU_MAX} characters")
+    elif identifier_problem(data["sku"]):
+        problems.append(f"sku {identifier_problem(data['sku'])}")
     if not data["name"] or len(data["name"]) > NAME_MAX:
         problems.append(f"name must have 1 to {NAME_MAX} characters")
     for column in ("unit_cost", "reorder_point"):

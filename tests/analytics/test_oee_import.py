@@ -113,3 +113,16 @@ def test_a_report_that_is_not_utf8_is_refused_with_one_line_and_nothing_loaded(t
     with pytest.raises(CommandError):
         call_command("import_oee_daily", str(path), stderr=StringIO())
     assert not OeeDaily.objects.exists()
+
+
+def test_a_line_code_with_a_zero_width_character_is_refused_and_no_line_is_created(tmp_path):
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command(
+            "import_oee_daily",
+            write(tmp_path, ["L\u200b1" + GOOD_ROWS[0].removeprefix("L1")]),
+            stderr=err,
+        )
+    assert "Row 2: PRODUCTION_LINE must not contain control characters" in err.getvalue()
+    assert "U+200B" in err.getvalue()
+    assert not ProductionLine.objects.exists()

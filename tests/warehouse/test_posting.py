@@ -402,3 +402,52 @@ def test_each_posting_writes_one_structured_log_line(receive, part, bin_a, caplo
     records = [r for r in caplog.records if getattr(r, "event", "") == "document_posted"]
     assert len(records) == 1
     assert (records[0].document_number, records[0].lines) == (document.number, 1)
+
+
+def _level_writes(queries: list[dict]) -> list[str]:
+    return [q["sql"] for q in queries if 'UPDATE "warehouse_stocklevel"' in q["sql"]]
+
+
+def test_posting_many_lines_writes_every_balance_with_a_statement_that_does_not_grow(
+    storekeeper, warehouse
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    parts = PartFactory.create_batch(300)
+    bins = [LocationFactory(warehouse=warehouse) for _ in range(2)]
+    lines = [
+        {"part": part, "quantity": n % 7 + 1, "to_location": bins[n % 2]}
+        for n, part in enumerate(parts)
+    ]
+    small = document_create(doc_type=DocumentType.RECEIPT, user=storekeeper, lines=lines[:2])
+    big = document_create(doc_type=DocumentType.RECEIPT, user=storekeeper, lines=lines)
+    document_post(document=small, user=storekeeper)
+    document_post(document=big, user=storekeeper)  # new rows: posted twice to update them
+    again = document_create(doc_type=DocumentType.RECEIPT, user=storekeeper, lines=lines)
+    with CaptureQueriesContext(connection) as captured:
+        document_post(document=again, user=storekeeper)
+
+    for n, part in enumerate(parts):
+        expected = (n % 7 + 1) * (3 if n < 2 else 2)
+        assert quantity_at(bins[n % 2], part) == Decimal(expected)
+    writes = _level_writes(captured.captured_queries)
+    assert writes and all("CASE" not in sql for sql in writes)
+    if connection.vendor == "postgresql":  # one statement, its values as two array parameters
+        assert len(writes) == 1 and "FROM unnest(" in writes[0]
+        assert "SET LOCAL jit = off" in [q["sql"] for q in captured.captured_queries]
+    else:  # one prepared statement executed per row
+        assert len(writes) == 1 and writes[0].startswith("300 times: ") and len(writes[0]) < 200
+
+
+def test_a_document_over_the_line_limit_is_refused_naming_the_limit(
+    storekeeper, part, bin_a, settings
+):
+    settings.DOCUMENT_MAX_LINES = 3
+    lines = [{"part": PartFactory(), "quantity": 1, "to_location": bin_a} for _ in range(4)]
+
+    with pytest.raises(StockError, match="at most 3 lines .*DOCUMENT_MAX_LINES.*this one has 4"):
+        document_create(doc_type=DocumentType.RECEIPT, user=storekeeper, lines=lines)
+
+    assert not StockDocument.objects.exists()
+    document_create(doc_type=DocumentType.RECEIPT, user=storekeeper, lines=lines[:3])

@@ -299,7 +299,8 @@ class DocumentSequenceAdmin(ReadOnlyAdmin):
 
 @admin.register(IdempotencyRecord)
 class IdempotencyRecordAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
-    list_display = ("key", "scope", "response_status", "created_at")
+    list_display = ("key", "user", "scope", "response_status", "created_at")
+    list_select_related = ("user",)
     search_fields = ("key",)
 
 

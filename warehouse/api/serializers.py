@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from config.validators import validate_identifier
 from inventory.models import Part
 from warehouse import services
 from warehouse.models import (
@@ -345,9 +346,16 @@ class StockDocumentSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerial
             cancelled_at="When it was cancelled.",
         )
         # A key used before answers with its document (the service's rule), not a 400.
-        extra_kwargs["idempotency_key"]["validators"] = []
+        extra_kwargs["idempotency_key"]["validators"] = [validate_identifier]
 
     created = True  # set by create(): False when an idempotency key returned an earlier one
+
+    def to_internal_value(self, data: Any) -> Any:
+        # The service's line limit, before each of too many lines is validated.
+        lines = data.get("lines") if hasattr(data, "get") else None
+        if isinstance(lines, list):
+            services.document_line_count_check(count=len(lines))
+        return super().to_internal_value(data)
 
     def validate_idempotency_key(self, value: str | None) -> str | None:
         return value or None

@@ -10,13 +10,14 @@ from django.db import models
 from django.db.models import F, Q
 
 from config.trees import walk_up
+from config.validators import validate_identifier
 from warehouse.choices import DocumentStatus, DocumentType, LocationKind, RackWidth
 
 ZERO = Decimal("0")
 
 
 class Warehouse(models.Model):
-    code = models.CharField(max_length=16, unique=True)
+    code = models.CharField(max_length=16, unique=True, validators=[validate_identifier])
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
@@ -46,7 +47,7 @@ class Location(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    code = models.CharField(max_length=32)
+    code = models.CharField(max_length=32, validators=[validate_identifier])
     name = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=16, choices=LocationKind.choices, default=LocationKind.BIN)
     is_default_receiving = models.BooleanField(default=False)
@@ -245,9 +246,14 @@ class StockDocument(models.Model):
     )
     build_quantity = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     partner = models.CharField(max_length=200, blank=True)
-    external_reference = models.CharField(max_length=100, blank=True)
+    external_reference = models.CharField(
+        max_length=100, blank=True, validators=[validate_identifier]
+    )
     note = models.TextField(blank=True)
-    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    # Unique per creator (see Meta): one user's key never finds another user's document.
+    idempotency_key = models.CharField(
+        max_length=128, null=True, blank=True, validators=[validate_identifier]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -275,6 +281,9 @@ class StockDocument(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.POSTED) | Q(posted_at__isnull=False),
                 name="warehouse_stockdocument_posted_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], name="warehouse_doc_idempotency_per_user"
             ),
         ]
         indexes = [
@@ -412,7 +421,14 @@ class StockMove(models.Model):
 class IdempotencyRecord(models.Model):
     """The first response to a request that carried an Idempotency-Key."""
 
-    key = models.CharField(max_length=128)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Who sent the key: keys are scoped to their user.",
+    )
+    key = models.CharField(max_length=128, validators=[validate_identifier])
     scope = models.CharField(max_length=100, help_text="Endpoint and object the key was used on.")
     request_hash = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField()
@@ -421,7 +437,9 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["key", "scope"], name="warehouse_idempotency_unique")
+            models.UniqueConstraint(
+                fields=["user", "key", "scope"], name="warehouse_idempotency_unique_per_user"
+            )
         ]
 
     def __str__(self) -> str:

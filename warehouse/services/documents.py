@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -272,14 +273,27 @@ def _warehouse_of(locations: Iterable[Location | None]) -> Warehouse | None:
     return None
 
 
+def document_line_count_check(*, count: int) -> None:
+    """Refuse a document of more than ``DOCUMENT_MAX_LINES`` lines (a 400 naming the limit),
+    so no single posting locks and writes an unbounded number of rows."""
+    limit = settings.DOCUMENT_MAX_LINES
+    if count > limit:
+        raise StockError(
+            f"A document can have at most {limit:,} lines (setting DOCUMENT_MAX_LINES); "
+            f"this one has {count:,}. Split it into several documents."
+        )
+
+
 def document_check(*, document: StockDocument, lines: list[dict[str, Any]]) -> list[DraftLine]:
     """The checked lines of a draft with this header (a BUILD's from its bill of materials,
     ``lines`` ignored), completing the header from them; raises StockError. Writes no
     document (a warehouse without a receiving location gets its one, as everywhere)."""
     if document.doc_type not in DocumentType.values:
         raise StockError(f"Unknown document type '{document.doc_type}'.")
+    document_line_count_check(count=len(lines))
     if document.doc_type == DocumentType.BUILD:
         checked = _build_lines(document)
+        document_line_count_check(count=len(checked))
     else:
         document.build_part, document.build_quantity = None, None
         checked = _normalise_lines(
@@ -347,7 +361,7 @@ def document_create_once(
     """``document_create``, saying whether the document was created (False: the
     ``idempotency_key`` was used before and its document is returned unchanged)."""
     idempotency_key = idempotency_key or None
-    existing = _document_with_key(idempotency_key)
+    existing = _document_with_key(user, idempotency_key)
     if existing is not None:
         return existing, False
     document = StockDocument(
@@ -362,16 +376,19 @@ def document_create_once(
             return document_save(document=document, lines=checked, user=user), True
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its document.
-        existing = _document_with_key(idempotency_key)
+        existing = _document_with_key(user, idempotency_key)
         if existing is None:
             raise
         return existing, False
 
 
-def _document_with_key(idempotency_key: str | None) -> StockDocument | None:
+def _document_with_key(user: Any, idempotency_key: str | None) -> StockDocument | None:
+    """The document ``user`` created with this key before (keys are scoped to their user)."""
     if not idempotency_key:
         return None
-    return StockDocument.objects.filter(idempotency_key=idempotency_key).first()
+    return StockDocument.objects.filter(
+        created_by=_actor(user), idempotency_key=idempotency_key
+    ).first()
 
 
 def document_create(

@@ -4,6 +4,8 @@ A program that lost the answer to "post this document" can send the same request
 the same key: the first successful answer is stored with the key and returned again, and
 nothing is posted twice. The same key with a different request is refused; a refusal (stock
 short) is not stored, so the request may be retried with its key once the stock has arrived.
+Keys belong to the user who sent them: records are stored and looked up by (user, key), so
+the same key from another user is another request, never a replay of this user's answer.
 """
 
 import hashlib
@@ -14,6 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from config.validators import identifier_problem
 from warehouse.models import IdempotencyRecord, StockDocument
 from warehouse.services.errors import IdempotencyKeyReusedError, StockError
 from warehouse.services.posting import document_cancel, document_post
@@ -40,8 +43,8 @@ def request_fingerprint(*, target: Any, body: Any) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _replay(key: str, scope: str, fingerprint: str) -> IdempotentAnswer | None:
-    record = IdempotencyRecord.objects.filter(key=key, scope=scope).first()
+def _replay(user: Any, key: str, scope: str, fingerprint: str) -> IdempotentAnswer | None:
+    record = IdempotencyRecord.objects.filter(user=user, key=key, scope=scope).first()
     if record is None:
         return None
     if record.request_hash != fingerprint:
@@ -69,15 +72,18 @@ def document_action_once(
     key = (idempotency_key or "").strip()[:KEY_LENGTH]
     if not key:
         return IdempotentAnswer(render(operation(document=document, user=user)))
+    if identifier_problem(key):
+        raise StockError(f"The Idempotency-Key {identifier_problem(key)}.")
     scope = f"documents.{action}"
     fingerprint = request_fingerprint(target=document.pk, body=request_body)
-    replay = _replay(key, scope, fingerprint)
+    replay = _replay(user, key, scope, fingerprint)
     if replay is not None:
         return replay
     try:
         with transaction.atomic():
             body = render(operation(document=document, user=user))
             IdempotencyRecord.objects.create(
+                user=user,
                 key=key,
                 scope=scope,
                 request_hash=fingerprint,
@@ -86,7 +92,7 @@ def document_action_once(
             )
     except (StockError, IntegrityError):
         # A concurrent retry with the same key may have won: answer as it did.
-        replay = _replay(key, scope, fingerprint)
+        replay = _replay(user, key, scope, fingerprint)
         if replay is not None:
             return replay
         raise
