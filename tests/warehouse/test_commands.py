@@ -1,6 +1,7 @@
 """Management commands and the nightly task: import_stock, post_document, verify_stock."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -186,3 +187,27 @@ def test_a_verification_started_through_the_api_says_so(client_for):
 
     assert response.status_code == 202
     assert StockVerification.objects.get().triggered_by == "api"
+
+
+def test_import_stock_larger_than_a_document_posts_several_adjustments_in_one_go(
+    tmp_path, warehouse, bin_a, settings
+):
+    settings.DOCUMENT_MAX_LINES = 2
+    parts = [PartFactory(sku=f"IMP-{n}") for n in range(5)]
+    path = tmp_path / "many.csv"
+    path.write_text(
+        "warehouse,location,sku,quantity\n"
+        + "".join(
+            f"{warehouse.code},{bin_a.code},{part.sku},{n + 1}\n" for n, part in enumerate(parts)
+        ),
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import_stock", path, stdout=out)
+
+    documents = StockDocument.objects.filter(doc_type="ADJUSTMENT", status="POSTED")
+    assert sorted(d.lines.count() for d in documents) == [1, 2, 2]
+    assert "Imported 5 rows as" in out.getvalue()
+    assert {
+        level.part.sku: level.quantity for level in StockLevel.objects.filter(location=bin_a)
+    } == {part.sku: n + 1 for n, part in enumerate(parts)}

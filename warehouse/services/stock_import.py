@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from config.csv_io import read_csv
@@ -20,8 +21,11 @@ IMPORT_COLUMNS = ("warehouse", "location", "sku", "quantity", "unit_cost")
 @transaction.atomic
 def stock_import_csv(
     *, text: str | bytes, user: Any, note: str = "", post: bool = True
-) -> StockDocument:
-    """Opening balances from CSV as one ADJUSTMENT document: every row is right, or nothing.
+) -> list[StockDocument]:
+    """Opening balances from CSV as ADJUSTMENT documents: every row is right, or nothing.
+
+    One document, or several of at most DOCUMENT_MAX_LINES lines each for a larger file, all
+    created and posted in one transaction.
 
     Columns: warehouse (code), location (code; empty = the receiving location), sku,
     quantity (the counted quantity), unit_cost (optional). Errors name each bad row.
@@ -90,12 +94,20 @@ def stock_import_csv(
         )
     if errors:
         raise StockImportError(errors)
-    document = document_create(
-        doc_type=DocumentType.ADJUSTMENT,
-        user=user,
-        lines=lines,
-        note=note or "Opening balances imported from CSV.",
-    )
-    if post:
-        document = document_post(document=document, user=user)
-    return document
+    # A file larger than one document may be (DOCUMENT_MAX_LINES) becomes several documents of
+    # that size, still in this one transaction: every row is imported, or none.
+    size = settings.DOCUMENT_MAX_LINES
+    parts_of = -(-len(lines) // size)
+    documents = []
+    for index, start in enumerate(range(0, len(lines), size), start=1):
+        suffix = f" (part {index} of {parts_of})" if parts_of > 1 else ""
+        document = document_create(
+            doc_type=DocumentType.ADJUSTMENT,
+            user=user,
+            lines=lines[start : start + size],
+            note=(note or "Opening balances imported from CSV.") + suffix,
+        )
+        if post:
+            document = document_post(document=document, user=user)
+        documents.append(document)
+    return documents

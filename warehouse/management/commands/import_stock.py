@@ -29,9 +29,11 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.")
         user = user_option(options["user"])
         try:
-            document = stock_import_csv(text=content, user=user, note=options["note"])
+            documents = stock_import_csv(text=content, user=user, note=options["note"])
         except StockError as exc:
             for message in exc.messages:
                 self.stderr.write(message)
             raise CommandError(f"Nothing imported: {len(exc.messages)} problem(s) in {path.name}.")
-        self.stdout.write(f"Imported {document.lines.count()} rows as {document.number} (posted).")
+        rows = sum(document.lines.count() for document in documents)
+        numbers = ", ".join(document.number for document in documents)
+        self.stdout.write(f"Imported {rows} rows as {numbers} (posted).")
