@@ -160,3 +160,19 @@ def test_startup_is_ok_again_once_the_migration_is_applied(client, sessions_migr
 
     call_command("migrate", "sessions", verbosity=0)
     assert client.get("/health/startup").status_code == 200
+
+
+def test_the_embedded_default_is_ready_without_collected_static_files(settings, tmp_path):
+    """make run serves with DEBUG and the manifest storage but never runs collectstatic: the
+    storage needs no manifest there, so readiness must not fail on it."""
+    from config.ops.health import check_static
+
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.DEBUG = True
+    assert check_static()["ok"] is True
+    settings.DEBUG = False
+    assert check_static()["ok"] is False
