@@ -44,3 +44,12 @@ def test_the_home_page_embeds_the_chart_data_and_vendored_script(client, user_in
     content = client.get("/").content
     assert b'<script id="chart-1" type="application/json">' in content
     assert b"vendor/chartjs/chart.umd.min.js" in content
+
+
+def test_the_analytics_page_links_the_oee_dashboard_and_the_order_map(client, user_in_role):
+    client.force_login(user_in_role("viewer"))
+    html = client.get("/analytics/").content.decode()
+    assert 'href="/analytics/oee/"' in html
+    assert 'href="/analytics/map/"' in html
+    assert 'href="/analytics/map/coverage/"' in html
+    assert "on the way" not in html
