@@ -224,8 +224,9 @@ class CsvWriter:
         """The value as written: the one hook for rules on exported cells (formulas neutralised)."""
         return neutralise_formula(value)
 
-    def writerow(self, row: Iterable[Any]) -> None:
-        self._writer.writerow([self.cell(value) for value in row])
+    def writerow(self, row: Iterable[Any]) -> Any:
+        """Write one row; returns what the target's write() returned (a streamed export's line)."""
+        return self._writer.writerow([self.cell(value) for value in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:

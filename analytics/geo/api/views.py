@@ -1,7 +1,6 @@
 """The order map's API: heatmap, coverage, vendors, orders (cursor pages, CSV export), areas,
 sources (with "refresh now") and refresh runs. Thin: parse → selector or service → serialize."""
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,19 +23,12 @@ from analytics.geo.api import serializers
 from analytics.geo.filters import OrderFilter, RefreshRunFilter, VendorFilter
 from analytics.geo.models import DataSource, MarketingArea, Order, RefreshRun, Vendor
 from analytics.geo.params import HEATMAP_TYPES, coverage_params, heatmap_params, period_params
+from analytics.geo.rows import COLUMNS
 from analytics.geo.services import source_refresh_now
+from config.csv_io import CsvWriter
 
-EXPORT_COLUMNS = (
-    "order_id",
-    "vendor_code",
-    "city",
-    "business_line",
-    "created_at",
-    "customer_latitude",
-    "customer_longitude",
-    "user_id",
-    "is_organic",
-)
+# The export has the columns the orders import reads, so a file goes back in unchanged.
+EXPORT_COLUMNS = COLUMNS["orders"]
 
 
 class CanViewOrders(BasePermission):
@@ -181,7 +173,7 @@ class _Echo:
 
 
 def _csv_lines(orders: Any) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = CsvWriter(_Echo())  # every export's cells pass the formula rule
     yield writer.writerow(EXPORT_COLUMNS)
     for order in orders.values_list(
         "order_id",

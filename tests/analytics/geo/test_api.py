@@ -169,3 +169,18 @@ def test_the_map_pages_accept_header_gets_geojson_when_format_asks_for_it(client
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/geo+json")
+
+
+def test_the_orders_export_writes_formula_like_cells_as_text(client_for, berlin):
+    OrderFactory(
+        vendor=VendorFactory(city=berlin, code="V2"),
+        order_id='=HYPERLINK("http://x")',
+        user_id="@evil",
+        created_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        latitude=52.5,
+        longitude=13.4,
+    )
+    response = client_for("viewer").get("/api/geo/orders/export/?city=BER")
+    text = b"".join(response.streaming_content).decode()
+    assert "'=HYPERLINK" in text and "'@evil" in text
+    assert "\n=HYPERLINK" not in text and ",@evil" not in text
