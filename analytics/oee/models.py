@@ -229,6 +229,22 @@ class OeeDaily(models.Model):
     training leave it out and say how many days they left out.
     """
 
+    # The day's figures in their reported order: what the daily service writes and the OEE
+    # report lists, one list for both.
+    FIGURE_FIELDS = (
+        "source",
+        "planned_seconds",
+        "run_seconds",
+        "ideal_seconds",
+        "total_count",
+        "good_count",
+        "downtime_seconds",
+        "availability",
+        "performance",
+        "quality",
+        "oee",
+    )
+
     line = models.ForeignKey(ProductionLine, on_delete=models.CASCADE, related_name="days")
     date = models.DateField()
     source = models.CharField(max_length=8, choices=DaySource.choices, default=DaySource.RUNS)

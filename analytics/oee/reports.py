@@ -16,22 +16,7 @@ from analytics.oee.models import OeeDaily, ProductionLine
 from analytics.oee.services import MAX_HORIZON, forecast_refresh_all
 from config.csv_io import CsvWriter
 
-COLUMNS = [
-    "line",
-    "date",
-    "source",
-    "planned_seconds",
-    "run_seconds",
-    "ideal_seconds",
-    "total_count",
-    "good_count",
-    "downtime_seconds",
-    "availability",
-    "performance",
-    "quality",
-    "oee",
-    "flags",
-]
+COLUMNS = ["line", "date", *OeeDaily.FIGURE_FIELDS, "flags"]
 CHUNK = 500
 
 

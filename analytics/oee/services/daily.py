@@ -114,22 +114,7 @@ def _recompute(run_filter: Q, downtime_filter: Q, day_filter: Q) -> int:
     return len(to_create) + len(to_update) + len(to_delete)
 
 
-UPDATED_FIELDS = [
-    "source",
-    "planned_seconds",
-    "run_seconds",
-    "ideal_seconds",
-    "total_count",
-    "good_count",
-    "downtime_seconds",
-    "availability",
-    "performance",
-    "quality",
-    "oee",
-    "flags",
-    "is_flagged",
-    "reported",
-]
+UPDATED_FIELDS = [*OeeDaily.FIGURE_FIELDS, "flags", "is_flagged", "reported"]
 
 
 @transaction.atomic
