@@ -30,7 +30,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django_prometheus",
     "rest_framework",
     "rest_framework.authtoken",
