@@ -15,7 +15,14 @@
     }).addTo(map);
   }
   var heatLayer = L.layerGroup().addTo(map);
-  var vendorLayer = L.layerGroup().addTo(map);
+  // Many vendors: Leaflet.markercluster groups the nearby ones (each cluster ringed in its most
+  // common grade's colour, the grades counted in its tooltip); the markers keep their grade colour.
+  var vendorLayer = (L.markerClusterGroup ? L.markerClusterGroup({
+    chunkedLoading: true,
+    maxClusterRadius: 40,
+    disableClusteringAtZoom: 15,
+    iconCreateFunction: clusterIcon
+  }) : L.layerGroup()).addTo(map);
   var areaLayer = L.layerGroup().addTo(map);
   var statusText = document.getElementById("geo-status");
   // One counter per kind of request: an answer older than the latest asked of its kind is dropped.
@@ -56,6 +63,24 @@
     var c = stops[i].map(function (v, k) { return Math.round(v + (stops[i + 1][k] - v) * f); });
     return "rgb(" + c.join(",") + ")";
   }
+  function clusterIcon(cluster) {
+    var counts = {};
+    cluster.getAllChildMarkers().forEach(function (marker) {
+      var grade = marker.options.grade || "";
+      counts[grade] = (counts[grade] || 0) + 1;
+    });
+    var top = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); })[0];
+    var size = cluster.getChildCount() < 10 ? "small" : (cluster.getChildCount() < 100 ? "medium" : "large");
+    var title = Object.keys(counts).sort().map(function (g) { return (g || "no grade") + ": " + counts[g]; }).join(", ");
+    var html = document.createElement("div");
+    html.style.borderColor = GRADE_COLOURS[top] || GRADE_COLOURS[""];
+    html.className = "geo-cluster";
+    html.title = title;
+    var label = document.createElement("span");
+    label.textContent = cluster.getChildCount();
+    html.appendChild(label);
+    return L.divIcon({ html: html.outerHTML, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) });
+  }
   function say(text) { if (statusText) { statusText.textContent = text; } }
 
   function fitCity(city) {
@@ -75,13 +100,13 @@
     if (params.get("business_line")) { url += "&business_line=" + encodeURIComponent(params.get("business_line")); }
     (function next(pageUrl) {
       getJSON(pageUrl).then(function (body) {
-        body.results.forEach(function (v) {
-          L.circleMarker([v.latitude, v.longitude], {
-            radius: 4, weight: 1, color: "#fff", fillOpacity: 0.9,
+        var markers = body.results.map(function (v) {
+          return L.circleMarker([v.latitude, v.longitude], {
+            radius: 5, weight: 1, color: "#fff", fillOpacity: 0.9, grade: v.grade || "",
             fillColor: GRADE_COLOURS[v.grade] || GRADE_COLOURS[""]
-          }).bindTooltip(v.code + " " + v.name + " · grade " + (v.grade || "–") + " · " + v.radius_km + " km")
-            .addTo(vendorLayer);
+          }).bindTooltip(v.code + " " + v.name + " · grade " + (v.grade || "–") + " · " + v.radius_km + " km");
         });
+        if (vendorLayer.addLayers) { vendorLayer.addLayers(markers); } else { markers.forEach(function (m) { m.addTo(vendorLayer); }); }
         if (body.next) { next(body.next); }
       });
     })(url);
