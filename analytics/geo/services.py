@@ -64,3 +64,25 @@ def source_refresh_now(*, source: DataSource, full: bool = False) -> RefreshRun 
         return refresh_data(kind=source.kind, source=source, full=full)
     refresh_source.delay(source.pk, full)
     return None
+
+
+def map_job_start(*, kind: str, query: Any, user: Any) -> Any:
+    """Start a heavy map question as a report job (``geo_heatmap`` or ``geo_coverage``).
+
+    ``query`` holds the synchronous endpoint's parameters plus ``file_format`` (json or csv);
+    they are checked now, so a bad one is a 400 naming it and no job is recorded.
+    """
+    from analytics.geo import reports
+    from analytics.geo.params import coverage_params, heatmap_params
+    from analytics.geo.selectors import city_get
+    from config.reports import report_job_start
+
+    file_format = str(query.get("file_format") or "json")
+    if file_format not in reports.JOB_FORMATS:
+        raise GeoError(
+            {"file_format": [f"file_format must be one of {', '.join(reports.JOB_FORMATS)}."]}
+        )
+    parameters = reports.job_parameters(query)
+    params = heatmap_params(parameters) if kind == "geo_heatmap" else coverage_params(parameters)
+    city_get(params.city)
+    return report_job_start(kind=kind, parameters=parameters, file_format=file_format, user=user)
