@@ -43,7 +43,7 @@
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json, application/geo+json" } })
       .then(function (response) {
         return response.json().then(function (body) {
-          if (!response.ok) { throw new Error(JSON.stringify(body)); }
+          if (!response.ok) { var error = new Error(JSON.stringify(body)); error.body = body; throw error; }
           return body;
         });
       });
@@ -131,12 +131,58 @@
       });
   }
 
+  // Heavy questions (a long period that reads every order; a city's whole grid) run as report
+  // jobs: the synchronous endpoint answers 400 naming the job endpoint, and the page offers to
+  // start the job with the same parameters, then follows its progress (static/js/reportjob.js).
+  var jobBox = document.getElementById("geo-job");
+  var jobParams = null;
+  function offerJob(params, reason) {
+    if (!jobBox) { return; }
+    jobParams = params;
+    jobBox.querySelector(".geo-job-reason").textContent = reason;
+    jobBox.hidden = false;
+  }
+  function startJob(fileFormat) {
+    var params = new URLSearchParams(jobParams || filters());
+    params.delete("format");
+    params.set("file_format", fileFormat);
+    var progress = jobBox.querySelector(".report-job");
+    fetch(jobBox.dataset.jobUrl, {
+      method: "POST", credentials: "same-origin", body: params,
+      headers: { Accept: "application/json", "X-CSRFToken": jobBox.querySelector("[name=csrfmiddlewaretoken]").value }
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) { throw new Error(JSON.stringify(body)); }
+        return body;
+      });
+    }).then(function (body) {
+      var fresh = progress.cloneNode(true);  // a new job: a box no earlier poll is updating
+      fresh.hidden = false;
+      fresh.dataset.reportJob = body.status;
+      fresh.querySelector(".report-job-download").hidden = true;
+      fresh.querySelector(".report-job-error").hidden = true;
+      progress.replaceWith(fresh);
+      if (window.followReportJob) { window.followReportJob(fresh); }
+    }).catch(function (error) {
+      var message = progress.querySelector(".report-job-error");
+      message.textContent = "Cannot start the job: " + error.message;
+      message.hidden = false;
+      progress.hidden = false;
+    });
+  }
+  if (jobBox) {
+    jobBox.querySelectorAll("button[data-file-format]").forEach(function (button) {
+      button.addEventListener("click", function () { startJob(button.dataset.fileFormat); });
+    });
+  }
+
   function loadHeatmap() {
     var params = filters();
     if (!params.get("city")) { say("No city yet: refresh vendors first."); return; }
     params.set("resolution", resolutionForZoom(map.getZoom()));
     params.set("format", "geojson");
     var mine = ++heatmapGeneration;
+    if (jobBox && page === "map") { jobBox.hidden = true; }
     say("Loading…");
     getJSON("/api/geo/heatmap/?" + params.toString()).then(function (body) {
       if (mine !== heatmapGeneration) { return; }
@@ -152,7 +198,17 @@
       var stats = body.properties.stats;
       say(stats.cells + " cells, " + stats.total + " in total; 0 ≈ " + stats.p5 + ", 100 ≈ " + stats.p95 +
         " (resolution " + body.properties.resolution + ")");
-    }).catch(function (error) { if (mine === heatmapGeneration) { say("Cannot load the heatmap: " + error.message); } });
+    }).catch(function (error) {
+      if (mine !== heatmapGeneration) { return; }
+      var reason = error.body && error.body.from && String(error.body.from[0]);
+      if (reason && reason.indexOf("/jobs/") !== -1) {
+        heatLayer.clearLayers();
+        say("Too heavy to answer at once: run it as a job below.");
+        offerJob(params, reason);
+      } else {
+        say("Cannot load the heatmap: " + error.message);
+      }
+    });
   }
 
   function coverageQuery() {

@@ -210,3 +210,19 @@ def test_a_job_not_done_yet_has_no_download(user_in_role):
     state = client.get(f"/api/reports/{job.pk}/").json()
     assert (state["status"], state["download"]) == ("queued", None)
     assert client.get(f"/api/reports/{job.pk}/download/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("page", "job_url"),
+    [("/analytics/map/", HEATMAP_JOB_URL), ("/analytics/map/coverage/", COVERAGE_JOB_URL)],
+)
+def test_the_map_pages_offer_the_job_and_cluster_vendor_markers(
+    client, user_in_role, page, job_url
+):
+    CityFactory(code="BER")
+    client.force_login(user_in_role("viewer"))
+    html = client.get(page).content.decode()
+    assert f'data-job-url="{job_url}"' in html and "csrfmiddlewaretoken" in html
+    assert "js/reportjob.js" in html and "<progress" in html
+    assert "vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert "vendor/leaflet.markercluster/MarkerCluster.Default.css" in html
