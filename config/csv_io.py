@@ -8,8 +8,9 @@ a cell longer than the limit) are collected as "line N: ..." messages, so an imp
 them together with its own checks of the rows and write nothing.
 
 ``iter_csv`` is the same reader in streaming mode, for sources too big to hold (the order map's
-refresh reads millions of rows through it): it reads a byte stream line by line and yields each
-row as it is read, so memory stays flat; the header is checked the same way (a wrong header still
+refresh reads millions of rows through it): it decodes a byte stream as it reads it and yields
+each row as soon as it is read, so memory stays flat; both modes share one row loop
+(``_records``), so the header is checked the same way (a wrong header still
 refuses the whole file before any row), cells are stripped and unquoted the same way, but a row
 that is not UTF-8, holds a NUL byte or a cell over the csv module's limit is one ``CsvProblem``
 among the rows (the reader goes on with the next line) instead of refusing the whole file.
@@ -187,47 +188,43 @@ def iter_csv(
     """Stream a CSV: each data row as a ``CsvRow``, or a ``CsvProblem`` for a row it refused.
 
     ``source`` is a binary stream (a file, an HTTP body), an iterable of lines (bytes or text) or
-    the whole content. Lines are decoded one at a time, so nothing but the current row is held.
-    Raises ``error`` before yielding anything for a header that is unreadable or has the wrong
-    columns (the checks of ``read_csv``); an empty file after its header yields nothing. A row
-    spanning a line that is not UTF-8 or a cell holding a NUL byte is a ``CsvProblem``, as is a
-    row the csv module stops on (a cell over ``csv.field_size_limit()``), after which the
-    reading goes on with the next line.
+    the whole content; it is decoded as it is read (bytes that are not UTF-8 are kept as escapes
+    and the row holding them refused), so nothing but the current row is held. Raises ``error``
+    before yielding anything for a header that is unreadable or has the wrong columns (the checks
+    of ``read_csv``); an empty file after its header yields nothing. A row with bytes that are not
+    UTF-8 or a cell holding a NUL byte is a ``CsvProblem``, as is a row the csv module stops on
+    (a cell over ``csv.field_size_limit()``), after which the reading goes on with the next line.
     """
-    undecodable: set[int] = set()
-    reader = csv.reader(_text_lines(source, undecodable))
-    header = _header(reader, required, optional, error, ignore_unknown, undecodable)
-    for item in _records(reader, header, optional=optional, max_cell_chars=max_cell_chars):
-        if isinstance(item, CsvRow) and "\x00" in "".join(item.values.values()):
-            item = CsvProblem(item.line, "a cell holds a NUL byte (binary data, not CSV text)")
-        if undecodable and any(line in undecodable for line in _span(item, reader)):
-            item = CsvProblem(item.line, "the row is not UTF-8 text")
-            undecodable.difference_update(range(item.line, reader.line_num + 1))
-        yield item
+    reader = csv.reader(_text(source))
+    header = _header(reader, required, optional, error, ignore_unknown)
+    yield from _records(reader, header, optional=optional, max_cell_chars=max_cell_chars)
 
 
-def _span(item: CsvRow | CsvProblem, reader: Any) -> range:
-    return range(item.line, reader.line_num + 1)
+# Bytes that are not UTF-8 decode to lone surrogates with errors="surrogateescape".
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 
-def _text_lines(
-    source: IO[bytes] | Iterable[bytes] | Iterable[str] | bytes | str, undecodable: set[int]
-) -> Iterator[str]:
-    """Text lines of ``source`` (line ends kept, a leading BOM dropped); the numbers of lines
-    that are not UTF-8 go to ``undecodable`` (the line itself is decoded with replacements)."""
+def _text(source: IO[bytes] | Iterable[bytes] | Iterable[str] | bytes | str) -> Iterable[str]:
+    """Text lines of ``source``: decoded UTF-8 (a leading BOM dropped, undecodable bytes kept as
+    surrogate escapes for the row check), read as they are needed."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
-    elif isinstance(source, str):
-        source = io.StringIO(source, newline="")
-    for number, line in enumerate(source, start=1):
+    if isinstance(source, str):
+        return io.StringIO(source.removeprefix("\ufeff"), newline="")
+    if isinstance(source, io.TextIOBase):
+        return _decoded_lines(source)
+    if hasattr(source, "readable"):  # a binary stream: decoded in large chunks, in C
+        return io.TextIOWrapper(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    return _decoded_lines(source)
+
+
+def _decoded_lines(lines: Iterable[bytes] | Iterable[str]) -> Iterator[str]:
+    first = True
+    for line in lines:
         if isinstance(line, bytes):
-            try:
-                line = line.decode("utf-8")
-            except UnicodeDecodeError:
-                undecodable.add(number)
-                line = line.decode("utf-8", errors="replace")
-        if number == 1:
-            line = line.removeprefix("\ufeff")
+            line = line.decode("utf-8", errors="surrogateescape")
+        if first:
+            line, first = line.removeprefix("\ufeff"), False
         yield line
 
 
@@ -237,13 +234,12 @@ def _header(
     optional: Sequence[str],
     error: type[Exception],
     ignore_unknown: bool,
-    undecodable: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> list[str]:
     try:
         header = [normalise_column(name) for name in next(reader, [])]
     except csv.Error as exc:
         raise error(f"line 1: the file cannot be read as CSV ({_csv_reason(exc)}).")
-    if undecodable and min(undecodable) <= reader.line_num:
+    if _NOT_UTF8.search("".join(header)):
         raise error("The header is not UTF-8 text; save the file as UTF-8 CSV.")
     check_columns(
         header, required=required, optional=optional, error=error, ignore_unknown=ignore_unknown
@@ -261,8 +257,12 @@ def _csv_reason(exc: csv.Error) -> str:
 def _records(
     reader: Any, header: list[str], *, optional: Sequence[str], max_cell_chars: int
 ) -> Iterator[CsvRow | CsvProblem]:
-    """The rows after the header (blank ones skipped): the one loop of both reading modes."""
+    """The rows after the header (blank ones skipped): the one loop of both reading modes.
+
+    Kept lean: it runs once per row of sources with millions of rows."""
     absent = {column: "" for column in optional if column not in header}
+    width = len(header)
+    quoted = _QUOTED_FORMULA.match
     start = reader.line_num + 1
     while True:
         try:
@@ -276,13 +276,28 @@ def _records(
             start = reader.line_num + 1
             continue
         line, start = start, reader.line_num + 1
-        problem = _row_problem(cells, header, max_cell_chars)
-        if problem:
-            yield CsvProblem(line, problem)
+        # One joined string answers the cheap questions about the whole row at once.
+        joined = "".join(cells)
+        if len(cells) > width or len(joined) > max_cell_chars:
+            problem = _row_problem(cells, header, max_cell_chars)
+            if problem:
+                yield CsvProblem(line, problem)
+                continue
+        if "\x00" in joined:
+            yield CsvProblem(line, "a cell holds a NUL byte (binary data, not CSV text)")
             continue
-        values = dict(zip(header, (unquote_formula(cell.strip()) for cell in cells), strict=False))
-        if any(values.values()):
-            yield CsvRow(line=line, values={**absent, **values})
+        if not joined.isascii() and _NOT_UTF8.search(joined):
+            yield CsvProblem(line, "the row is not UTF-8 text")
+            continue
+        if "'" in joined:
+            cells = [
+                cell[1:] if quoted(cell) else cell for cell in (cell.strip() for cell in cells)
+            ]
+        else:
+            cells = [cell.strip() for cell in cells]
+        if any(cells[:width]):
+            values = dict(zip(header, cells, strict=False))
+            yield CsvRow(line=line, values={**absent, **values} if absent else values)
 
 
 def _row_problem(cells: list[str], header: list[str], max_cell_chars: int) -> str:
