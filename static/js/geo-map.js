@@ -8,7 +8,8 @@
   var page = element.dataset.page;
   var GRADE_COLOURS = { A: "#2f8132", B: "#2680c2", C: "#b7791f", D: "#c53030", "": "#616e7c" };
 
-  var map = L.map(element, { preferCanvas: true }).setView([0, 0], 2);
+  // maxZoom on the map itself: without tiles nothing else sets it, and markercluster needs it.
+  var map = L.map(element, { preferCanvas: true, maxZoom: 18 }).setView([0, 0], 2);
   if (element.dataset.tileUrl) {
     L.tileLayer(element.dataset.tileUrl, {
       maxZoom: 18, attribution: element.dataset.tileAttribution || ""
