@@ -289,12 +289,9 @@ def _records(
         if not joined.isascii() and _NOT_UTF8.search(joined):
             yield CsvProblem(line, "the row is not UTF-8 text")
             continue
+        cells = list(map(str.strip, cells))
         if "'" in joined:
-            cells = [
-                cell[1:] if quoted(cell) else cell for cell in (cell.strip() for cell in cells)
-            ]
-        else:
-            cells = [cell.strip() for cell in cells]
+            cells = [cell[1:] if quoted(cell) else cell for cell in cells]
         if any(cells[:width]):
             values = dict(zip(header, cells, strict=False))
             yield CsvRow(line=line, values={**absent, **values} if absent else values)
