@@ -7,6 +7,14 @@ normalised column name (stripped, lower case). Problems of single rows (more cel
 a cell longer than the limit) are collected as "line N: ..." messages, so an import can report
 them together with its own checks of the rows and write nothing.
 
+``iter_csv`` is the same reader in streaming mode, for sources too big to hold (the order map's
+refresh reads millions of rows through it): it decodes a byte stream as it reads it and yields
+each row as soon as it is read, so memory stays flat; both modes share one row loop
+(``_records``), so the header is checked the same way (a wrong header still
+refuses the whole file before any row), cells are stripped and unquoted the same way, but a row
+that is not UTF-8, holds a NUL byte or a cell over the csv module's limit is one ``CsvProblem``
+among the rows (the reader goes on with the next line) instead of refusing the whole file.
+
 ``CsvWriter`` (and ``write_csv`` / ``csv_response`` over it) is where every export writes its
 cells, so the rule for cells has one place: a text cell a spreadsheet would run as a formula is
 written with a leading single quote (see ``neutralise_formula``), and ``read_csv`` takes that one
@@ -21,7 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -56,6 +64,17 @@ class CsvRow:
 
     def __getitem__(self, column: str) -> str:
         return self.values[column]
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    """A row the reader refused: the line it starts on and why ("a cell holds a NUL byte")."""
+
+    line: int
+    problem: str
+    # The csv module itself stopped on this row (bad quoting, a cell over its limit): read_csv
+    # refuses the whole file then, iter_csv goes on with the next line.
+    unreadable: bool = False
 
 
 @dataclass
@@ -99,7 +118,7 @@ def check_columns(
     *,
     required: Sequence[str],
     optional: Sequence[str] = (),
-    error: type[DomainError] = CsvFileError,
+    error: type[Exception] = CsvFileError,
     ignore_unknown: bool = False,
 ) -> None:
     """Refuse a header that misses a required column, repeats one or (unless ``ignore_unknown``,
@@ -141,39 +160,141 @@ def read_csv(
     """
     text = decode_csv(content, error=error)
     reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [normalise_column(name) for name in next(reader, [])]
-        check_columns(
-            header,
-            required=required,
-            optional=optional,
-            error=error,
-            ignore_unknown=ignore_unknown,
-        )
-        table = CsvTable(columns=header)
-        absent = {column: "" for column in optional if column not in header}
-        start = reader.line_num + 1
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            problem = _row_problem(cells, header, max_cell_chars)
-            if problem:
-                table.errors.append(f"{row_label} {line}: {problem}")
-                continue
-            values = dict(
-                zip(header, (unquote_formula(cell.strip()) for cell in cells), strict=False)
+    header = _header(reader, required, optional, error, ignore_unknown)
+    table = CsvTable(columns=header)
+    for item in _records(reader, header, optional=optional, max_cell_chars=max_cell_chars):
+        if isinstance(item, CsvRow):
+            table.rows.append(item)
+        elif item.unreadable:
+            raise error(
+                f"{row_label} {item.line}: the file cannot be read as CSV ({item.problem})."
             )
-            if not any(values.values()):
-                continue
-            table.rows.append(CsvRow(line=line, values={**absent, **values}))
-    except csv.Error as exc:
-        # The csv module stops at a cell over its own limit (131,072 characters) or bad quoting.
-        reason = str(exc)
-        if "field larger than field limit" in reason:
-            reason = f"a cell is longer than {csv.field_size_limit():,} characters"
-        raise error(f"{row_label} {reader.line_num}: the file cannot be read as CSV ({reason}).")
+        else:
+            table.errors.append(f"{row_label} {item.line}: {item.problem}")
     if not table.rows and not table.errors:
         raise error("The file has no rows.")
     return table
+
+
+def iter_csv(
+    source: IO[bytes] | Iterable[bytes] | Iterable[str] | bytes | str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    error: type[Exception] = CsvFileError,
+    max_cell_chars: int = MAX_CELL_CHARS,
+    ignore_unknown: bool = False,
+) -> Iterator[CsvRow | CsvProblem]:
+    """Stream a CSV: each data row as a ``CsvRow``, or a ``CsvProblem`` for a row it refused.
+
+    ``source`` is a binary stream (a file, an HTTP body), an iterable of lines (bytes or text) or
+    the whole content; it is decoded as it is read (bytes that are not UTF-8 are kept as escapes
+    and the row holding them refused), so nothing but the current row is held. Raises ``error``
+    before yielding anything for a header that is unreadable or has the wrong columns (the checks
+    of ``read_csv``); an empty file after its header yields nothing. A row with bytes that are not
+    UTF-8 or a cell holding a NUL byte is a ``CsvProblem``, as is a row the csv module stops on
+    (a cell over ``csv.field_size_limit()``), after which the reading goes on with the next line.
+    """
+    reader = csv.reader(_text(source))
+    header = _header(reader, required, optional, error, ignore_unknown)
+    yield from _records(reader, header, optional=optional, max_cell_chars=max_cell_chars)
+
+
+# Bytes that are not UTF-8 decode to lone surrogates with errors="surrogateescape".
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def _text(source: IO[bytes] | Iterable[bytes] | Iterable[str] | bytes | str) -> Iterable[str]:
+    """Text lines of ``source``: decoded UTF-8 (a leading BOM dropped, undecodable bytes kept as
+    surrogate escapes for the row check), read as they are needed."""
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    if isinstance(source, str):
+        return io.StringIO(source.removeprefix("\ufeff"), newline="")
+    if isinstance(source, io.TextIOBase):
+        return _decoded_lines(source)
+    if hasattr(source, "readable"):  # a binary stream: decoded in large chunks, in C
+        return io.TextIOWrapper(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    return _decoded_lines(source)
+
+
+def _decoded_lines(lines: Iterable[bytes] | Iterable[str]) -> Iterator[str]:
+    first = True
+    for line in lines:
+        if isinstance(line, bytes):
+            line = line.decode("utf-8", errors="surrogateescape")
+        if first:
+            line, first = line.removeprefix("\ufeff"), False
+        yield line
+
+
+def _header(
+    reader: Any,
+    required: Sequence[str],
+    optional: Sequence[str],
+    error: type[Exception],
+    ignore_unknown: bool,
+) -> list[str]:
+    try:
+        header = [normalise_column(name) for name in next(reader, [])]
+    except csv.Error as exc:
+        raise error(f"line 1: the file cannot be read as CSV ({_csv_reason(exc)}).")
+    if _NOT_UTF8.search("".join(header)):
+        raise error("The header is not UTF-8 text; save the file as UTF-8 CSV.")
+    check_columns(
+        header, required=required, optional=optional, error=error, ignore_unknown=ignore_unknown
+    )
+    return header
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    reason = str(exc)
+    if "field larger than field limit" in reason:
+        reason = f"a cell is longer than {csv.field_size_limit():,} characters"
+    return reason
+
+
+def _records(
+    reader: Any, header: list[str], *, optional: Sequence[str], max_cell_chars: int
+) -> Iterator[CsvRow | CsvProblem]:
+    """The rows after the header (blank ones skipped): the one loop of both reading modes.
+
+    Kept lean: it runs once per row of sources with millions of rows."""
+    absent = {column: "" for column in optional if column not in header}
+    width = len(header)
+    quoted = _QUOTED_FORMULA.match
+    start = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The csv module stops at a cell over its own limit (131,072 characters) or bad
+            # quoting; the next call starts afresh on the following line.
+            yield CsvProblem(start, _csv_reason(exc), unreadable=True)
+            start = reader.line_num + 1
+            continue
+        line, start = start, reader.line_num + 1
+        # One joined string answers the cheap questions about the whole row at once.
+        joined = "".join(cells)
+        if len(cells) > width or len(joined) > max_cell_chars:
+            problem = _row_problem(cells, header, max_cell_chars)
+            if problem:
+                yield CsvProblem(line, problem)
+                continue
+        if "\x00" in joined:
+            yield CsvProblem(line, "a cell holds a NUL byte (binary data, not CSV text)")
+            continue
+        if not joined.isascii() and _NOT_UTF8.search(joined):
+            yield CsvProblem(line, "the row is not UTF-8 text")
+            continue
+        cells = list(map(str.strip, cells))
+        if "'" in joined:
+            cells = [cell[1:] if quoted(cell) else cell for cell in cells]
+        if any(cells[:width]):
+            values = dict(zip(header, cells, strict=False))
+            yield CsvRow(line=line, values={**absent, **values} if absent else values)
 
 
 def _row_problem(cells: list[str], header: list[str], max_cell_chars: int) -> str:

@@ -22,6 +22,7 @@ class ReportJob(models.Model):
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel (XLSX)"
+        JSON = "json", "JSON"
 
     kind = models.CharField(max_length=64)
     parameters = models.JSONField(default=dict, blank=True)

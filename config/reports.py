@@ -25,7 +25,13 @@ REPORTS: dict[str, str] = {
     # Not an export but the same kind of heavy job: fit every line's forecast (or one line's),
     # progress per line fitted; its file is the outcome per line.
     "oee_refit": "analytics.oee.reports.forecast_refit_report",
+    # The order map's heavy questions (a long heatmap that reads every order, a city-wide grid):
+    # the synchronous endpoint's answer as JSON, or one CSV row per cell.
+    "geo_heatmap": "analytics.geo.reports.heatmap_report",
+    "geo_coverage": "analytics.geo.reports.coverage_report",
 }
+# Besides the job's owner, who may follow and download any job (superusers hold every perm).
+VIEW_ANY_JOB_PERMISSION = "partline.view_reportjob"
 
 
 def report_job_start(
@@ -37,7 +43,8 @@ def report_job_start(
     if kind not in REPORTS:
         raise DomainError({"kind": [f"Unknown report '{kind}'."]})
     if file_format not in ReportJob.Format.values:
-        raise DomainError({"file_format": [f"Unknown format '{file_format}': csv or xlsx."]})
+        known = ", ".join(ReportJob.Format.values)
+        raise DomainError({"file_format": [f"Unknown format '{file_format}': one of {known}."]})
     with transaction.atomic():
         job = ReportJob.objects.create(
             kind=kind,
@@ -102,17 +109,23 @@ def report_job_run(*, job_id: int) -> ReportJob:
 
 
 def report_job_for(*, job_id: int, user: Any) -> ReportJob | None:
-    """The job if this user started it (or is a superuser); None otherwise."""
+    """The job if this user started it or may view any job (superusers may); None otherwise,
+    for the page and the API alike (a job of someone else is answered as not found)."""
     job = ReportJob.objects.filter(pk=job_id).first()
-    if job is None or not (user.is_superuser or job.created_by_id == user.pk):
+    if job is None or not (
+        user.is_superuser
+        or (job.created_by_id is not None and job.created_by_id == user.pk)
+        or user.has_perm(VIEW_ANY_JOB_PERMISSION)
+    ):
         return None
     return job
 
 
 def report_job_state(job: ReportJob, *, download_url: str) -> dict[str, Any]:
-    """What the progress bar needs."""
+    """What the progress bar (and an API client polling the job) needs."""
     return {
         "id": job.pk,
+        "kind": job.kind,
         "status": job.status,
         "progress": job.progress,
         "message": job.message,

@@ -8,6 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import accounts, views
+from config.api import reports as report_api
 from config.ops import health
 from config.ops.metrics import metrics
 
@@ -19,6 +20,12 @@ api_patterns = [
     path("", include("inventory.api.urls")),
     path("", include("warehouse.api.urls")),
     path("", include("analytics.api.urls")),
+    path("reports/<int:pk>/", report_api.ReportJobStatusView.as_view(), name="api-report-job"),
+    path(
+        "reports/<int:pk>/download/",
+        report_api.ReportJobDownloadView.as_view(),
+        name="api-report-job-download",
+    ),
 ]
 
 urlpatterns = [

@@ -1,17 +1,22 @@
-"""Reading source files: the CSV columns of each kind, and one row parsed or refused. Django-free.
+"""Reading source files: the CSV columns of each kind, and one row parsed or refused.
 
-A refused row raises ``RowError`` whose message is the reason recorded on the refresh run
-("customer_latitude: '91.5' is outside -90..90"). Extra columns are ignored; a missing column is
-an error of the whole file (``missing_columns``), raised before any row is read.
+The file is read by the project's one CSV reader in its streaming mode (``config.csv_io.iter_csv``):
+the same header check as every import (extra columns ignored; a missing column refuses the whole
+file before any row is read), cells stripped and a formula quote that ``CsvWriter`` added taken
+off again (so an order export loads back unchanged), and a row that is not UTF-8, holds a NUL
+byte or a cell over the csv limit refused on its own. A refused row raises ``RowError`` in
+``parse_*``, whose message is the reason recorded on the refresh run
+("customer_latitude: '91.5' is outside -90..90").
 """
 
-import csv
-import io
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO
+
+from config.csv_io import CsvProblem, iter_csv
 
 COLUMNS = {
     "orders": (
@@ -87,28 +92,36 @@ class GradeRow:
     grade: str
 
 
-def read_rows(stream: IO[bytes] | Iterable[str], kind: str) -> Iterator[tuple[int, dict]]:
-    """(line number, row) for each data row of a UTF-8 CSV; refuses a file missing columns."""
-    lines = (
-        io.TextIOWrapper(stream, encoding="utf-8", newline="")
-        if hasattr(stream, "read")
-        else stream
-    )
-    reader = csv.DictReader(lines)
+class UnreadableRow(dict):
+    """What ``read_rows`` yields for a row the CSV reader refused; ``parse_*`` rejects it."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
+
+
+def read_rows(
+    stream: IO[bytes] | Iterable[bytes] | Iterable[str], kind: str
+) -> Iterator[tuple[int, dict]]:
+    """(line number, row) for each data row of a UTF-8 CSV, streamed; refuses a file missing
+    columns with ``FileFormatError`` before any row. A row the reader refused comes as an
+    ``UnreadableRow`` (rejected with its reason by ``parse_*``), and the reading goes on."""
+    items = iter_csv(stream, required=COLUMNS[kind], error=FileFormatError, ignore_unknown=True)
     try:
-        header = reader.fieldnames or []
-    except UnicodeDecodeError:
-        raise FileFormatError("The file is not UTF-8 text.")
-    missing = [column for column in COLUMNS[kind] if column not in header]
-    if missing:
-        raise FileFormatError(f"Missing column(s) for {kind}: {', '.join(missing)}.")
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except UnicodeDecodeError:
-        raise FileFormatError(f"The file is not UTF-8 text (after line {reader.line_num}).")
-    except csv.Error as error:
-        raise FileFormatError(f"Line {reader.line_num}: {error}.")
+        first = next(items, None)
+    except FileFormatError as error:
+        raise FileFormatError(f"The {kind} file cannot be read: {error}")
+    for item in itertools.chain([first] if first is not None else [], items):
+        if isinstance(item, CsvProblem):
+            yield item.line, UnreadableRow(item.problem)
+        else:
+            yield item.line, item.values
+
+
+def _readable(row: dict) -> dict:
+    if isinstance(row, UnreadableRow):
+        raise RowError(row.problem)
+    return row
 
 
 def _text(row: dict, column: str, *, required: bool = True, max_length: int = 64) -> str:
@@ -154,6 +167,7 @@ def _grade(row: dict, *, required: bool) -> str:
 
 
 def parse_order(row: dict) -> OrderRow:
+    row = _readable(row)
     raw_time = (row.get("created_at") or "").strip()
     try:
         created_at = datetime.fromisoformat(raw_time)
@@ -175,6 +189,7 @@ def parse_order(row: dict) -> OrderRow:
 
 
 def parse_vendor(row: dict) -> VendorRow:
+    row = _readable(row)
     raw_radius = (row.get("radius_km") or "").strip() or "3"
     try:
         radius = Decimal(raw_radius)
@@ -198,7 +213,7 @@ def parse_vendor(row: dict) -> VendorRow:
 
 
 def parse_grade(row: dict) -> GradeRow:
-    return GradeRow(code=_text(row, "vendor_code"), grade=_grade(row, required=True))
+    return GradeRow(code=_text(_readable(row), "vendor_code"), grade=_grade(row, required=True))
 
 
 def bounds_with_margin(

@@ -1,4 +1,5 @@
-"""Writes of the order map: marketing areas, data sources picked for a refresh, refresh now."""
+"""Writes of the order map: marketing areas, data sources picked for a refresh, refresh now,
+heavy questions started as report jobs."""
 
 from decimal import Decimal
 from typing import Any
@@ -6,9 +7,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from analytics.geo import reports
 from analytics.geo.areas import AreaShapeError, polygon_from_geojson
 from analytics.geo.errors import GeoError, SourceNotFound
 from analytics.geo.models import City, DataSource, MarketingArea, RefreshRun
+from analytics.geo.params import coverage_params, heatmap_params
+from analytics.geo.selectors import city_get
+from config.models import ReportJob
+from config.reports import report_job_start
 
 
 def area_geojson_clean(*, geojson: Any, city: City) -> dict:
@@ -64,3 +70,20 @@ def source_refresh_now(*, source: DataSource, full: bool = False) -> RefreshRun 
         return refresh_data(kind=source.kind, source=source, full=full)
     refresh_source.delay(source.pk, full)
     return None
+
+
+def map_job_start(*, kind: str, query: Any, user: Any) -> ReportJob:
+    """Start a heavy map question as a report job (``geo_heatmap`` or ``geo_coverage``).
+
+    ``query`` holds the synchronous endpoint's parameters plus ``file_format`` (json or csv);
+    they are checked now, so a bad one is a 400 naming it and no job is recorded.
+    """
+    file_format = str(query.get("file_format") or "json")
+    if file_format not in reports.JOB_FORMATS:
+        raise GeoError(
+            {"file_format": [f"file_format must be one of {', '.join(reports.JOB_FORMATS)}."]}
+        )
+    parameters = reports.job_parameters(query)
+    params = heatmap_params(parameters) if kind == "geo_heatmap" else coverage_params(parameters)
+    city_get(params.city)
+    return report_job_start(kind=kind, parameters=parameters, file_format=file_format, user=user)

@@ -8,14 +8,22 @@
   var page = element.dataset.page;
   var GRADE_COLOURS = { A: "#2f8132", B: "#2680c2", C: "#b7791f", D: "#c53030", "": "#616e7c" };
 
-  var map = L.map(element, { preferCanvas: true }).setView([0, 0], 2);
+  // maxZoom on the map itself: without tiles nothing else sets it, and markercluster needs it.
+  var map = L.map(element, { preferCanvas: true, maxZoom: 18 }).setView([0, 0], 2);
   if (element.dataset.tileUrl) {
     L.tileLayer(element.dataset.tileUrl, {
       maxZoom: 18, attribution: element.dataset.tileAttribution || ""
     }).addTo(map);
   }
   var heatLayer = L.layerGroup().addTo(map);
-  var vendorLayer = L.layerGroup().addTo(map);
+  // Many vendors: Leaflet.markercluster groups the nearby ones (each cluster ringed in its most
+  // common grade's colour, the grades counted in its tooltip); the markers keep their grade colour.
+  var vendorLayer = (L.markerClusterGroup ? L.markerClusterGroup({
+    chunkedLoading: true,
+    maxClusterRadius: 40,
+    disableClusteringAtZoom: 15,
+    iconCreateFunction: clusterIcon
+  }) : L.layerGroup()).addTo(map);
   var areaLayer = L.layerGroup().addTo(map);
   var statusText = document.getElementById("geo-status");
   // One counter per kind of request: an answer older than the latest asked of its kind is dropped.
@@ -36,7 +44,7 @@
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json, application/geo+json" } })
       .then(function (response) {
         return response.json().then(function (body) {
-          if (!response.ok) { throw new Error(JSON.stringify(body)); }
+          if (!response.ok) { var error = new Error(JSON.stringify(body)); error.body = body; throw error; }
           return body;
         });
       });
@@ -55,6 +63,24 @@
     var f = t - i;
     var c = stops[i].map(function (v, k) { return Math.round(v + (stops[i + 1][k] - v) * f); });
     return "rgb(" + c.join(",") + ")";
+  }
+  function clusterIcon(cluster) {
+    var counts = {};
+    cluster.getAllChildMarkers().forEach(function (marker) {
+      var grade = marker.options.grade || "";
+      counts[grade] = (counts[grade] || 0) + 1;
+    });
+    var top = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); })[0];
+    var size = cluster.getChildCount() < 10 ? "small" : (cluster.getChildCount() < 100 ? "medium" : "large");
+    var title = Object.keys(counts).sort().map(function (g) { return (g || "no grade") + ": " + counts[g]; }).join(", ");
+    var html = document.createElement("div");
+    html.style.borderColor = GRADE_COLOURS[top] || GRADE_COLOURS[""];
+    html.className = "geo-cluster";
+    html.title = title;
+    var label = document.createElement("span");
+    label.textContent = cluster.getChildCount();
+    html.appendChild(label);
+    return L.divIcon({ html: html.outerHTML, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) });
   }
   function say(text) { if (statusText) { statusText.textContent = text; } }
 
@@ -75,13 +101,13 @@
     if (params.get("business_line")) { url += "&business_line=" + encodeURIComponent(params.get("business_line")); }
     (function next(pageUrl) {
       getJSON(pageUrl).then(function (body) {
-        body.results.forEach(function (v) {
-          L.circleMarker([v.latitude, v.longitude], {
-            radius: 4, weight: 1, color: "#fff", fillOpacity: 0.9,
+        var markers = body.results.map(function (v) {
+          return L.circleMarker([v.latitude, v.longitude], {
+            radius: 5, weight: 1, color: "#fff", fillOpacity: 0.9, grade: v.grade || "",
             fillColor: GRADE_COLOURS[v.grade] || GRADE_COLOURS[""]
-          }).bindTooltip(v.code + " " + v.name + " · grade " + (v.grade || "–") + " · " + v.radius_km + " km")
-            .addTo(vendorLayer);
+          }).bindTooltip(v.code + " " + v.name + " · grade " + (v.grade || "–") + " · " + v.radius_km + " km");
         });
+        if (vendorLayer.addLayers) { vendorLayer.addLayers(markers); } else { markers.forEach(function (m) { m.addTo(vendorLayer); }); }
         if (body.next) { next(body.next); }
       });
     })(url);
@@ -106,12 +132,58 @@
       });
   }
 
+  // Heavy questions (a long period that reads every order; a city's whole grid) run as report
+  // jobs: the synchronous endpoint answers 400 naming the job endpoint, and the page offers to
+  // start the job with the same parameters, then follows its progress (static/js/reportjob.js).
+  var jobBox = document.getElementById("geo-job");
+  var jobParams = null;
+  function offerJob(params, reason) {
+    if (!jobBox) { return; }
+    jobParams = params;
+    jobBox.querySelector(".geo-job-reason").textContent = reason;
+    jobBox.hidden = false;
+  }
+  function startJob(fileFormat) {
+    var params = new URLSearchParams(jobParams || filters());
+    params.delete("format");
+    params.set("file_format", fileFormat);
+    var progress = jobBox.querySelector(".report-job");
+    fetch(jobBox.dataset.jobUrl, {
+      method: "POST", credentials: "same-origin", body: params,
+      headers: { Accept: "application/json", "X-CSRFToken": jobBox.querySelector("[name=csrfmiddlewaretoken]").value }
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) { throw new Error(JSON.stringify(body)); }
+        return body;
+      });
+    }).then(function (body) {
+      var fresh = progress.cloneNode(true);  // a new job: a box no earlier poll is updating
+      fresh.hidden = false;
+      fresh.dataset.reportJob = body.status;
+      fresh.querySelector(".report-job-download").hidden = true;
+      fresh.querySelector(".report-job-error").hidden = true;
+      progress.replaceWith(fresh);
+      if (window.followReportJob) { window.followReportJob(fresh); }
+    }).catch(function (error) {
+      var message = progress.querySelector(".report-job-error");
+      message.textContent = "Cannot start the job: " + error.message;
+      message.hidden = false;
+      progress.hidden = false;
+    });
+  }
+  if (jobBox) {
+    jobBox.querySelectorAll("button[data-file-format]").forEach(function (button) {
+      button.addEventListener("click", function () { startJob(button.dataset.fileFormat); });
+    });
+  }
+
   function loadHeatmap() {
     var params = filters();
     if (!params.get("city")) { say("No city yet: refresh vendors first."); return; }
     params.set("resolution", resolutionForZoom(map.getZoom()));
     params.set("format", "geojson");
     var mine = ++heatmapGeneration;
+    if (jobBox && page === "map") { jobBox.hidden = true; }
     say("Loading…");
     getJSON("/api/geo/heatmap/?" + params.toString()).then(function (body) {
       if (mine !== heatmapGeneration) { return; }
@@ -127,7 +199,17 @@
       var stats = body.properties.stats;
       say(stats.cells + " cells, " + stats.total + " in total; 0 ≈ " + stats.p5 + ", 100 ≈ " + stats.p95 +
         " (resolution " + body.properties.resolution + ")");
-    }).catch(function (error) { if (mine === heatmapGeneration) { say("Cannot load the heatmap: " + error.message); } });
+    }).catch(function (error) {
+      if (mine !== heatmapGeneration) { return; }
+      var reason = error.body && error.body.from && String(error.body.from[0]);
+      if (reason && reason.indexOf("/jobs/") !== -1) {
+        heatLayer.clearLayers();
+        say("Too heavy to answer at once: run it as a job below.");
+        offerJob(params, reason);
+      } else {
+        say("Cannot load the heatmap: " + error.message);
+      }
+    });
   }
 
   function coverageQuery() {

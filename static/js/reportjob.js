@@ -29,6 +29,8 @@
     }
     poll();
   }
+  // For a job started by a page's script: follow a box added after the page loaded.
+  window.followReportJob = follow;
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-report-job]").forEach(follow);
   });

@@ -6,6 +6,7 @@ Each step saves a screenshot to var/screenshots/journey-<step>.png.
 """
 
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -252,6 +253,28 @@ def test_the_order_map_heatmap_follows_the_filters_and_the_what_if_radius_change
     assert page.locator("#coverage-areas tbody tr").count() == 4
     session.screenshot("journey-coverage-what-if")
     session.assert_no_errors("coverage what-if")
+
+
+def test_the_order_map_clusters_vendors_and_runs_a_year_of_user_density_as_a_job(session_for):
+    """Many vendors are clustered (Leaflet.markercluster); a year of distinct users is refused
+    at once by the API, the page offers the job, and its progress bar ends on a download."""
+    session = session_for("viewer")
+    page = session.page
+    session.open("/analytics/map/")
+    _text_changes(page, "#geo-status", "", "cells")
+    assert page.locator(".marker-cluster").count() > 0, "no vendor clusters drawn"
+    session.assert_no_errors("order map with clustered vendors")
+    page.fill("input[name='from']", (date.today() - timedelta(days=364)).isoformat())
+    page.select_option("select[name='type']", "user_density")
+    page.locator("#geo-job").wait_for(state="visible")
+    assert "POST /api/geo/heatmap/jobs/" in page.locator(".geo-job-reason").inner_text()
+    page.click("#geo-job button[data-file-format='csv']")
+    page.locator("#geo-job .report-job-download").wait_for(state="visible")
+    assert page.locator("#geo-job .report-job progress").get_attribute("value") == "100"
+    session.screenshot("journey-order-map-job")
+    # The refusal itself is the expected 400 that made the page offer the job.
+    session.errors = [e for e in session.errors if not ("400" in e and "/api/geo/heatmap/?" in e)]
+    session.assert_no_errors("order map heavy heatmap job")
 
 
 def test_a_manager_refits_a_lines_forecast_and_the_legend_names_each_band_once(session_for):

@@ -192,6 +192,12 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int, int, int]]] = [
     ("/api/geo/sources/{source}/refresh/", "POST", (401, 403, 403, 202, 202, 202)),
     ("/api/geo/refresh-runs/",          "GET",    (401, 200, 200, 200, 200, 200)),
     ("/api/geo/refresh-runs/{refreshrun}/", "GET", (401, 200, 200, 200, 200, 200)),
+    # Heavy map questions as report jobs: a read, so every role may start one.
+    ("/api/geo/heatmap/jobs/",          "POST",   (401, 202, 202, 202, 202, 202)),
+    ("/api/geo/coverage/jobs/",         "POST",   (401, 202, 202, 202, 202, 202)),
+    # Report jobs over the API (token clients): the owner's, or any with the view permission.
+    ("/api/reports/{reportjob}/",       "GET",    (401, 404, 404, 404, 404, 200)),
+    ("/api/reports/{reportjob}/download/", "GET", (401, 404, 404, 404, 404, 200)),
     # --- Pages
     ("/",                               "GET",    (302, 200, 200, 200, 200, 200)),
     ("/inventory/parts/",               "GET",    (302, 200, 200, 200, 200, 200)),
@@ -569,6 +575,13 @@ PAYLOADS: dict[str, Callable[[], Any]] = {
     "/api/geo/sources/": lambda: _source_payload(),
     "/api/geo/sources/{source}/": lambda: _source_payload(),
     "/api/geo/sources/{source}/refresh/": lambda: {},
+    "/api/geo/heatmap/jobs/": lambda: {
+        "city": CityFactory().code,
+        "type": "user_density",
+        "from": "2026-01-01",
+        "to": "2026-06-30",
+    },
+    "/api/geo/coverage/jobs/": lambda: {"city": CityFactory().code, "resolution": "7"},
     "/analytics/map/": lambda: {},
     "/analytics/map/coverage/": lambda: {},
 }

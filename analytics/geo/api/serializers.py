@@ -119,3 +119,12 @@ class RefreshRunSerializer(serializers.ModelSerializer):
             "rejects",
             "summary",
         ]
+
+
+class MapJobStartedSerializer(serializers.Serializer):
+    job = serializers.IntegerField(help_text="Report job id.")
+    detail = serializers.CharField(help_text="What happens next.")
+    status = serializers.CharField(
+        help_text="Poll this (token or session): status, percent, message, error, download."
+    )
+    download = serializers.CharField(help_text="The job's file once its status is done.")

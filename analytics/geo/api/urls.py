@@ -14,6 +14,8 @@ router.register("geo/refresh-runs", views.RefreshRunViewSet, basename="geo-refre
 
 urlpatterns = [
     path("geo/heatmap/", views.HeatmapView.as_view(), name="geo-heatmap"),
+    path("geo/heatmap/jobs/", views.HeatmapJobView.as_view(), name="geo-heatmap-job"),
     path("geo/coverage/", views.CoverageView.as_view(), name="geo-coverage"),
+    path("geo/coverage/jobs/", views.CoverageJobView.as_view(), name="geo-coverage-job"),
     *router.urls,
 ]

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -18,13 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.geo import selectors
+from analytics.geo import reports, selectors
 from analytics.geo.api import serializers
 from analytics.geo.filters import OrderFilter, RefreshRunFilter, VendorFilter
 from analytics.geo.models import DataSource, MarketingArea, Order, RefreshRun, Vendor
 from analytics.geo.params import HEATMAP_TYPES, coverage_params, heatmap_params, period_params
 from analytics.geo.rows import COLUMNS
-from analytics.geo.services import source_refresh_now
+from analytics.geo.services import map_job_start, source_refresh_now
 from config.csv_io import CsvWriter
 
 # The export has the columns the orders import reads, so a file goes back in unchanged.
@@ -89,7 +90,9 @@ class HeatmapView(APIView):
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
 
     def get(self, request: Request) -> Response:
-        answer = selectors.heatmap(heatmap_params(request.query_params))
+        params = heatmap_params(request.query_params)
+        reports.refuse_heavy_heatmap(params)  # 400 naming POST /api/geo/heatmap/jobs/
+        answer = selectors.heatmap(params)
         if request.accepted_renderer.format == "geojson":
             return Response(selectors.as_geojson(answer))
         return Response(answer)
@@ -115,7 +118,57 @@ class CoverageView(APIView):
     permission_classes = [CanViewOrders]
 
     def get(self, request: Request) -> Response:
-        return Response(selectors.coverage(coverage_params(request.query_params)))
+        params = coverage_params(request.query_params)
+        reports.refuse_heavy_coverage(params)  # 400 naming POST /api/geo/coverage/jobs/
+        return Response(selectors.coverage(params))
+
+
+JOB_PARAMETERS = _params(
+    ("file_format", "json (default: the synchronous endpoint's body) or csv (a row per cell)."),
+)
+
+
+class _MapJobView(APIView):
+    """Start the question as a background report job: 202 with the job's status URL."""
+
+    permission_classes = [CanViewOrders]
+    kind = ""
+    question = ""
+
+    @extend_schema(
+        parameters=JOB_PARAMETERS,
+        request=OpenApiTypes.OBJECT,
+        responses={202: serializers.MapJobStartedSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data if hasattr(request.data, "keys") else {}
+        query = {**request.query_params.dict(), **{key: body.get(key) for key in body}}
+        job = map_job_start(kind=self.kind, query=query, user=request.user)
+        answer = {
+            "job": job.pk,
+            "detail": f"The {self.question} is being computed in the background.",
+            "status": reverse("api-report-job", args=[job.pk]),
+            "download": reverse("api-report-job-download", args=[job.pk]),
+        }
+        return Response(
+            serializers.MapJobStartedSerializer(answer).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class HeatmapJobView(_MapJobView):
+    """The heatmap of these parameters (those of GET /api/geo/heatmap/, in the body or the query
+    string) as a report job; its file is the same answer as JSON, or CSV h3,count,value."""
+
+    kind = "geo_heatmap"
+    question = "heatmap"
+
+
+class CoverageJobView(_MapJobView):
+    """Coverage with every cell of the city's grid (parameters of GET /api/geo/coverage/) as a
+    report job; its file is the same answer as JSON, or CSV with one row per cell."""
+
+    kind = "geo_coverage"
+    question = "coverage grid"
 
 
 class VendorViewSet(viewsets.ReadOnlyModelViewSet):

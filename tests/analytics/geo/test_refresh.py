@@ -105,7 +105,7 @@ def test_a_file_missing_columns_fails_the_run_and_writes_nothing(tmp_path):
     path = write(tmp_path, "orders.csv", "order_id,city\nO1,BER\n")
     run = refresh_data(kind="orders", path=path)
     assert run.status == RefreshRun.Status.FAILED
-    assert "Missing column(s) for orders" in run.error
+    assert "The orders file cannot be read: Wrong columns (missing vendor_code" in run.error
     assert Order.objects.count() == 0
 
 
