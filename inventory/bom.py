@@ -24,7 +24,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from functools import cached_property
+from operator import mul
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -205,38 +207,49 @@ def explode(
     graph: BomGraph, root_id: int, quantity: Decimal | int = 1, include_optional: bool = False
 ) -> dict[int, Decimal]:
     """Gross requirement of every leaf part for ``quantity`` units of the root, all levels."""
-    totals = extended_quantities(graph, root_id, quantity, include_optional)
-    return {
-        part: amount
-        for part, amount in totals.items()
-        if part != root_id and not graph.lines_of(part, include_optional)
-    }
+    return explode_compiled(_compile_plain(graph, root_id, include_optional), quantity)
 
 
 def extended_quantities(
     graph: BomGraph, root_id: int, quantity: Decimal | int = 1, include_optional: bool = False
 ) -> dict[int, Decimal]:
     """Total quantity of every part below the root (sub-assemblies too) per ``quantity`` roots."""
-    return _extended(*_ordered_subgraph(graph, root_id, include_optional), Decimal(quantity))
+    structure = _compile_plain(graph, root_id, include_optional)
+    return dict(zip(structure.order, _extended(structure, Decimal(quantity)), strict=True))
 
 
-def _extended(
-    order: list[int], adjacency: dict[int, list[tuple[int, Decimal, bool]]], quantity: Decimal
-) -> dict[int, Decimal]:
-    totals: dict[int, Decimal] = dict.fromkeys(order, ZERO)
-    totals[order[0]] = quantity
-    for node in order:
-        amount = totals[node]
-        for child, per_unit, _ in adjacency[node]:
-            totals[child] += amount * per_unit
+def explode_compiled(structure: BomStructure, quantity: Decimal | int = 1) -> dict[int, Decimal]:
+    """``explode`` on a compiled structure (e.g. ``inventory.selectors.bom_structure``'s)."""
+    totals = _extended(structure, Decimal(quantity))
+    order = structure.order
+    return {order[j]: totals[j] for j in structure.leaves}
+
+
+def _compile_plain(graph: BomGraph, root_id: int, include_optional: bool) -> BomStructure:
+    """The structure of a graph for one Decimal computation (no numpy plan: used once)."""
+    return BomStructure.compile(graph, root_id, include_optional, vectorize=False)
+
+
+def _extended(structure: BomStructure, quantity: Decimal) -> list[Decimal]:
+    """Total quantity of every node per ``quantity`` roots, in ``structure.order``.
+
+    The same Decimal operations in the same order as a walk of the graph in topological order:
+    a node's total is final before its lines are read, because its parents come before it.
+    """
+    lines = structure.decimal_lines
+    totals = [ZERO] * len(structure.order)
+    totals[0] = quantity
+    for parent, child, per_unit in zip(
+        lines.parents, lines.children, lines.quantities, strict=True
+    ):
+        totals[child] += totals[parent] * per_unit
     return totals
 
 
 # --------------------------------------------------------------------------- cost roll-up
 
 
-@dataclass(frozen=True)
-class CostLine:
+class CostLine(NamedTuple):
     assembly_id: int
     component_id: int
     quantity: Decimal  # per one assembly
@@ -267,33 +280,57 @@ def cost_rollup(
     the leaf lines add up to the total; a sub-assembly line's contribution is the part of the
     total that flows through it.
     """
-    order, adjacency = _ordered_subgraph(graph, root_id, include_optional)
-    rolled: dict[int, Decimal] = {}
-    for node in reversed(order):
-        lines = adjacency[node]
-        if lines:
-            rolled[node] = sum((q * rolled[c] for c, q, _ in lines), ZERO)
-        else:
-            rolled[node] = Decimal(unit_costs.get(node, ZERO))
-    multiplier = _extended(order, adjacency, ONE)
-    lines_out = []
-    for node in order:
-        for child, q, _ in adjacency[node]:
-            extended_quantity = multiplier[node] * q
-            lines_out.append(
-                CostLine(
-                    assembly_id=node,
-                    component_id=child,
-                    quantity=q,
-                    unit_cost=rolled[child],
-                    extended_cost=q * rolled[child],
-                    extended_quantity=extended_quantity,
-                    contribution=extended_quantity * rolled[child],
-                    is_leaf=not adjacency[child],
-                )
-            )
+    return cost_rollup_compiled(_compile_plain(graph, root_id, include_optional), unit_costs)
+
+
+def rolled_up_costs(structure: BomStructure, unit_costs: Mapping[int, Decimal]) -> list[Decimal]:
+    """Unit cost of every node of a compiled structure (in ``structure.order``), rolled up."""
+    order = structure.order
+    rolled: list[Decimal] = [ZERO] * len(order)
+    for j in structure.leaves:
+        rolled[j] = Decimal(unit_costs.get(order[j], ZERO))
+    if not structure.has_lines:
+        rolled[0] = Decimal(unit_costs.get(order[0], ZERO))
+    get = rolled.__getitem__
+    for i, children, quantities in reversed(structure.decimal_lines.by_assembly):
+        rolled[i] = sum(map(mul, quantities, map(get, children)), ZERO)
+    return rolled
+
+
+def cost_rollup_compiled(structure: BomStructure, unit_costs: Mapping[int, Decimal]) -> CostRollup:
+    """``cost_rollup`` on a compiled structure; only its parts need entries in ``unit_costs``.
+
+    Every line is computed with the same Decimal operations as a line-by-line walk, over whole
+    lists at a time.
+    """
+    order = structure.order
+    rolled = rolled_up_costs(structure, unit_costs)
+    multiplier = _extended(structure, ONE)
+    lines = structure.decimal_lines
+    quantities = lines.quantities
+    component_costs = [rolled[c] for c in lines.children]
+    extended_quantity = list(map(mul, [multiplier[p] for p in lines.parents], quantities))
+    lines_out = list(
+        map(
+            CostLine._make,
+            zip(
+                lines.assembly_ids,
+                lines.component_ids,
+                quantities,
+                component_costs,
+                map(mul, quantities, component_costs),
+                extended_quantity,
+                map(mul, extended_quantity, component_costs),
+                lines.child_is_leaf,
+                strict=True,
+            ),
+        )
+    )
     return CostRollup(
-        part_id=root_id, unit_cost=rolled[root_id], unit_costs=rolled, lines=lines_out
+        part_id=structure.root_id,
+        unit_cost=rolled[0],
+        unit_costs={order[i]: rolled[i] for i in range(len(order) - 1, -1, -1)},
+        lines=lines_out,
     )
 
 
@@ -412,7 +449,20 @@ def _decimals(values: Iterable[Decimal]) -> int:
 
 
 # Bumped whenever BomStructure's fields change, so that a cache never hands an older layout back.
-STRUCTURE_FORMAT = 2
+STRUCTURE_FORMAT = 3
+
+
+@dataclass(frozen=True)
+class _DecimalLines:
+    """A structure's lines as flat lists, in its order, with the quantities as Decimal."""
+
+    parents: list[int]  # node index of each line's assembly
+    children: list[int]  # node index of each line's component
+    quantities: list[Decimal]  # as read from the BOM
+    assembly_ids: list[int]
+    component_ids: list[int]
+    child_is_leaf: list[bool]
+    by_assembly: list[tuple[int, list[int], list[Decimal]]]  # (index, child indexes, quantities)
 
 
 @dataclass(frozen=True)
@@ -420,7 +470,9 @@ class BomStructure:
     """The lines below one root compiled to integer arrays, in low-level-code order.
 
     Holds no stock, so it can be cached and reused until the BOM changes. Quantities are scaled
-    to integers by ``scale`` (a power of ten that writes every quantity exactly).
+    to integers by ``scale`` (a power of ten that writes every quantity exactly); ``quantities``
+    gives back the Decimal each scaled quantity was read as, for the Decimal computations
+    (explode, cost roll-up).
     """
 
     root_id: int
@@ -428,8 +480,41 @@ class BomStructure:
     assemblies: list[tuple[int, list[tuple[int, int]]]]  # (index, [(child index, qty × scale)])
     leaves: list[int]  # indexes of parts without lines
     scale: int
-    # The same lines as numpy arrays by level (built by compile; absent in older pickles).
+    quantities: dict[int, Decimal] = field(default_factory=dict, compare=False, repr=False)
+    # The same lines as numpy arrays by level (built by compile unless vectorize=False).
     vector: _VectorPlan | None = field(default=None, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Derived views (cached properties) are rebuilt after unpickling, not stored in a cache.
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @cached_property
+    def decimal_lines(self) -> _DecimalLines:
+        """The lines as flat lists with Decimal quantities, built once per structure object."""
+        scale = self.scale
+        places = len(str(scale)) - 1
+        decimal_of = dict(self.quantities)
+        for _, lines in self.assemblies:
+            for _, q in lines:
+                if q not in decimal_of:
+                    decimal_of[q] = Decimal(q).scaleb(-places)
+        order = self.order
+        is_leaf = [True] * len(order)
+        by_assembly = []
+        for i, lines in self.assemblies:
+            is_leaf[i] = False
+            by_assembly.append((i, [c for c, _ in lines], [decimal_of[q] for _, q in lines]))
+        parents = [i for i, lines, _ in by_assembly for _ in lines]
+        children = [c for _, lines, _ in by_assembly for c in lines]
+        return _DecimalLines(
+            parents=parents,
+            children=children,
+            quantities=[q for _, _, quantities in by_assembly for q in quantities],
+            assembly_ids=[order[i] for i in parents],
+            component_ids=[order[c] for c in children],
+            child_is_leaf=[is_leaf[c] for c in children],
+            by_assembly=by_assembly,
+        )
 
     @classmethod
     def compile(
@@ -438,6 +523,7 @@ class BomStructure:
         root_id: int,
         include_optional: bool = False,
         min_decimals: int = 0,
+        vectorize: bool = True,
     ) -> BomStructure:
         adjacency: dict[int, list[tuple[int, Decimal]]] = {}
         stack = [root_id]
@@ -481,8 +567,15 @@ class BomStructure:
             elif i != 0:
                 leaves.append(i)
         structure = cls(
-            root_id=root_id, order=order, assemblies=assemblies, leaves=leaves, scale=scale
+            root_id=root_id,
+            order=order,
+            assemblies=assemblies,
+            leaves=leaves,
+            scale=scale,
+            quantities={whole: q for q, whole in scaled.items()},
         )
+        if not vectorize:
+            return structure
         return replace(structure, vector=_VectorPlan.of(structure))
 
     @property
