@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, partial
 from operator import mul
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
@@ -231,18 +231,34 @@ def _compile_plain(graph: BomGraph, root_id: int, include_optional: bool) -> Bom
 
 
 def _extended(structure: BomStructure, quantity: Decimal) -> list[Decimal]:
-    """Total quantity of every node per ``quantity`` roots, in ``structure.order``.
+    """Total quantity of every node per ``quantity`` roots, in ``structure.order``."""
+    return _extended_with_lines(structure, quantity, None)
 
-    The same Decimal operations in the same order as a walk of the graph in topological order:
-    a node's total is final before its lines are read, because its parents come before it.
+
+def _extended_with_lines(
+    structure: BomStructure, quantity: Decimal, per_line: list[Decimal] | None
+) -> list[Decimal]:
+    """``_extended``, also filling ``per_line`` (if given) with each line's extended quantity
+    (its assembly's total × its quantity), in the order of the structure's lines.
+
+    The same Decimal operations in the same order as pushing each node's total down its lines
+    in topological order: a component's total is zero plus its incoming lines' amounts in the
+    order that walk reaches them (``by_component``), and every parent's total is final first.
     """
-    lines = structure.decimal_lines
     totals = [ZERO] * len(structure.order)
     totals[0] = quantity
-    for parent, child, per_unit in zip(
-        lines.parents, lines.children, lines.quantities, strict=True
-    ):
-        totals[child] += totals[parent] * per_unit
+    get = totals.__getitem__
+    lines = structure.decimal_lines
+    if per_line is None:
+        for j, parents, quantities in lines.by_component:
+            totals[j] = sum(map(mul, map(get, parents), quantities), ZERO)
+        return totals
+    amounts: list[Decimal] = []
+    for j, parents, quantities in lines.by_component:
+        incoming = list(map(mul, map(get, parents), quantities))
+        amounts += incoming
+        totals[j] = sum(incoming, ZERO)
+    per_line[:] = map(amounts.__getitem__, lines.component_position)
     return totals
 
 
@@ -260,12 +276,91 @@ class CostLine(NamedTuple):
     is_leaf: bool
 
 
+class CostLines(Sequence[CostLine]):
+    """The lines of a cost roll-up: reads like a list, equal to any sequence of equal lines.
+
+    The rolled-up unit costs are computed with the roll-up; the per-line figures (extended
+    quantity, extended cost, contribution: three Decimal multiplications a line, and the
+    extended quantity of every assembly) the first time a line is read, all lines at once, and
+    kept as columns. A ``CostLine`` is made as it is read: a 50,000-line roll-up holds a few
+    lists rather than 50,000 objects for the garbage collector to walk, and a caller that needs
+    only the unit costs (a part page) pays nothing for the lines.
+    """
+
+    __slots__ = ("_columns", "_rolled", "_structure")
+
+    def __init__(self, structure: BomStructure, rolled: list[Decimal]) -> None:
+        self._structure = structure
+        self._rolled = rolled
+        self._columns: tuple[list[Any], ...] | None = None
+
+    def columns(self) -> tuple[list[Any], ...]:
+        """One list per ``CostLine`` field, in the structure's line order."""
+        if self._columns is None:  # two threads may both compute it: same values
+            self._columns = _cost_line_columns(self._structure, self._rolled)
+        return self._columns
+
+    def __len__(self) -> int:
+        return len(self._structure.decimal_lines.parents)
+
+    @overload
+    def __getitem__(self, index: int) -> CostLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[CostLine]: ...
+
+    def __getitem__(self, index: int | slice) -> CostLine | list[CostLine]:
+        if isinstance(index, slice):
+            columns = [column[index] for column in self.columns()]
+            return list(map(_new_line, zip(*columns, strict=True)))
+        return CostLine._make(column[index] for column in self.columns())
+
+    def __iter__(self) -> Iterator[CostLine]:
+        return map(_new_line, zip(*self.columns(), strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CostLines({list(self)!r})"
+
+
+def _cost_line_columns(structure: BomStructure, rolled: list[Decimal]) -> tuple[list[Any], ...]:
+    """The ``CostLine`` fields of every line as columns: each figure is the same Decimal
+    operation a line-by-line walk makes (extended quantity = the assembly's extended quantity ×
+    the line's quantity; extended cost = quantity × the component's rolled-up cost;
+    contribution = extended quantity × that cost)."""
+    lines = structure.decimal_lines
+    quantities = lines.quantities
+    extended_quantity: list[Decimal] = []
+    _extended_with_lines(structure, ONE, extended_quantity)
+    component_costs = list(map(rolled.__getitem__, lines.children))
+    return (
+        lines.assembly_ids,
+        lines.component_ids,
+        quantities,
+        component_costs,
+        list(map(mul, quantities, component_costs)),
+        extended_quantity,
+        list(map(mul, extended_quantity, component_costs)),
+        lines.child_is_leaf,
+    )
+
+
+# CostLine._make without its Python frame: lines are made one per read.
+_new_line = partial(tuple.__new__, CostLine)
+
+
 @dataclass(frozen=True)
 class CostRollup:
     part_id: int
     unit_cost: Decimal
     unit_costs: dict[int, Decimal]
-    lines: list[CostLine] = field(default_factory=list)
+    lines: Sequence[CostLine] = field(default_factory=list)
 
 
 def cost_rollup(
@@ -284,7 +379,9 @@ def cost_rollup(
 
 
 def rolled_up_costs(structure: BomStructure, unit_costs: Mapping[int, Decimal]) -> list[Decimal]:
-    """Unit cost of every node of a compiled structure (in ``structure.order``), rolled up."""
+    """Unit cost of every node of a compiled structure (in ``structure.order``), rolled up: a
+    leaf costs its own unit cost, an assembly the sum of its lines' quantity × component cost
+    (zero plus each line in order, as a line-by-line walk adds them)."""
     order = structure.order
     rolled: list[Decimal] = [ZERO] * len(order)
     for j in structure.leaves:
@@ -300,37 +397,15 @@ def rolled_up_costs(structure: BomStructure, unit_costs: Mapping[int, Decimal]) 
 def cost_rollup_compiled(structure: BomStructure, unit_costs: Mapping[int, Decimal]) -> CostRollup:
     """``cost_rollup`` on a compiled structure; only its parts need entries in ``unit_costs``.
 
-    Every line is computed with the same Decimal operations as a line-by-line walk, over whole
-    lists at a time.
+    The unit costs are rolled up here; the lines' figures when they are first read
+    (``CostLines``).
     """
-    order = structure.order
     rolled = rolled_up_costs(structure, unit_costs)
-    multiplier = _extended(structure, ONE)
-    lines = structure.decimal_lines
-    quantities = lines.quantities
-    component_costs = [rolled[c] for c in lines.children]
-    extended_quantity = list(map(mul, [multiplier[p] for p in lines.parents], quantities))
-    lines_out = list(
-        map(
-            CostLine._make,
-            zip(
-                lines.assembly_ids,
-                lines.component_ids,
-                quantities,
-                component_costs,
-                map(mul, quantities, component_costs),
-                extended_quantity,
-                map(mul, extended_quantity, component_costs),
-                lines.child_is_leaf,
-                strict=True,
-            ),
-        )
-    )
     return CostRollup(
         part_id=structure.root_id,
         unit_cost=rolled[0],
-        unit_costs={order[i]: rolled[i] for i in range(len(order) - 1, -1, -1)},
-        lines=lines_out,
+        unit_costs=dict(zip(reversed(structure.order), reversed(rolled), strict=True)),
+        lines=CostLines(structure, rolled),
     )
 
 
@@ -463,6 +538,11 @@ class _DecimalLines:
     component_ids: list[int]
     child_is_leaf: list[bool]
     by_assembly: list[tuple[int, list[int], list[Decimal]]]  # (index, child indexes, quantities)
+    # The same lines grouped by component, components in order, each group's lines in the order
+    # above: (component index, parent indexes, quantities); the root has no group.
+    by_component: list[tuple[int, list[int], list[Decimal]]]
+    # For each line (in the order above), its position when the groups are laid end to end.
+    component_position: list[int]
 
 
 @dataclass(frozen=True)
@@ -506,14 +586,31 @@ class BomStructure:
             by_assembly.append((i, [c for c, _ in lines], [decimal_of[q] for _, q in lines]))
         parents = [i for i, lines, _ in by_assembly for _ in lines]
         children = [c for _, lines, _ in by_assembly for c in lines]
+        quantities = [q for _, _, line_quantities in by_assembly for q in line_quantities]
+        into: list[list[int]] = [[] for _ in order]
+        for line, child in enumerate(children):
+            into[child].append(line)
+        by_component = []
+        component_position = [0] * len(children)
+        position = 0
+        for j in range(1, len(order)):
+            lines_in = into[j]
+            by_component.append(
+                (j, [parents[k] for k in lines_in], [quantities[k] for k in lines_in])
+            )
+            for k in lines_in:
+                component_position[k] = position
+                position += 1
         return _DecimalLines(
             parents=parents,
             children=children,
-            quantities=[q for _, _, quantities in by_assembly for q in quantities],
+            quantities=quantities,
             assembly_ids=[order[i] for i in parents],
             component_ids=[order[c] for c in children],
             child_is_leaf=[is_leaf[c] for c in children],
             by_assembly=by_assembly,
+            by_component=by_component,
+            component_position=component_position,
         )
 
     @classmethod

@@ -8,6 +8,8 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import partial
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
@@ -295,6 +297,9 @@ class PartRef(NamedTuple):
     unit_cost: Decimal
 
 
+_new_ref = partial(tuple.__new__, PartRef)  # PartRef._make without a Python frame per row
+
+
 def _ids_table(ids: Iterable[int]) -> tuple[str, str]:
     """(SQL of a derived table ``wanted(id)`` holding the ids, its one parameter).
 
@@ -303,7 +308,7 @@ def _ids_table(ids: Iterable[int]) -> tuple[str, str]:
     """
     if connection.vendor == "postgresql":
         sql = "unnest(string_to_array(%s, ',')::bigint[]) AS wanted(id)"
-        return sql, ",".join(str(int(pk)) for pk in ids)
+        return sql, ",".join(map(str, map(int, ids)))
     return "(SELECT value AS id FROM json_each(%s)) AS wanted", json.dumps([int(pk) for pk in ids])
 
 
@@ -320,9 +325,9 @@ def part_refs(ids: Iterable[int]) -> dict[int, PartRef]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [param])
         rows = cursor.fetchall()
-    if connection.vendor == "postgresql":
-        return {row[0]: PartRef._make(row) for row in rows}  # unit_cost is already Decimal
-    return {pk: PartRef(pk, sku, name, from_db(cost)) for pk, sku, name, cost in rows}
+    if connection.vendor != "postgresql":  # PostgreSQL hands back Decimal, SQLite int or float
+        rows = [(pk, sku, name, from_db(cost)) for pk, sku, name, cost in rows]
+    return dict(zip(map(itemgetter(0), rows), map(_new_ref, rows), strict=True))
 
 
 def cost_rollup(
@@ -336,7 +341,7 @@ def cost_rollup(
     """
     structure = bom_structure(part_id=part.pk, include_optional=include_optional)
     parts = part_refs(structure.order)
-    costs = {pk: ref.unit_cost for pk, ref in parts.items()}
+    costs = dict(zip(parts, map(attrgetter("unit_cost"), parts.values()), strict=True))
     return bom.cost_rollup_compiled(structure, costs), parts
 
 
