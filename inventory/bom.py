@@ -336,8 +336,7 @@ def _cost_line_columns(structure: BomStructure, rolled: list[Decimal]) -> tuple[
     contribution = extended quantity × that cost)."""
     lines = structure.decimal_lines
     quantities = lines.quantities
-    extended_quantity: list[Decimal] = []
-    _extended_with_lines(structure, ONE, extended_quantity)
+    extended_quantity = structure.line_extended_quantities
     component_costs = list(map(rolled.__getitem__, lines.children))
     return (
         lines.assembly_ids,
@@ -612,6 +611,15 @@ class BomStructure:
             by_component=by_component,
             component_position=component_position,
         )
+
+    @cached_property
+    def line_extended_quantities(self) -> list[Decimal]:
+        """Each line's extended quantity per one unit of the root (the assembly's per-unit total
+        × the line's quantity), in line order: the BOM alone fixes it, so it is kept with the
+        structure, built the first time a cost roll-up's lines are read."""
+        per_line: list[Decimal] = []
+        _extended_with_lines(self, ONE, per_line)
+        return per_line
 
     @classmethod
     def compile(
