@@ -279,12 +279,13 @@ class CostLine(NamedTuple):
 class CostLines(Sequence[CostLine]):
     """The lines of a cost roll-up: reads like a list, equal to any sequence of equal lines.
 
-    The rolled-up unit costs are computed with the roll-up; the per-line figures (extended
-    quantity, extended cost, contribution: three Decimal multiplications a line, and the
-    extended quantity of every assembly) the first time a line is read, all lines at once, and
-    kept as columns. A ``CostLine`` is made as it is read: a 50,000-line roll-up holds a few
-    lists rather than 50,000 objects for the garbage collector to walk, and a caller that needs
-    only the unit costs (a part page) pays nothing for the lines.
+    The rolled-up unit costs are computed with the roll-up; the per-line figures the first time
+    a line is read, all lines at once, kept as columns: extended cost and contribution (two
+    Decimal multiplications a line), next to each line's extended quantity, which the BOM alone
+    fixes and the structure keeps (``BomStructure.line_extended_quantities``). A ``CostLine``
+    is made as it is read: a 50,000-line roll-up holds a few lists rather than 50,000 objects
+    for the garbage collector to walk, and a caller that needs only the unit costs (a part page)
+    pays nothing for the lines.
     """
 
     __slots__ = ("_columns", "_rolled", "_structure")
