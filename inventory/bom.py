@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from functools import cached_property, partial
+from operator import mul
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
@@ -205,38 +207,65 @@ def explode(
     graph: BomGraph, root_id: int, quantity: Decimal | int = 1, include_optional: bool = False
 ) -> dict[int, Decimal]:
     """Gross requirement of every leaf part for ``quantity`` units of the root, all levels."""
-    totals = extended_quantities(graph, root_id, quantity, include_optional)
-    return {
-        part: amount
-        for part, amount in totals.items()
-        if part != root_id and not graph.lines_of(part, include_optional)
-    }
+    return explode_compiled(_compile_plain(graph, root_id, include_optional), quantity)
 
 
 def extended_quantities(
     graph: BomGraph, root_id: int, quantity: Decimal | int = 1, include_optional: bool = False
 ) -> dict[int, Decimal]:
     """Total quantity of every part below the root (sub-assemblies too) per ``quantity`` roots."""
-    return _extended(*_ordered_subgraph(graph, root_id, include_optional), Decimal(quantity))
+    structure = _compile_plain(graph, root_id, include_optional)
+    return dict(zip(structure.order, _extended(structure, Decimal(quantity)), strict=True))
 
 
-def _extended(
-    order: list[int], adjacency: dict[int, list[tuple[int, Decimal, bool]]], quantity: Decimal
-) -> dict[int, Decimal]:
-    totals: dict[int, Decimal] = dict.fromkeys(order, ZERO)
-    totals[order[0]] = quantity
-    for node in order:
-        amount = totals[node]
-        for child, per_unit, _ in adjacency[node]:
-            totals[child] += amount * per_unit
+def explode_compiled(structure: BomStructure, quantity: Decimal | int = 1) -> dict[int, Decimal]:
+    """``explode`` on a compiled structure (e.g. ``inventory.selectors.bom_structure``'s)."""
+    totals = _extended(structure, Decimal(quantity))
+    order = structure.order
+    return {order[j]: totals[j] for j in structure.leaves}
+
+
+def _compile_plain(graph: BomGraph, root_id: int, include_optional: bool) -> BomStructure:
+    """The structure of a graph for one Decimal computation (no numpy plan: used once)."""
+    return BomStructure.compile(graph, root_id, include_optional, vectorize=False)
+
+
+def _extended(structure: BomStructure, quantity: Decimal) -> list[Decimal]:
+    """Total quantity of every node per ``quantity`` roots, in ``structure.order``."""
+    return _extended_with_lines(structure, quantity, None)
+
+
+def _extended_with_lines(
+    structure: BomStructure, quantity: Decimal, per_line: list[Decimal] | None
+) -> list[Decimal]:
+    """``_extended``, also filling ``per_line`` (if given) with each line's extended quantity
+    (its assembly's total × its quantity), in the order of the structure's lines.
+
+    The same Decimal operations in the same order as pushing each node's total down its lines
+    in topological order: a component's total is zero plus its incoming lines' amounts in the
+    order that walk reaches them (``by_component``), and every parent's total is final first.
+    """
+    totals = [ZERO] * len(structure.order)
+    totals[0] = quantity
+    get = totals.__getitem__
+    lines = structure.decimal_lines
+    if per_line is None:
+        for j, parents, quantities in lines.by_component:
+            totals[j] = sum(map(mul, map(get, parents), quantities), ZERO)
+        return totals
+    amounts: list[Decimal] = []
+    for j, parents, quantities in lines.by_component:
+        incoming = list(map(mul, map(get, parents), quantities))
+        amounts += incoming
+        totals[j] = sum(incoming, ZERO)
+    per_line[:] = map(amounts.__getitem__, lines.component_position)
     return totals
 
 
 # --------------------------------------------------------------------------- cost roll-up
 
 
-@dataclass(frozen=True)
-class CostLine:
+class CostLine(NamedTuple):
     assembly_id: int
     component_id: int
     quantity: Decimal  # per one assembly
@@ -247,12 +276,91 @@ class CostLine:
     is_leaf: bool
 
 
+class CostLines(Sequence[CostLine]):
+    """The lines of a cost roll-up: reads like a list, equal to any sequence of equal lines.
+
+    The rolled-up unit costs are computed with the roll-up; the per-line figures the first time
+    a line is read, all lines at once, kept as columns: extended cost and contribution (two
+    Decimal multiplications a line), next to each line's extended quantity, which the BOM alone
+    fixes and the structure keeps (``BomStructure.line_extended_quantities``). A ``CostLine``
+    is made as it is read: a 50,000-line roll-up holds a few lists rather than 50,000 objects
+    for the garbage collector to walk, and a caller that needs only the unit costs (a part page)
+    pays nothing for the lines.
+    """
+
+    __slots__ = ("_columns", "_rolled", "_structure")
+
+    def __init__(self, structure: BomStructure, rolled: list[Decimal]) -> None:
+        self._structure = structure
+        self._rolled = rolled
+        self._columns: tuple[list[Any], ...] | None = None
+
+    def columns(self) -> tuple[list[Any], ...]:
+        """One list per ``CostLine`` field, in the structure's line order."""
+        if self._columns is None:  # two threads may both compute it: same values
+            self._columns = _cost_line_columns(self._structure, self._rolled)
+        return self._columns
+
+    def __len__(self) -> int:
+        return len(self._structure.decimal_lines.parents)
+
+    @overload
+    def __getitem__(self, index: int) -> CostLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[CostLine]: ...
+
+    def __getitem__(self, index: int | slice) -> CostLine | list[CostLine]:
+        if isinstance(index, slice):
+            columns = [column[index] for column in self.columns()]
+            return list(map(_new_line, zip(*columns, strict=True)))
+        return CostLine._make(column[index] for column in self.columns())
+
+    def __iter__(self) -> Iterator[CostLine]:
+        return map(_new_line, zip(*self.columns(), strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CostLines({list(self)!r})"
+
+
+def _cost_line_columns(structure: BomStructure, rolled: list[Decimal]) -> tuple[list[Any], ...]:
+    """The ``CostLine`` fields of every line as columns: each figure is the same Decimal
+    operation a line-by-line walk makes (extended quantity = the assembly's extended quantity ×
+    the line's quantity; extended cost = quantity × the component's rolled-up cost;
+    contribution = extended quantity × that cost)."""
+    lines = structure.decimal_lines
+    quantities = lines.quantities
+    extended_quantity = structure.line_extended_quantities
+    component_costs = list(map(rolled.__getitem__, lines.children))
+    return (
+        lines.assembly_ids,
+        lines.component_ids,
+        quantities,
+        component_costs,
+        list(map(mul, quantities, component_costs)),
+        extended_quantity,
+        list(map(mul, extended_quantity, component_costs)),
+        lines.child_is_leaf,
+    )
+
+
+# CostLine._make without its Python frame: lines are made one per read.
+_new_line = partial(tuple.__new__, CostLine)
+
+
 @dataclass(frozen=True)
 class CostRollup:
     part_id: int
     unit_cost: Decimal
     unit_costs: dict[int, Decimal]
-    lines: list[CostLine] = field(default_factory=list)
+    lines: Sequence[CostLine] = field(default_factory=list)
 
 
 def cost_rollup(
@@ -267,33 +375,37 @@ def cost_rollup(
     the leaf lines add up to the total; a sub-assembly line's contribution is the part of the
     total that flows through it.
     """
-    order, adjacency = _ordered_subgraph(graph, root_id, include_optional)
-    rolled: dict[int, Decimal] = {}
-    for node in reversed(order):
-        lines = adjacency[node]
-        if lines:
-            rolled[node] = sum((q * rolled[c] for c, q, _ in lines), ZERO)
-        else:
-            rolled[node] = Decimal(unit_costs.get(node, ZERO))
-    multiplier = _extended(order, adjacency, ONE)
-    lines_out = []
-    for node in order:
-        for child, q, _ in adjacency[node]:
-            extended_quantity = multiplier[node] * q
-            lines_out.append(
-                CostLine(
-                    assembly_id=node,
-                    component_id=child,
-                    quantity=q,
-                    unit_cost=rolled[child],
-                    extended_cost=q * rolled[child],
-                    extended_quantity=extended_quantity,
-                    contribution=extended_quantity * rolled[child],
-                    is_leaf=not adjacency[child],
-                )
-            )
+    return cost_rollup_compiled(_compile_plain(graph, root_id, include_optional), unit_costs)
+
+
+def rolled_up_costs(structure: BomStructure, unit_costs: Mapping[int, Decimal]) -> list[Decimal]:
+    """Unit cost of every node of a compiled structure (in ``structure.order``), rolled up: a
+    leaf costs its own unit cost, an assembly the sum of its lines' quantity × component cost
+    (zero plus each line in order, as a line-by-line walk adds them)."""
+    order = structure.order
+    rolled: list[Decimal] = [ZERO] * len(order)
+    for j in structure.leaves:
+        rolled[j] = Decimal(unit_costs.get(order[j], ZERO))
+    if not structure.has_lines:
+        rolled[0] = Decimal(unit_costs.get(order[0], ZERO))
+    get = rolled.__getitem__
+    for i, children, quantities in reversed(structure.decimal_lines.by_assembly):
+        rolled[i] = sum(map(mul, quantities, map(get, children)), ZERO)
+    return rolled
+
+
+def cost_rollup_compiled(structure: BomStructure, unit_costs: Mapping[int, Decimal]) -> CostRollup:
+    """``cost_rollup`` on a compiled structure; only its parts need entries in ``unit_costs``.
+
+    The unit costs are rolled up here; the lines' figures when they are first read
+    (``CostLines``).
+    """
+    rolled = rolled_up_costs(structure, unit_costs)
     return CostRollup(
-        part_id=root_id, unit_cost=rolled[root_id], unit_costs=rolled, lines=lines_out
+        part_id=structure.root_id,
+        unit_cost=rolled[0],
+        unit_costs=dict(zip(reversed(structure.order), reversed(rolled), strict=True)),
+        lines=CostLines(structure, rolled),
     )
 
 
@@ -412,7 +524,25 @@ def _decimals(values: Iterable[Decimal]) -> int:
 
 
 # Bumped whenever BomStructure's fields change, so that a cache never hands an older layout back.
-STRUCTURE_FORMAT = 2
+STRUCTURE_FORMAT = 3
+
+
+@dataclass(frozen=True)
+class _DecimalLines:
+    """A structure's lines as flat lists, in its order, with the quantities as Decimal."""
+
+    parents: list[int]  # node index of each line's assembly
+    children: list[int]  # node index of each line's component
+    quantities: list[Decimal]  # as read from the BOM
+    assembly_ids: list[int]
+    component_ids: list[int]
+    child_is_leaf: list[bool]
+    by_assembly: list[tuple[int, list[int], list[Decimal]]]  # (index, child indexes, quantities)
+    # The same lines grouped by component, components in order, each group's lines in the order
+    # above: (component index, parent indexes, quantities); the root has no group.
+    by_component: list[tuple[int, list[int], list[Decimal]]]
+    # For each line (in the order above), its position when the groups are laid end to end.
+    component_position: list[int]
 
 
 @dataclass(frozen=True)
@@ -420,7 +550,9 @@ class BomStructure:
     """The lines below one root compiled to integer arrays, in low-level-code order.
 
     Holds no stock, so it can be cached and reused until the BOM changes. Quantities are scaled
-    to integers by ``scale`` (a power of ten that writes every quantity exactly).
+    to integers by ``scale`` (a power of ten that writes every quantity exactly); ``quantities``
+    gives back the Decimal each scaled quantity was read as, for the Decimal computations
+    (explode, cost roll-up).
     """
 
     root_id: int
@@ -428,8 +560,67 @@ class BomStructure:
     assemblies: list[tuple[int, list[tuple[int, int]]]]  # (index, [(child index, qty × scale)])
     leaves: list[int]  # indexes of parts without lines
     scale: int
-    # The same lines as numpy arrays by level (built by compile; absent in older pickles).
+    quantities: dict[int, Decimal] = field(default_factory=dict, compare=False, repr=False)
+    # The same lines as numpy arrays by level (built by compile unless vectorize=False).
     vector: _VectorPlan | None = field(default=None, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Derived views (cached properties) are rebuilt after unpickling, not stored in a cache.
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @cached_property
+    def decimal_lines(self) -> _DecimalLines:
+        """The lines as flat lists with Decimal quantities, built once per structure object."""
+        scale = self.scale
+        places = len(str(scale)) - 1
+        decimal_of = dict(self.quantities)
+        for _, lines in self.assemblies:
+            for _, q in lines:
+                if q not in decimal_of:
+                    decimal_of[q] = Decimal(q).scaleb(-places)
+        order = self.order
+        is_leaf = [True] * len(order)
+        by_assembly = []
+        for i, lines in self.assemblies:
+            is_leaf[i] = False
+            by_assembly.append((i, [c for c, _ in lines], [decimal_of[q] for _, q in lines]))
+        parents = [i for i, lines, _ in by_assembly for _ in lines]
+        children = [c for _, lines, _ in by_assembly for c in lines]
+        quantities = [q for _, _, line_quantities in by_assembly for q in line_quantities]
+        into: list[list[int]] = [[] for _ in order]
+        for line, child in enumerate(children):
+            into[child].append(line)
+        by_component = []
+        component_position = [0] * len(children)
+        position = 0
+        for j in range(1, len(order)):
+            lines_in = into[j]
+            by_component.append(
+                (j, [parents[k] for k in lines_in], [quantities[k] for k in lines_in])
+            )
+            for k in lines_in:
+                component_position[k] = position
+                position += 1
+        return _DecimalLines(
+            parents=parents,
+            children=children,
+            quantities=quantities,
+            assembly_ids=[order[i] for i in parents],
+            component_ids=[order[c] for c in children],
+            child_is_leaf=[is_leaf[c] for c in children],
+            by_assembly=by_assembly,
+            by_component=by_component,
+            component_position=component_position,
+        )
+
+    @cached_property
+    def line_extended_quantities(self) -> list[Decimal]:
+        """Each line's extended quantity per one unit of the root (the assembly's per-unit total
+        × the line's quantity), in line order: the BOM alone fixes it, so it is kept with the
+        structure, built the first time a cost roll-up's lines are read."""
+        per_line: list[Decimal] = []
+        _extended_with_lines(self, ONE, per_line)
+        return per_line
 
     @classmethod
     def compile(
@@ -438,6 +629,7 @@ class BomStructure:
         root_id: int,
         include_optional: bool = False,
         min_decimals: int = 0,
+        vectorize: bool = True,
     ) -> BomStructure:
         adjacency: dict[int, list[tuple[int, Decimal]]] = {}
         stack = [root_id]
@@ -481,8 +673,15 @@ class BomStructure:
             elif i != 0:
                 leaves.append(i)
         structure = cls(
-            root_id=root_id, order=order, assemblies=assemblies, leaves=leaves, scale=scale
+            root_id=root_id,
+            order=order,
+            assemblies=assemblies,
+            leaves=leaves,
+            scale=scale,
+            quantities={whole: q for q, whole in scaled.items()},
         )
+        if not vectorize:
+            return structure
         return replace(structure, vector=_VectorPlan.of(structure))
 
     @property
