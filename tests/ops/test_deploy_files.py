@@ -589,3 +589,36 @@ def test_the_load_test_phases_name_user_classes_the_locustfile_defines():
     )
     assert set(mix) | {"HealthProbe"} <= defined
     assert "loadtest:" in (ROOT / "Makefile").read_text()
+
+
+def _row(name: str, rps: float, p95: float, p99: float, failures: int = 0, kind: str = "GET"):
+    return {
+        "type": kind if name != "ALL" else "",
+        "name": name,
+        "requests": 100,
+        "failures": failures,
+        "rps": rps,
+        "p50": p95 / 2,
+        "p95": p95,
+        "p99": p99,
+    }
+
+
+def test_the_load_test_judges_each_target_of_the_issue():
+    from tests.load.run import _targets
+
+    mix = [
+        _row("api: parts", 5, 80, 300),
+        _row("api: create receipt", 1, 900, 2000, kind="POST"),  # a write: no latency target
+        _row("ALL", 6, 90, 1500),
+    ]
+    api_list = [_row("api: parts (back to back)", 120, 400, 900), _row("ALL", 120, 400, 900)]
+    ceiling = [_row("health: live", 200, 300, 500), _row("ALL", 200, 300, 500)]
+    assert [passed for passed, _ in _targets(mix, api_list, ceiling)] == [True] * 4
+
+    slow_read = [_row("page: parts", 5, 120, 600), *mix]
+    failed = [_row("ALL", 120, 400, 900, failures=1)]
+    slow_list = [_row("ALL", 90, 400, 900)]
+    verdicts = _targets(slow_read, failed, ceiling) + _targets(mix, slow_list, ceiling)
+    assert [passed for passed, _ in verdicts] == [False, False, False, True] + [True] * 3 + [False]
+    assert "page: parts" in verdicts[1][1] and "90.0 vs 200.0" in verdicts[7][1]
