@@ -28,6 +28,7 @@ bigger machine or a remote server.
 """
 
 import csv
+import json
 import os
 import runpy
 import shutil
@@ -72,14 +73,17 @@ def _prepare(env: dict[str, str]) -> dict[str, str]:
     return tokens
 
 
-def _locust(host: str, users: int, seconds: int, classes: list[str], prefix: Path, env) -> None:
+def _locust(
+    host: str, users: int, seconds: int, classes: list[str], prefix: Path, env, ramp: float
+) -> None:
+    """One headless locust run; `ramp`: seconds over which the users start."""
     processes = int(env.get("LOADTEST_PROCESSES", "1"))
     with open(f"{prefix}.log", "wb") as log:
         subprocess.run(
             [
                 sys.executable, "-m", "locust", "-f", str(ROOT / "tests/load/locustfile.py"),
                 "--headless", "--host", host, "--users", str(users),
-                "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{seconds}s",
+                "--spawn-rate", f"{users / ramp:.2f}", "--run-time", f"{seconds}s",
                 "--stop-timeout", "10", "--csv", str(prefix), "--only-summary",
                 "--loglevel", "WARNING",
                 *(["--processes", str(processes)] if processes > 1 else []),
@@ -101,6 +105,25 @@ def _locust_warnings(prefix: Path) -> list[str]:
         for line in text.splitlines()
         if "/WARNING/" in line or "/ERROR/" in line or "/CRITICAL/" in line
     ]
+
+
+def _server_errors(log: Path, limit: int = 5) -> list[str]:
+    """The errors gunicorn and the application logged (a 500's exception, a worker timeout), the
+    most frequent first: what the failures column cannot say."""
+    counts: dict[str, int] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = {"level": "ERROR", "message": line} if "Traceback" in line else {}
+        if record.get("level") not in ("ERROR", "CRITICAL"):
+            continue
+        cause = (record.get("exc_info") or "").strip().splitlines()
+        text = f"{record.get('logger', '')}: {record.get('message', '')}".splitlines()[0][:100]
+        key = text + (f" / {cause[-1][:150]}" if cause else "")
+        counts[key] = counts.get(key, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])[:limit]
+    return [f"  server log: {count} x {text}" for text, count in ranked]
 
 
 def _number(value: str) -> float | None:
@@ -244,9 +267,11 @@ def main() -> int:
         boots = log.read_text().count("Booting worker")
         load_before = _load()
         ceiling = max(10, seconds // 3)
-        _locust(host, users, seconds, MIX, work / "mix", env)
-        _locust(host, users, ceiling, ["ApiListCeiling"], work / "api-list", env)
-        _locust(host, users, ceiling, ["HealthProbe"], work / "ceiling", env)
+        # People arrive over the first quarter of the run, not all in one second (each logs in
+        # or reads its first lists when it starts); the back-to-back phases start at once.
+        _locust(host, users, seconds, MIX, work / "mix", env, ramp=max(5, seconds / 4))
+        _locust(host, users, ceiling, ["ApiListCeiling"], work / "api-list", env, ramp=2)
+        _locust(host, users, ceiling, ["HealthProbe"], work / "ceiling", env, ramp=2)
         restarts = log.read_text().count("Booting worker") - boots
         back_to_back = f"{users} users back to back, {ceiling} s"
         phases = {
@@ -267,6 +292,10 @@ def main() -> int:
             print(_table(stats[name], title + " (ms, req/s)"))
             for line in _failures(work / name) + _locust_warnings(work / name):
                 print(line)
+        errors = _server_errors(log)
+        if errors:
+            print("\nErrors in gunicorn's log (all phases):")
+            print("\n".join(errors))
         results = _targets(stats["mix"], stats["api-list"], stats["ceiling"])
         print()
         for passed, line in results:
