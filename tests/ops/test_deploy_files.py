@@ -80,6 +80,10 @@ def test_web_worker_and_beat_wait_for_the_migrations():
         rule = services[name]["depends_on"]["migrate"]
         assert rule["condition"] == "service_completed_successfully"
     assert services["migrate"]["command"][-2:] == ["migrate", "--noinput"]
+    # A one-shot: restarted after it exits, it would never complete (the app services inherit
+    # `restart: unless-stopped` from the same anchor), and nothing may wait for its health.
+    assert services["migrate"]["restart"] == "no"
+    assert services["migrate"]["healthcheck"] == {"disable": True}
 
 
 def test_redis_appends_to_its_log_and_postgres_is_version_16():
