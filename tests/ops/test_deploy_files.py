@@ -247,6 +247,22 @@ def test_docker_compose_config_accepts_both_files(tmp_path):
         assert result.returncode == 0, result.stderr
 
 
+def test_the_proxy_closes_idle_upstream_connections_before_gunicorn_does(monkeypatch):
+    # Otherwise nginx may send a request on a connection gunicorn is closing: a POST is not
+    # retried and the client gets a 502 (the load test met it, directly against gunicorn).
+    import runpy
+
+    monkeypatch.delenv("GUNICORN_KEEPALIVE", raising=False)
+    gunicorn = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["keepalive"]
+    site = (DEPLOY / "nginx" / "partline.conf").read_text()
+    upstream = re.search(r"upstream partline_app \{(.*?)\}", site, re.S).group(1)
+    nginx = re.search(r"^\s*keepalive_timeout (\d+)s;", upstream, re.M)
+    assert nginx, "the upstream block must say how long nginx keeps an idle connection"
+    assert gunicorn > int(nginx.group(1))
+    # ingress-nginx keeps upstream connections 60 s unless the ConfigMap says otherwise.
+    assert gunicorn > 60
+
+
 # --- Kubernetes --------------------------------------------------------------------------------
 
 
