@@ -14,7 +14,25 @@ ENV PATH="/opt/venv/bin:$PATH" \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     STATIC_ROOT=/app/staticfiles \
     PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
-RUN apt-get update && apt-get install -y --no-install-recommends curl libpq5 \
+# The PostgreSQL client of the server's major version (docker-compose.yml runs postgres:16):
+# `manage.py backup` runs `pg_dump -Fc` and `restore` runs `pg_restore`, and a pg_dump older than
+# the server refuses to dump it. Debian's own client is whatever version the release carries, so
+# it comes from the PostgreSQL project's apt repository (PGDG) for this image's Debian release,
+# signed by its key; the build fails here if the installed pg_dump is not of that major version.
+# Change POSTGRES_MAJOR together with the postgres image in docker-compose.yml.
+ARG POSTGRES_MAJOR=16
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && . /etc/os-release \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends libpq5 "postgresql-client-${POSTGRES_MAJOR}" \
+    && pg_dump --version | grep -q " ${POSTGRES_MAJOR}\." \
+    && pg_restore --version | grep -q " ${POSTGRES_MAJOR}\." \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system partline && useradd --system --gid partline --home /app partline
 COPY --from=build /opt/venv /opt/venv

@@ -16,7 +16,13 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Seconds an idle keep-alive connection stays open. gunicorn always runs behind a proxy that
+# keeps its upstream connections open (nginx: keepalive_timeout 60s in deploy/nginx; the
+# Kubernetes ingress-nginx: upstream-keepalive-timeout, 60 s by default), and the proxy must be
+# the one to close an idle connection: if gunicorn closes it first, a request the proxy sends at
+# that moment meets a closed connection, and a POST is not retried (a 502). The load test saw
+# exactly that with gunicorn's usual 5 s and clients that pause up to 5 s between requests.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # gunicorn believes X-Forwarded-Proto (the request's scheme) only from these peers: none unless
 # the app runs behind proxies (TRUSTED_PROXY_COUNT, the same rule as the application's).

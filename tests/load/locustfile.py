@@ -2,19 +2,32 @@
 
 Five kinds of users, weighted like a working day: staff browsing pages, API consumers listing
 and filtering, storekeepers posting receipts, planners asking how many assemblies stock can
-build; then, alone and back to back, a typical API list and the bare /health/live view (the
-ceiling of this machine).
-The order map's heatmap joins the mix when the map exists.
+build, and map users looking at the order map's heatmap; then, alone and back to back, a
+typical API list and the bare /health/live view (the ceiling of this machine).
 Every request is named by its endpoint, not its URL, so the statistics group per endpoint.
 Tokens come from the environment (run.py creates them): LOADTEST_TOKEN_<ROLE>.
+
+The users of the mix are people (about 50 of them), not loops: each waits 1 to 5 seconds
+between two actions (`between(1, 5)`), the time to read a page or a list and decide what to do
+next, so 50 users make roughly 10 to 20 requests per second between them. The two back-to-back
+classes (no wait) are throughput measurements, not people.
+The users are FastHttpUser (geventhttpclient): locust's client that spends several times less
+CPU per request than the requests-based HttpUser, which matters when locust shares the 2 cores
+with the server it measures.
+A request counts as failed when it answers 4xx/5xx, and a page also when it does not answer 200
+(a redirect to the login page means the session was lost: it would measure the login form).
 """
 
 import os
 import random
 import re
 import uuid
+from urllib.parse import urlencode
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, constant, task
+
+# People: seconds between two actions of one user of the mix.
+THINK_TIME = between(1, 5)
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "partline-demo")
 
@@ -27,54 +40,69 @@ def results(response) -> list[dict]:
     return response.json().get("results", []) if response.ok else []
 
 
-class StaffBrowsing(HttpUser):
+class StaffBrowsing(FastHttpUser):
     """A logged-in viewer opening the pages people use all day."""
 
     weight = 3
-    wait_time = between(1, 3)
+    wait_time = THINK_TIME
 
     def on_start(self) -> None:
-        page = self.client.get("/accounts/login/", name="login page")
-        self._plain_http_cookies()
-        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        self.client.post(
+        page = self.page("/accounts/login/", "page: login")
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text or "")
+        form = {
+            "username": "viewer",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": match.group(1) if match else "",
+        }
+        with self.client.post(
             "/accounts/login/",
-            data={
-                "username": "viewer",
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": match.group(1) if match else "",
-            },
+            data=urlencode(form),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
             name="login",
-        )
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login answered {response.status_code}, not a redirect")
         self._plain_http_cookies()
 
     def _plain_http_cookies(self) -> None:
-        # Production marks the cookies Secure; this test speaks plain HTTP to gunicorn.
-        for cookie in list(self.client.cookies):
-            self.client.cookies.set(cookie.name, cookie.value)
+        # Production marks the cookies Secure; this test speaks plain HTTP to gunicorn, and the
+        # cookie jar sends Secure cookies over HTTPS only.
+        for cookie in self.client.cookiejar:
+            cookie.secure = False
+
+    def page(self, path: str, name: str):
+        with self.client.get(
+            path, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} to {response.headers.get('Location')}")
+        self._plain_http_cookies()
+        return response
 
     @task(3)
     def dashboard(self) -> None:
-        self.client.get("/", name="page: dashboard")
+        self.page("/", "page: dashboard")
 
     @task(3)
     def parts(self) -> None:
-        self.client.get("/inventory/parts/", name="page: parts")
+        self.page("/inventory/parts/", "page: parts")
 
     @task(2)
     def stock(self) -> None:
-        self.client.get("/warehouse/", name="page: stock overview")
+        self.page("/warehouse/", "page: stock overview")
 
     @task(2)
     def documents(self) -> None:
-        self.client.get("/warehouse/documents/", name="page: documents")
+        self.page("/warehouse/documents/", "page: documents")
 
 
-class ApiConsumer(HttpUser):
-    """An integration reading lists with filters and search."""
+class ApiConsumer(FastHttpUser):
+    """Someone's client reading lists with filters and search (a person at a screen behind it)."""
 
     weight = 4
-    wait_time = between(0.5, 2)
+    wait_time = THINK_TIME
 
     def on_start(self) -> None:
         self.headers = token_headers("viewer")
@@ -117,16 +145,16 @@ class ApiConsumer(HttpUser):
         )
 
 
-class Storekeeper(HttpUser):
+class Storekeeper(FastHttpUser):
     """Receives goods: creates a receipt of one or two lines and posts it."""
 
     weight = 2
-    wait_time = between(1, 4)
+    wait_time = THINK_TIME
 
     def on_start(self) -> None:
         self.headers = token_headers("storekeeper")
         parts = results(
-            self.client.get("/api/parts/?assembly=false", headers=self.headers, name="api: parts")
+            self.client.get("/api/parts/?assembly=no", headers=self.headers, name="api: parts")
         )
         self.part_ids = [p["id"] for p in parts]
         locations = self.client.get(
@@ -160,16 +188,16 @@ class Storekeeper(HttpUser):
             )
 
 
-class Planner(HttpUser):
+class Planner(FastHttpUser):
     """Asks how many of an assembly the stock can build."""
 
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = THINK_TIME
 
     def on_start(self) -> None:
         self.headers = token_headers("planner")
         assemblies = self.client.get(
-            "/api/parts/?assembly=true", headers=self.headers, name="api: parts"
+            "/api/parts/?assembly=yes", headers=self.headers, name="api: parts"
         )
         self.assembly_ids = [p["id"] for p in results(assemblies)]
 
@@ -182,10 +210,36 @@ class Planner(HttpUser):
             )
 
 
-class ApiListCeiling(HttpUser):
+class MapUser(FastHttpUser):
+    """Looks at the order map: the heatmap of the demo city, zoomed (resolution) and filtered."""
+
+    weight = 1
+    wait_time = THINK_TIME
+
+    def on_start(self) -> None:
+        self.headers = token_headers("viewer")
+
+    @task
+    def heatmap(self) -> None:
+        query = {
+            "city": "DMO",
+            "type": random.choice(["order_density", "order_density", "organic", "user_density"]),
+            "resolution": random.choice([7, 8, 8, 9]),
+        }
+        if random.random() < 0.3:
+            query["business_line"] = random.choice(["food", "groceries", "pharmacy"])
+        if random.random() < 0.2:
+            query["hours"] = random.choice(["8-14", "11-14", "17-21"])
+        self.client.get(
+            f"/api/geo/heatmap/?{urlencode(query)}", headers=self.headers, name="api: geo heatmap"
+        )
+
+
+class ApiListCeiling(FastHttpUser):
     """A typical API list requested back to back: compared with /health/live's ceiling."""
 
-    wait_time = between(0, 0)
+    # Only in its own phase: run.py names the classes of each phase.
+    wait_time = constant(0)
 
     def on_start(self) -> None:
         self.headers = token_headers("viewer")
@@ -195,11 +249,11 @@ class ApiListCeiling(HttpUser):
         self.client.get("/api/parts/", headers=self.headers, name="api: parts (back to back)")
 
 
-class HealthProbe(HttpUser):
+class HealthProbe(FastHttpUser):
     """The bare liveness view: the most requests per second this machine serves."""
 
     # Only in the ceiling phase: run.py names the classes of each phase.
-    wait_time = between(0, 0)
+    wait_time = constant(0)
 
     @task
     def live(self) -> None:

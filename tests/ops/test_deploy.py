@@ -88,6 +88,69 @@ def test_the_metrics_directory_is_created_before_collectstatic_runs():
     ), f"{directory} must exist before collectstatic: {before}"
 
 
+def compose_postgres_major() -> str:
+    import yaml
+
+    image = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["postgres"]
+    return re.fullmatch(r"postgres:(\d+)(?:[.-].*)?", image["image"]).group(1)
+
+
+def postgres_client_step() -> tuple[dict[str, str], list[str]]:
+    """The runtime stage's build arguments (with defaults) and the commands of the RUN step that
+    installs the PostgreSQL client, in order."""
+    arguments = {}
+    for keyword, args in dockerfile_instructions():
+        if keyword == "ARG":
+            name, _, default = args.partition("=")
+            arguments[name] = default
+        if keyword == "RUN" and "postgresql-client" in args:
+            return arguments, [command.strip() for command in args.split("&&")]
+    raise AssertionError("the runtime stage installs no postgresql-client package")
+
+
+def test_the_image_installs_pg_dump_of_the_major_version_compose_runs():
+    # `manage.py backup` runs pg_dump -Fc in the web container (Compose, the Kubernetes CronJob);
+    # a pg_dump older than the server refuses to dump it. There is no Docker daemon here to build
+    # the image, so the step is read: the right package, from the PostgreSQL project's signed
+    # repository, and a check that fails the build if the installed pg_dump is another version.
+    arguments, commands = postgres_client_step()
+    major = compose_postgres_major()
+    assert arguments.get("POSTGRES_MAJOR") == major, "the image's client and Compose's server"
+
+    def position(what: str, predicate, after: int = -1) -> int:
+        found = [i for i, command in enumerate(commands) if i > after and predicate(command)]
+        assert found, f"no step {what} (after step {after}): {commands}"
+        return found[0]
+
+    key = position("fetching the PGDG key", lambda c: c.startswith("curl") and "ACCC4CF8" in c)
+    words = commands[key].split()
+    key_file = words[words.index("-o") + 1]
+    # The repository's suite is the image's own Debian release (bookworm-pgdg, trixie-pgdg).
+    release = position("reading the Debian release", lambda c: c == ". /etc/os-release")
+    source = position(
+        "adding the repository signed by that key",
+        lambda c: (
+            "apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" in c
+            and f"signed-by={key_file}" in c
+        ),
+        after=max(key, release),
+    )
+    update = position("reading the new repository", lambda c: c == "apt-get update", after=source)
+    install = position(
+        "installing the client of that major version",
+        lambda c: c.startswith("apt-get install") and "postgresql-client-${POSTGRES_MAJOR}" in c,
+        after=update,
+    )
+    for program in ("pg_dump", "pg_restore"):
+        position(
+            f"failing the build unless {program} is of that version",
+            lambda c, p=program: (
+                c.startswith(f"{p} --version | grep -q") and "${POSTGRES_MAJOR}" in c
+            ),
+            after=install,
+        )
+
+
 @pytest.fixture(scope="module")
 def image_static_root(tmp_path_factory) -> Path:
     """The build step's collectstatic, with the image environment and an empty metrics directory."""

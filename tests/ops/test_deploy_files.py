@@ -80,6 +80,10 @@ def test_web_worker_and_beat_wait_for_the_migrations():
         rule = services[name]["depends_on"]["migrate"]
         assert rule["condition"] == "service_completed_successfully"
     assert services["migrate"]["command"][-2:] == ["migrate", "--noinput"]
+    # A one-shot: restarted after it exits, it would never complete (the app services inherit
+    # `restart: unless-stopped` from the same anchor), and nothing may wait for its health.
+    assert services["migrate"]["restart"] == "no"
+    assert services["migrate"]["healthcheck"] == {"disable": True}
 
 
 def test_redis_appends_to_its_log_and_postgres_is_version_16():
@@ -128,14 +132,63 @@ def test_app_services_read_their_secrets_from_the_env_file():
         assert {"path": ".env", "required": True} in env_files
 
 
+ENV_EXAMPLE = ROOT / ".env.example"
+# A variable line of .env.example, commented out or not: NAME=value.
+ENV_LINE = re.compile(r"^#?\s*([A-Z_][A-Z0-9_]*)=(.*)$")
+
+
+def env_example_variables() -> set[str]:
+    return {
+        m.group(1) for line in ENV_EXAMPLE.read_text().splitlines() if (m := ENV_LINE.match(line))
+    }
+
+
+def variables_read_by_the_settings() -> set[str]:
+    """Every NAME in env("NAME"), env.int("NAME", ...) and the like in the settings a deployment
+    runs (base, production, local; test.py's are for the test suite only), and every
+    os.environ.get("NAME") of deploy/gunicorn.conf.py."""
+    names: set[str] = set()
+    for name in ("base.py", "production.py", "local.py"):
+        text = (ROOT / "config" / "settings" / name).read_text()
+        names |= set(re.findall(r"\benv(?:\.[a-z_]+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", text))
+    gunicorn = (DEPLOY / "gunicorn.conf.py").read_text()
+    names |= set(re.findall(r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]*)\"", gunicorn))
+    return names - {"DJANGO_SETTINGS_MODULE"}  # chosen by the entry point, not a setting
+
+
+def test_the_settings_read_the_variables_this_test_finds():
+    # The pattern must keep finding what it is meant to find, or the next test proves nothing.
+    found = variables_read_by_the_settings()
+    assert {"SECRET_KEY", "DATABASE_URL", "CONTENT_SECURITY_POLICY", "GUNICORN_WORKERS"} <= found
+    assert len(found) > 50
+
+
+def test_env_example_lists_every_variable_the_settings_and_gunicorn_read():
+    assert variables_read_by_the_settings() - env_example_variables() == set()
+
+
 def test_env_example_lists_every_variable_compose_interpolates():
     names: set[str] = set()
     for path in (COMPOSE, COMPOSE_PROD):
         names |= set(re.findall(r"\$\{([A-Z_][A-Z0-9_]*)", path.read_text()))
-    listed = set(
-        re.findall(r"^#?\s*([A-Z_][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.M)
-    )
-    assert names - listed == set()
+    assert names - env_example_variables() == set()
+
+
+def test_env_example_gives_each_variable_a_meaning_and_no_comment_after_a_value():
+    # The .env reader (django-environ), Compose's env_file and systemd's EnvironmentFile all keep
+    # "60  # seconds" as the value: an uncommented line must hold nothing but NAME=value.
+    lines = [line for line in ENV_EXAMPLE.read_text().splitlines() if line.strip()]
+    for index, line in enumerate(lines):
+        match = ENV_LINE.match(line)
+        if not match:
+            continue
+        assert " #" not in match.group(2), f"comment after the value: {line}"
+        # The nearest line above that is not another variable explains it (a group of related
+        # variables shares one explanation); a section header explains nothing.
+        above = next(
+            previous for previous in reversed(lines[:index]) if not ENV_LINE.match(previous)
+        )
+        assert above.startswith("#") and not above.startswith("# ---"), f"no meaning: {line}"
 
 
 def test_both_compose_files_are_valid_for_the_compose_specification_schema():
@@ -155,14 +208,22 @@ def test_both_compose_files_are_valid_for_the_compose_specification_schema():
         assert errors == [], path.name
 
 
-def _docker_compose_available() -> bool:
+def _docker_compose_missing() -> str:
+    """Why `docker compose config` cannot run here, or "" when it can (no daemon is needed)."""
     if not shutil.which("docker"):
-        return False
+        return "no Docker client on this machine"
     result = subprocess.run(["docker", "compose", "version"], capture_output=True, timeout=30)
-    return result.returncode == 0
+    if result.returncode != 0:
+        # Debian's docker-compose package is Compose 1.x, which cannot read these files
+        # (env_file with `required`, the Compose specification): the v2 plugin is needed.
+        return "the Docker client has no Compose v2 plugin (`docker compose`)"
+    return ""
 
 
-@pytest.mark.skipif(not _docker_compose_available(), reason="docker compose plugin not installed")
+DOCKER_COMPOSE_MISSING = _docker_compose_missing()
+
+
+@pytest.mark.skipif(bool(DOCKER_COMPOSE_MISSING), reason=DOCKER_COMPOSE_MISSING)
 def test_docker_compose_config_accepts_both_files(tmp_path):
     # A copy in a scratch project directory, with the .env the services require.
     for path in (COMPOSE, COMPOSE_PROD):
@@ -184,6 +245,22 @@ def test_docker_compose_config_accepts_both_files(tmp_path):
             timeout=60,
         )
         assert result.returncode == 0, result.stderr
+
+
+def test_the_proxy_closes_idle_upstream_connections_before_gunicorn_does(monkeypatch):
+    # Otherwise nginx may send a request on a connection gunicorn is closing: a POST is not
+    # retried and the client gets a 502 (the load test met it, directly against gunicorn).
+    import runpy
+
+    monkeypatch.delenv("GUNICORN_KEEPALIVE", raising=False)
+    gunicorn = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["keepalive"]
+    site = (DEPLOY / "nginx" / "partline.conf").read_text()
+    upstream = re.search(r"upstream partline_app \{(.*?)\}", site, re.S).group(1)
+    nginx = re.search(r"^\s*keepalive_timeout (\d+)s;", upstream, re.M)
+    assert nginx, "the upstream block must say how long nginx keeps an idle connection"
+    assert gunicorn > int(nginx.group(1))
+    # ingress-nginx keeps upstream connections 60 s unless the ConfigMap says otherwise.
+    assert gunicorn > 60
 
 
 # --- Kubernetes --------------------------------------------------------------------------------
@@ -532,3 +609,36 @@ def test_the_load_test_phases_name_user_classes_the_locustfile_defines():
     )
     assert set(mix) | {"HealthProbe"} <= defined
     assert "loadtest:" in (ROOT / "Makefile").read_text()
+
+
+def _row(name: str, rps: float, p95: float, p99: float, failures: int = 0, kind: str = "GET"):
+    return {
+        "type": kind if name != "ALL" else "",
+        "name": name,
+        "requests": 100,
+        "failures": failures,
+        "rps": rps,
+        "p50": p95 / 2,
+        "p95": p95,
+        "p99": p99,
+    }
+
+
+def test_the_load_test_judges_each_target_of_the_issue():
+    from tests.load.run import _targets
+
+    mix = [
+        _row("api: parts", 5, 80, 300),
+        _row("api: create receipt", 1, 900, 2000, kind="POST"),  # a write: no latency target
+        _row("ALL", 6, 90, 1500),
+    ]
+    api_list = [_row("api: parts (back to back)", 120, 400, 900), _row("ALL", 120, 400, 900)]
+    ceiling = [_row("health: live", 200, 300, 500), _row("ALL", 200, 300, 500)]
+    assert [passed for passed, _ in _targets(mix, api_list, ceiling)] == [True] * 4
+
+    slow_read = [_row("page: parts", 5, 120, 600), *mix]
+    failed = [_row("ALL", 120, 400, 900, failures=1)]
+    slow_list = [_row("ALL", 90, 400, 900)]
+    verdicts = _targets(slow_read, failed, ceiling) + _targets(mix, slow_list, ceiling)
+    assert [passed for passed, _ in verdicts] == [False, False, False, True] + [True] * 3 + [False]
+    assert "page: parts" in verdicts[1][1] and "90.0 vs 200.0" in verdicts[7][1]
