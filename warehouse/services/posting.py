@@ -384,9 +384,30 @@ def _update_averages(
             costs[part_id] = average.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
         on_hand[part_id] = total
         changed[part_id] = costs[part_id]
-    now = timezone.now()
-    for part_id, cost in changed.items():
-        PartValuation.objects.filter(part_id=part_id).update(average_unit_cost=cost, updated_at=now)
+    _write_averages(changed)
+
+
+def _write_averages(costs: dict[int, Decimal]) -> None:
+    """Write the new average costs (rows locked by _lock_valuations) in one statement on
+    PostgreSQL, one prepared UPDATE per part elsewhere: linear in the parts, like the levels."""
+    if not costs:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(PartValuation._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS v SET average_unit_cost = n.cost, updated_at = %s "
+                "FROM unnest(%s::bigint[], %s::numeric[]) AS n(part_id, cost) "
+                "WHERE v.part_id = n.part_id",
+                [now, list(costs), list(costs.values())],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET average_unit_cost = CAST(%s AS NUMERIC(14, 4)), "
+                "updated_at = %s WHERE part_id = %s",
+                [(cost, now, part_id) for part_id, cost in costs.items()],
+            )
 
 
 def _write_changes(
