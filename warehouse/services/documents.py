@@ -86,6 +86,10 @@ def documents_number(*, documents: list[StockDocument]) -> None:
     pending = [d for d in documents if d.number.startswith(PENDING_NUMBER_PREFIX)]
     if not pending:
         return
+    if connection.vendor == "postgresql":
+        # PostgreSQL checks foreign keys at COMMIT (Django makes them deferrable): run those
+        # checks now, before the lock, or a 100,000-row import holds the series for seconds.
+        connection.check_constraints()
     year = timezone.now().year
     by_type: dict[str, list[StockDocument]] = {}
     for document in sorted(pending, key=lambda d: d.pk):

@@ -58,7 +58,9 @@ def stock_import_csv(
     parts = {
         p.sku.lower(): p
         for start in range(0, len(exact), SKU_LOOKUP_BATCH)
-        for p in Part.objects.filter(sku__in=exact[start : start + SKU_LOOKUP_BATCH])
+        for p in Part.objects.filter(sku__in=exact[start : start + SKU_LOOKUP_BATCH]).only(
+            "pk", "sku"
+        )
     }
     if len(parts) < len(skus):
         for part in Part.objects.all().only("pk", "sku", "unit_cost"):
