@@ -239,7 +239,8 @@ class LineObjects:
                 if (pk := _as_pk(line.get(name))) is not None:
                     location_ids.add(pk)
         self.objects: dict[type, dict[int, Any]] = {
-            Part: Part.objects.in_bulk(part_ids) if part_ids else {},
+            # The services need a line's part for its id and its SKU (in messages) only.
+            Part: Part.objects.only("pk", "sku").in_bulk(part_ids) if part_ids else {},
             Location: (
                 Location.objects.select_related("warehouse").in_bulk(location_ids)
                 if location_ids
@@ -258,7 +259,7 @@ class LineObjectField(serializers.PrimaryKeyRelatedField):
 
     def to_internal_value(self, data: Any) -> Any:
         found = getattr(self.root, "line_objects", None)
-        instance = found.get(self.get_queryset().model, data) if found is not None else None
+        instance = found.get(self.queryset.model, data) if found is not None else None
         return instance if instance is not None else super().to_internal_value(data)
 
 
@@ -310,12 +311,24 @@ class DocumentLineSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSeriali
         extra_kwargs = _help(id="Database id.", position="Order of the line in the document.")
 
 
+# What DocumentLineSerializer shows of a line (and of its part): all that with_lines reads.
+LINE_ANSWER_FIELDS = (
+    "id",
+    "document",
+    "part__sku",
+    "quantity",
+    "from_location",
+    "to_location",
+    "unit_cost",
+    "position",
+)
+
+
 def with_lines(document: StockDocument) -> StockDocument:
     """The document with its lines and their parts read in one query (a created, changed or
     posted document is answered with them: not one query per line)."""
-    prefetch_related_objects(
-        [document], Prefetch("lines", queryset=DocumentLine.objects.select_related("part"))
-    )
+    lines = DocumentLine.objects.select_related("part").only(*LINE_ANSWER_FIELDS)
+    prefetch_related_objects([document], Prefetch("lines", queryset=lines))
     return document
 
 
