@@ -3,7 +3,7 @@ document created and posted over the API.
 
 Run (PostgreSQL: a throw-away database named <name>_bench_import_stock next to the one in
 DATABASE_URL; it is created, migrated, filled and dropped again):
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/partline_ws .venv/bin/python bench/import_stock.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/partline .venv/bin/python bench/import_stock.py
 
 Section 1 makes --rows parts spread over 20 bins and a CSV counting each of them once, plus 200
 other parts with opening stock. It runs ``manage.py import_stock`` on the file (one transaction,
@@ -44,6 +44,16 @@ POSTER_LINES = 5
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a local process (a PostgreSQL backend), None if unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _setup(rows: int) -> tuple[Any, Any, list, str]:
@@ -139,7 +149,7 @@ def _poster(
 
 def _import_while_posting(rows: int, posters: int) -> None:
     from django.core.management import call_command
-    from django.db import connections
+    from django.db import connection, connections
 
     started = time.perf_counter()
     user, place, others, path = _setup(rows)
@@ -159,11 +169,17 @@ def _import_while_posting(rows: int, posters: int) -> None:
         worker.start()
     time.sleep(1.0)  # let every poster load its parts
     output = StringIO()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    database_cpu = _cpu_seconds(backend)
     go.set()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     try:
         call_command("import_stock", path, "--user", "bench", stdout=output)
-        elapsed = time.perf_counter() - began
+        elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+        after = _cpu_seconds(backend)
+        database_cpu = after - database_cpu if after is not None and database_cpu else None
     finally:
         stop.set()
         outcomes = [results.get(timeout=120) for _ in workers]
@@ -176,11 +192,17 @@ def _import_while_posting(rows: int, posters: int) -> None:
     latencies = [latency for values, _ in outcomes for latency in values]
     print(f"import_stock: {output.getvalue().strip()[:120]}")
     print(f"import: {rows:,} rows in {elapsed:.1f}s = {rows / elapsed:,.0f} rows/s")
+    database = f"{database_cpu:.1f}s" if database_cpu is not None else "not readable"
+    print(
+        f"import CPU (what a quiet machine needs at least): Python {cpu:.1f}s, "
+        f"its PostgreSQL backend {database}"
+    )
     if latencies:
+        p50, p95 = statistics.median(latencies), _percentile(latencies, 0.95)
         print(
             f"{posters} concurrent poster(s) during the import: {len(latencies)} documents "
-            f"({POSTER_LINES} lines, create + post), p50 {statistics.median(latencies) * 1000:.0f} ms, "
-            f"p95 {_percentile(latencies, 0.95) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
+            f"({POSTER_LINES} lines, create + post), p50 {p50 * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
         )
     else:
         print("concurrent posters: no document finished during the import")
