@@ -90,12 +90,11 @@ def documents_number(*, documents: list[StockDocument]) -> None:
         # PostgreSQL checks foreign keys at COMMIT (Django makes them deferrable): run those
         # checks now, before the lock, or a 100,000-row import holds the series for seconds.
         connection.check_constraints()
-    year = timezone.now().year
-    by_type: dict[str, list[StockDocument]] = {}
+    by_series: dict[tuple[str, int], list[StockDocument]] = {}
     for document in sorted(pending, key=lambda d: d.pk):
-        by_type.setdefault(document.doc_type, []).append(document)
-    for doc_type in sorted(by_type):
-        group = by_type[doc_type]
+        year = (document.created_at or timezone.now()).year
+        by_series.setdefault((document.doc_type, year), []).append(document)
+    for (doc_type, year), group in sorted(by_series.items()):
         numbers = _take_document_numbers(doc_type=doc_type, year=year, count=len(group))
         for document, number in zip(group, numbers, strict=True):
             document.number = number
