@@ -2,8 +2,10 @@
 not grow with the lines, numbered last, with DRF's messages for bad line references."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from tests.factories import LocationFactory, PartFactory
 from warehouse.choices import DocumentStatus, DocumentType
@@ -149,3 +151,24 @@ def test_an_import_in_several_documents_numbers_them_in_order_and_reports_progre
     year = documents[0].created_at.year
     assert [d.number for d in documents] == [f"ADJ-{year}-{n:05d}" for n in (1, 2, 3)]
     assert not StockDocument.objects.filter(number__startswith=PENDING_NUMBER_PREFIX).exists()
+
+
+def test_import_stock_reports_each_document_at_verbosity_2(tmp_path, warehouse, bin_a, settings):
+    settings.DOCUMENT_MAX_LINES = 2
+    parts = PartFactory.create_batch(3)
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "warehouse,location,sku,quantity\n"
+        + "".join(f"{warehouse.code},{bin_a.code},{part.sku},1\n" for part in parts),
+        encoding="utf-8",
+    )
+    out = StringIO()
+
+    call_command("import_stock", str(path), verbosity=2, stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
+        "Posted document 1 of 2 (2 rows so far).",
+        "Posted document 2 of 2 (3 rows so far).",
+    ]
+    assert lines[2].startswith("Imported 3 rows as ADJ-")
