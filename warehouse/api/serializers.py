@@ -4,6 +4,7 @@ import copy
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from rest_framework import serializers
 
 from config.validators import validate_identifier
@@ -211,16 +212,67 @@ class StockMoveSerializer(serializers.ModelSerializer):
         )
 
 
+def _as_pk(value: Any) -> int | None:
+    """The id a client sent as a number or a string of digits; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
+class LineObjects:
+    """The parts and locations a document's lines name, read with one query per model for
+    the whole document (instead of one per line and field) before the lines are validated."""
+
+    def __init__(self, lines: list[Any]) -> None:
+        part_ids: set[int] = set()
+        location_ids: set[int] = set()
+        for line in lines:
+            if not hasattr(line, "get"):
+                continue
+            if (pk := _as_pk(line.get("part"))) is not None:
+                part_ids.add(pk)
+            for name in ("from_location", "to_location"):
+                if (pk := _as_pk(line.get(name))) is not None:
+                    location_ids.add(pk)
+        self.objects: dict[type, dict[int, Any]] = {
+            # The services need a line's part for its id and its SKU (in messages) only.
+            Part: Part.objects.only("pk", "sku").in_bulk(part_ids) if part_ids else {},
+            Location: (
+                Location.objects.select_related("warehouse").in_bulk(location_ids)
+                if location_ids
+                else {}
+            ),
+        }
+
+    def get(self, model: type, value: Any) -> Any:
+        pk = _as_pk(value)
+        return None if pk is None else self.objects.get(model, {}).get(pk)
+
+
+class LineObjectField(serializers.PrimaryKeyRelatedField):
+    """A line's part or location: taken from the document's ``LineObjects`` when read there,
+    else DRF's own lookup (so an unknown id or a wrong type gets DRF's usual message)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        found = getattr(self.root, "line_objects", None)
+        instance = found.get(self.queryset.model, data) if found is not None else None
+        return instance if instance is not None else super().to_internal_value(data)
+
+
 class DocumentLineSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
-    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all(), help_text="Part id.")
-    from_location = serializers.PrimaryKeyRelatedField(
+    part = LineObjectField(queryset=Part.objects.all(), help_text="Part id.")
+    from_location = LineObjectField(
         queryset=Location.objects.all(),
         required=False,
         allow_null=True,
         help_text="Where the stock comes from (ISSUE, TRANSFER); defaults to the document's "
         "source location.",
     )
-    to_location = serializers.PrimaryKeyRelatedField(
+    to_location = LineObjectField(
         queryset=Location.objects.all(),
         required=False,
         allow_null=True,
@@ -257,6 +309,27 @@ class DocumentLineSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSeriali
         ]
         read_only_fields = ["position"]
         extra_kwargs = _help(id="Database id.", position="Order of the line in the document.")
+
+
+# What DocumentLineSerializer shows of a line (and of its part): all that with_lines reads.
+LINE_ANSWER_FIELDS = (
+    "id",
+    "document",
+    "part__sku",
+    "quantity",
+    "from_location",
+    "to_location",
+    "unit_cost",
+    "position",
+)
+
+
+def with_lines(document: StockDocument) -> StockDocument:
+    """The document with its lines and their parts read in one query (a created, changed or
+    posted document is answered with them: not one query per line)."""
+    lines = DocumentLine.objects.select_related("part").only(*LINE_ANSWER_FIELDS)
+    prefetch_related_objects([document], Prefetch("lines", queryset=lines))
+    return document
 
 
 class UserNameField(serializers.SlugRelatedField):
@@ -355,6 +428,7 @@ class StockDocumentSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerial
         lines = data.get("lines") if hasattr(data, "get") else None
         if isinstance(lines, list):
             services.document_line_count_check(count=len(lines))
+            self.line_objects = LineObjects(lines)
         return super().to_internal_value(data)
 
     def validate_idempotency_key(self, value: str | None) -> str | None:
@@ -381,13 +455,14 @@ class StockDocumentSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerial
             lines=validated_data.pop("lines", []),
             **validated_data,
         )
-        return document
+        return with_lines(document)
 
     def update(self, instance: StockDocument, validated_data: dict[str, Any]) -> StockDocument:
         lines = validated_data.pop("lines", None)
         validated_data.pop("doc_type", None)
         validated_data.pop("idempotency_key", None)
-        return services.document_update(document=instance, lines=lines, **validated_data)
+        document = services.document_update(document=instance, lines=lines, **validated_data)
+        return with_lines(document)
 
 
 class ShortageSerializer(serializers.Serializer):

@@ -33,6 +33,7 @@ from warehouse.api.serializers import (
     StockMoveSerializer,
     StockVerificationSerializer,
     WarehouseSerializer,
+    with_lines,
 )
 from warehouse.filters import (
     LocationFilterSet,
@@ -174,9 +175,11 @@ class StockDocumentViewSet(
     ordering_fields = ["created_at", "posted_at", "number"]
 
     def get_queryset(self) -> QuerySet:
-        return StockDocument.objects.select_related(
-            "created_by", "posted_by", "cancelled_by"
-        ).prefetch_related("lines__part")
+        documents = StockDocument.objects.select_related("created_by", "posted_by", "cancelled_by")
+        if self.action in ("list", "retrieve"):
+            # The writes read the lines they need themselves and answer through with_lines.
+            documents = documents.prefetch_related("lines__part")
+        return documents
 
     def get_permissions(self) -> list[BasePermission]:
         if self.action in ("post", "cancel"):
@@ -262,7 +265,7 @@ class StockDocumentViewSet(
             user=request.user,
             idempotency_key=request.headers.get("Idempotency-Key"),
             request_body=request.data,
-            render=lambda document: self.get_serializer(document).data,
+            render=lambda document: self.get_serializer(with_lines(document)).data,
         )
         headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
         return Response(answer.body, status=answer.status, headers=headers)

@@ -17,6 +17,7 @@ from warehouse.services.documents import (
     document_save,
     document_update,
     document_update_lines,
+    documents_number,
     draft_check,
     lock_draft,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "document_save",
     "document_update",
     "document_update_lines",
+    "documents_number",
     "draft_check",
     "location_create",
     "lock_draft",

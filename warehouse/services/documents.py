@@ -7,13 +7,14 @@ header) and ``document_save`` (the one write); ``document_create`` and ``documen
 the two together. Only drafts change: ``draft_check`` is the one check of that rule.
 """
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from config.numbers import format_quantity, parse_decimal
@@ -39,11 +40,23 @@ BUILD_FIELDS = frozenset({"build_part", "build_quantity", "source_location"})
 # --------------------------------------------------------------------------- numbering
 
 
-def _next_document_number(*, doc_type: str, year: int) -> str:
-    """Take the next number of the (type, year) series; the row lock makes the series gap-free.
+# A new document is written under a pending number (unique, never shown once its transaction
+# commits) and takes its real one last, so the series row stays locked for milliseconds.
+PENDING_NUMBER_PREFIX = "PENDING-"
+
+
+def _pending_number() -> str:
+    return f"{PENDING_NUMBER_PREFIX}{uuid.uuid4().hex[:24]}"
+
+
+def _take_document_numbers(*, doc_type: str, year: int, count: int) -> list[str]:
+    """Take the next ``count`` numbers of the (type, year) series; the row lock makes the
+    series gap-free.
 
     The lock is held until the caller's transaction ends, so a rolled-back document gives its
-    number back. Creating the series row survives a race: insert-or-ignore, then select.
+    number back; callers take it as the last thing their transaction does (see
+    ``documents_number``). Creating the series row survives a race: insert-or-ignore, then
+    select.
     """
     sequences = DocumentSequence.objects.select_for_update()
     sequence = sequences.filter(doc_type=doc_type, year=year).first()
@@ -53,9 +66,39 @@ def _next_document_number(*, doc_type: str, year: int) -> str:
             ignore_conflicts=True,
         )
         sequence = sequences.get(doc_type=doc_type, year=year)
-    sequence.last_number += 1
+    first = sequence.last_number + 1
+    sequence.last_number += count
     sequence.save(update_fields=["last_number"])
-    return f"{DOCUMENT_NUMBER_PREFIX[doc_type]}-{year}-{sequence.last_number:05d}"
+    prefix = DOCUMENT_NUMBER_PREFIX[doc_type]
+    return [f"{prefix}-{year}-{number:05d}" for number in range(first, first + count)]
+
+
+def documents_number(*, documents: list[StockDocument]) -> None:
+    """Give documents written under a pending number their real numbers, in creation order.
+
+    Call it as the last write of the transaction that created them (a big import: after
+    every document is written and posted), so the series row is locked only from here to the
+    commit: every other creator of that type waits milliseconds, not for the whole import.
+    Each series is locked once, series in (type, year) order, so two numbering transactions
+    never wait for each other in a cycle. Numbers stay gap-free (a rollback gives them back)
+    and unique (the database constraint).
+    """
+    pending = [d for d in documents if d.number.startswith(PENDING_NUMBER_PREFIX)]
+    if not pending:
+        return
+    if connection.vendor == "postgresql":
+        # PostgreSQL checks foreign keys at COMMIT (Django makes them deferrable): run those
+        # checks now, before the lock, or a 100,000-row import holds the series for seconds.
+        connection.check_constraints()
+    by_series: dict[tuple[str, int], list[StockDocument]] = {}
+    for document in sorted(pending, key=lambda d: d.pk):
+        year = (document.created_at or timezone.now()).year
+        by_series.setdefault((document.doc_type, year), []).append(document)
+    for (doc_type, year), group in sorted(by_series.items()):
+        numbers = _take_document_numbers(doc_type=doc_type, year=year, count=len(group))
+        for document, number in zip(group, numbers, strict=True):
+            document.number = number
+    StockDocument.objects.bulk_update(pending, ["number"])
 
 
 # --------------------------------------------------------------------------- lines
@@ -315,36 +358,103 @@ def document_check(*, document: StockDocument, lines: list[dict[str, Any]]) -> l
     return checked
 
 
+LINE_COLUMNS = (
+    "document_id",
+    "part_id",
+    "quantity",
+    "from_location_id",
+    "to_location_id",
+    "unit_cost",
+    "position",
+    "is_count",
+)
+# Their PostgreSQL types, for the arrays of _insert_lines.
+LINE_COLUMN_TYPES = (
+    "bigint",
+    "bigint",
+    "numeric",
+    "bigint",
+    "bigint",
+    "numeric",
+    "integer",
+    "boolean",
+)
+
+
+def _insert_lines(document: StockDocument, lines: list[DraftLine]) -> None:
+    """Insert the draft's lines with one statement: on PostgreSQL from one array per column
+    (no model instance per line, the same statement text at any size), elsewhere
+    ``bulk_create``."""
+    is_count = document.doc_type == DocumentType.ADJUSTMENT
+    if connection.vendor != "postgresql":
+        DocumentLine.objects.bulk_create(
+            [
+                DocumentLine(
+                    document=document,
+                    part=line.part,
+                    quantity=line.quantity,
+                    from_location=line.from_location,
+                    to_location=line.to_location,
+                    unit_cost=line.unit_cost,
+                    position=position,
+                    is_count=is_count,
+                )
+                for position, line in enumerate(lines, start=1)
+            ]
+        )
+        return
+    rows = [
+        (
+            document.pk,
+            line.part.pk,
+            line.quantity,
+            line.from_location.pk if line.from_location is not None else None,
+            line.to_location.pk if line.to_location is not None else None,
+            line.unit_cost,
+            position,
+            is_count,
+        )
+        for position, line in enumerate(lines, start=1)
+    ]
+    if not rows:
+        return
+    arrays = ", ".join(f"%s::{kind}[]" for kind in LINE_COLUMN_TYPES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(DocumentLine._meta.db_table)} "
+            f"({', '.join(LINE_COLUMNS)}) SELECT * FROM unnest({arrays})",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+
+
 @transaction.atomic
 def document_save(
-    *, document: StockDocument, lines: list[DraftLine] | None, user: Any = None
+    *,
+    document: StockDocument,
+    lines: list[DraftLine] | None,
+    user: Any = None,
+    number_later: bool = False,
 ) -> StockDocument:
-    """Write a draft checked by ``document_check``: a new one gets the next number of its
-    yearly series and ``user`` as its creator; an existing one must still be a draft. With
-    ``lines`` (None: keep them) the draft's lines are replaced."""
-    if document.pk is None:
+    """Write a draft checked by ``document_check``: a new one gets ``user`` as its creator and
+    the next number of its yearly series, taken after its lines are written (the series lock
+    is the last one its transaction takes); an existing one must still be a draft. With
+    ``lines`` (None: keep them) the draft's lines are replaced in one bulk insert.
+
+    ``number_later``: a new document keeps its pending number; the caller gives it its real
+    one with ``documents_number`` as the last write of its transaction (a big import)."""
+    numbering = document.pk is None
+    if numbering:
         document.created_by = _actor(user)
-        document.number = _next_document_number(
-            doc_type=document.doc_type, year=timezone.now().year
-        )
+        document.number = _pending_number()
     else:
         lock_draft(document=document, action="edited")
     document.save()
     if lines is not None:
-        document.lines.all().delete()
-        DocumentLine.objects.bulk_create(
-            DocumentLine(
-                document=document,
-                part=line.part,
-                quantity=line.quantity,
-                from_location=line.from_location,
-                to_location=line.to_location,
-                unit_cost=line.unit_cost,
-                position=position,
-                is_count=document.doc_type == DocumentType.ADJUSTMENT,
-            )
-            for position, line in enumerate(lines, start=1)
-        )
+        if not numbering:
+            document.lines.all().delete()
+        _insert_lines(document, lines)
+    if numbering and not number_later:
+        documents_number(documents=[document])
     return document
 
 
@@ -356,6 +466,7 @@ def document_create_once(
     lines: list[dict[str, Any]],
     source_warehouse: Warehouse | None = None,
     idempotency_key: str | None = None,
+    number_later: bool = False,
     **header: Any,
 ) -> tuple[StockDocument, bool]:
     """``document_create``, saying whether the document was created (False: the
@@ -373,7 +484,10 @@ def document_create_once(
     checked = document_check(document=document, lines=lines)
     try:
         with transaction.atomic():
-            return document_save(document=document, lines=checked, user=user), True
+            saved = document_save(
+                document=document, lines=checked, user=user, number_later=number_later
+            )
+            return saved, True
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its document.
         existing = _document_with_key(user, idempotency_key)
@@ -405,6 +519,7 @@ def document_create(
     external_reference: str = "",
     note: str = "",
     idempotency_key: str | None = None,
+    number_later: bool = False,
 ) -> StockDocument:
     """Create a DRAFT document with its lines and the next number of its yearly series.
 
@@ -412,6 +527,7 @@ def document_create(
     A BUILD document's lines come from the assembly's bill of materials; without a
     ``source_location`` its components are taken from the bins of ``source_warehouse``
     that hold them (most stock first), each line with its own ``from_location``.
+    ``number_later``: see ``document_save``.
     """
     document, _ = document_create_once(
         doc_type=doc_type,
@@ -426,6 +542,7 @@ def document_create(
         external_reference=external_reference,
         note=note,
         idempotency_key=idempotency_key,
+        number_later=number_later,
     )
     return document
 

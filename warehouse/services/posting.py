@@ -230,8 +230,43 @@ def _build_mismatches(document: StockDocument, lines: list[_Line]) -> list[str]:
 # --------------------------------------------------------------------------- locking
 
 
-def _pairs_sql(keys: list[tuple[int, int]]) -> tuple[str, list[int]]:
-    return ", ".join(["(%s, %s)"] * len(keys)), [value for key in keys for value in key]
+def _keys_sql(keys: list[tuple[int, int]], alias: str) -> tuple[str, list[Any]]:
+    """The (part_id, location_id) keys as a table ``alias`` to join: on PostgreSQL two array
+    parameters (the same statement text at any size, nothing for the driver to split), elsewhere
+    a VALUES list."""
+    if connection.vendor == "postgresql":
+        return (
+            f"unnest(%s::bigint[], %s::bigint[]) AS {alias}(part_id, location_id)",
+            [[p for p, _ in keys], [loc for _, loc in keys]],
+        )
+    values = ", ".join(["(%s, %s)"] * len(keys))
+    return (
+        f"(SELECT column1 AS part_id, column2 AS location_id FROM (VALUES {values})) AS {alias}",
+        [value for key in keys for value in key],
+    )
+
+
+def _insert_missing_levels(missing: list[tuple[int, int]]) -> None:
+    """Insert-or-ignore zero stock rows for these (part, location) keys, in key order."""
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        StockLevel.objects.bulk_create(
+            [
+                StockLevel(part_id=p, location_id=loc, quantity=ZERO, updated_at=now)
+                for p, loc in missing
+            ],
+            ignore_conflicts=True,
+        )
+        return
+    keys, params = _keys_sql(missing, "k")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(StockLevel._meta.db_table)} "
+            "(part_id, location_id, quantity, updated_at) "
+            f"SELECT k.part_id, k.location_id, 0, %s FROM {keys} "
+            "ORDER BY k.part_id, k.location_id ON CONFLICT DO NOTHING",
+            [now, *params],
+        )
 
 
 def _lock_levels(
@@ -244,39 +279,33 @@ def _lock_levels(
     rows are inserted sorted and insert-or-ignore before any stock row is locked, so two
     postings that need the same new row wait for each other instead of failing or deadlocking;
     all rows are then locked by one statement in one global order, so postings can wait for
-    each other but never in a cycle.
+    each other but never in a cycle. Each statement's cost is linear in the keys (on
+    PostgreSQL the keys travel as two arrays).
     """
     if not keys:
         return {}, {}
     ordered = sorted(keys)
     quote = connection.ops.quote_name
     levels = quote(StockLevel._meta.db_table)
-    pairs, params = _pairs_sql(ordered)
+    joined, params = _keys_sql(ordered, "k")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT part_id, location_id FROM {levels} "
-            f"WHERE (part_id, location_id) IN (VALUES {pairs})",
+            f"SELECT s.part_id, s.location_id FROM {levels} s JOIN {joined} "
+            "ON s.part_id = k.part_id AND s.location_id = k.location_id",
             params,
         )
         existing = set(cursor.fetchall())
     missing = [key for key in ordered if key not in existing]
     if missing:
-        now = timezone.now()
-        StockLevel.objects.bulk_create(
-            [
-                StockLevel(part_id=p, location_id=loc, quantity=ZERO, updated_at=now)
-                for p, loc in missing
-            ],
-            ignore_conflicts=True,
-        )
+        _insert_missing_levels(missing)
     lock = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT s.part_id, s.location_id, s.id, s.quantity, p.unit_cost, "
             f"v.average_unit_cost FROM {levels} s "
+            f"JOIN {joined} ON s.part_id = k.part_id AND s.location_id = k.location_id "
             f"JOIN {quote(Part._meta.db_table)} p ON p.id = s.part_id "
             f"LEFT JOIN {quote(PartValuation._meta.db_table)} v ON v.part_id = s.part_id "
-            f"WHERE (s.part_id, s.location_id) IN (VALUES {pairs}) "
             f"ORDER BY s.part_id, s.location_id{lock}",
             params,
         )
@@ -287,10 +316,29 @@ def _lock_levels(
 
 def _lock_valuations(part_ids: set[int]) -> dict[int, Decimal]:
     """Lock the valuation rows of received parts (after the stock rows, in part order, as in
-    every posting) and return their current average costs."""
+    every posting) and return their current average costs. A part without one gets one at its
+    standard cost first (insert-or-ignore)."""
+    ordered = sorted(part_ids)
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(PartValuation._meta.db_table)} "
+                "(part_id, average_unit_cost, updated_at) "
+                f"SELECT p.id, p.unit_cost, %s FROM {quote(Part._meta.db_table)} p "
+                "WHERE p.id = ANY(%s::bigint[]) ORDER BY p.id ON CONFLICT DO NOTHING",
+                [timezone.now(), ordered],
+            )
+            cursor.execute(
+                f"SELECT v.part_id, v.average_unit_cost FROM "
+                f"{quote(PartValuation._meta.db_table)} v WHERE v.part_id = ANY(%s::bigint[]) "
+                "ORDER BY v.part_id FOR UPDATE",
+                [ordered],
+            )
+            return {part_id: from_db(cost) for part_id, cost in cursor.fetchall()}
     standard = dict(Part.objects.filter(pk__in=part_ids).values_list("pk", "unit_cost"))
     PartValuation.objects.bulk_create(
-        [PartValuation(part_id=pk, average_unit_cost=standard[pk]) for pk in sorted(part_ids)],
+        [PartValuation(part_id=pk, average_unit_cost=standard[pk]) for pk in ordered],
         ignore_conflicts=True,
     )
     return dict(
@@ -384,9 +432,30 @@ def _update_averages(
             costs[part_id] = average.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
         on_hand[part_id] = total
         changed[part_id] = costs[part_id]
-    now = timezone.now()
-    for part_id, cost in changed.items():
-        PartValuation.objects.filter(part_id=part_id).update(average_unit_cost=cost, updated_at=now)
+    _write_averages(changed)
+
+
+def _write_averages(costs: dict[int, Decimal]) -> None:
+    """Write the new average costs (rows locked by _lock_valuations) in one statement on
+    PostgreSQL, one prepared UPDATE per part elsewhere: linear in the parts, like the levels."""
+    if not costs:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(PartValuation._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS v SET average_unit_cost = n.cost, updated_at = %s "
+                "FROM unnest(%s::bigint[], %s::numeric[]) AS n(part_id, cost) "
+                "WHERE v.part_id = n.part_id",
+                [now, list(costs), list(costs.values())],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET average_unit_cost = CAST(%s AS NUMERIC(14, 4)), "
+                "updated_at = %s WHERE part_id = %s",
+                [(cost, now, part_id) for part_id, cost in costs.items()],
+            )
 
 
 def _write_changes(
@@ -473,22 +542,43 @@ MOVE_COLUMNS = (
     "user_id",
     "created_at",
 )
+# Their PostgreSQL types, for the arrays of _insert_moves.
+MOVE_COLUMN_TYPES = (
+    "bigint",
+    "bigint",
+    "bigint",
+    "bigint",
+    "numeric",
+    "numeric",
+    "numeric",
+    "bigint",
+    "timestamptz",
+)
 
 
 def _insert_moves(moves: list[tuple]) -> None:
-    """Append the moves to the ledger: one INSERT, in batches where the database limits the
-    parameters of a statement (SQLite)."""
+    """Append the moves to the ledger in one INSERT: on PostgreSQL from one array per column
+    (the statement's text is the same at any size), elsewhere a VALUES list, in batches where
+    the database limits the parameters of a statement (SQLite)."""
     if not moves:
         return
-    row = "(" + ", ".join(["%s"] * len(MOVE_COLUMNS)) + ")"
-    max_params = connection.features.max_query_params
-    batch = max_params // len(MOVE_COLUMNS) if max_params else len(moves)
+    table = connection.ops.quote_name(StockMove._meta.db_table)
+    columns = ", ".join(MOVE_COLUMNS)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{kind}[]" for kind in MOVE_COLUMN_TYPES)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})",
+                [list(column) for column in zip(*moves, strict=True)],
+            )
+            return
+        row = "(" + ", ".join(["%s"] * len(MOVE_COLUMNS)) + ")"
+        max_params = connection.features.max_query_params
+        batch = max_params // len(MOVE_COLUMNS) if max_params else len(moves)
         for start in range(0, len(moves), batch):
             chunk = moves[start : start + batch]
             cursor.execute(
-                f"INSERT INTO {connection.ops.quote_name(StockMove._meta.db_table)} "
-                f"({', '.join(MOVE_COLUMNS)}) VALUES {', '.join([row] * len(chunk))}",
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))}",
                 [value for move in chunk for value in move],
             )
 

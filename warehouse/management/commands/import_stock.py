@@ -1,4 +1,8 @@
-"""Import opening balances from CSV as one posted ADJUSTMENT document (all rows or none)."""
+"""Import opening balances from CSV as posted ADJUSTMENT documents (all rows or none).
+
+A file longer than DOCUMENT_MAX_LINES becomes several documents in one transaction; with
+``--verbosity 2`` each one is reported as it is posted.
+"""
 
 from pathlib import Path
 from typing import Any
@@ -28,8 +32,16 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.")
         user = user_option(options["user"])
+        verbose = options["verbosity"] >= 2
+
+        def progress(done: int, total: int, rows: int) -> None:
+            if verbose:
+                self.stdout.write(f"Posted document {done} of {total} ({rows:,} rows so far).")
+
         try:
-            documents = stock_import_csv(text=content, user=user, note=options["note"])
+            documents = stock_import_csv(
+                text=content, user=user, note=options["note"], progress=progress
+            )
         except StockError as exc:
             for message in exc.messages:
                 self.stderr.write(message)
