@@ -51,6 +51,7 @@ faults: install
 bench: install
 	$(PY) bench/bom.py
 	$(PY) bench/posting.py
+	$(PY) bench/import_stock.py
 	$(PY) bench/racks.py
 	$(PY) bench/backup.py
 
