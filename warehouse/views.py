@@ -10,12 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.autocomplete import AutocompleteView
 from config.views_mixins import FilteredListView, PageDetailView
 from inventory.models import Part
 from warehouse import selectors, services
 from warehouse.choices import DocumentStatus
 from warehouse.filters import StockDocumentFilterSet, StockLevelFilterSet
-from warehouse.forms import DocumentLineFormSet, StockDocumentForm, line_dicts
+from warehouse.forms import DocumentLineFormSet, StockDocumentForm, line_dicts, location_label
 from warehouse.models import StockDocument
 
 
@@ -201,3 +202,15 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("warehouse:document-detail", pk=pk)
     return _document_form_page(request, document)
+
+
+class LocationSearchView(AutocompleteView):
+    """The location pickers' search: ?q= code or name (or WAREHOUSE/CODE), ?warehouse=."""
+
+    permission_required = "warehouse.view_location"
+    search = staticmethod(selectors.location_search)
+    label = staticmethod(location_label)
+
+    def search_arguments(self, request: HttpRequest) -> dict[str, Any]:
+        # An unknown warehouse is the DomainError of resolve_warehouse: a 400 naming it.
+        return {"warehouse": selectors.resolve_warehouse(request.GET.get("warehouse"))}
