@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,8 @@ from warehouse.choices import DocumentStatus
 from warehouse.filters import StockDocumentFilterSet, StockLevelFilterSet
 from warehouse.forms import DocumentLineFormSet, StockDocumentForm, line_dicts, location_label
 from warehouse.models import StockDocument
+
+LOCATION_ROWS_PER_PAGE = 100
 
 
 class StockOverviewView(FilteredListView):
@@ -42,11 +45,20 @@ class StockOverviewView(FilteredListView):
         warehouse = form.cleaned_data.get("warehouse") if self.filterset.is_valid() else None
         # The same rule as the filter and the cards: in the chosen warehouse, or company-wide.
         low = selectors.parts_below_reorder(warehouse=warehouse).values_list("pk", flat=True)
+        # The location tree is paged too (its own ?locations_page=): a warehouse may hold any
+        # number of bins.
+        rows = selectors.location_rows(warehouse=warehouse) if warehouse else []
+        location_page = Paginator(rows, LOCATION_ROWS_PER_PAGE).get_page(
+            self.request.GET.get("locations_page")
+        )
+        location_query = self.request.GET.copy()
+        location_query.pop("locations_page", None)
         context.update(
             summaries=selectors.warehouse_summaries(),
             low_part_ids=set(low),
             warehouse=warehouse,
-            location_rows=selectors.location_rows(warehouse=warehouse) if warehouse else [],
+            location_rows=location_page,
+            location_query=location_query.urlencode(),
         )
         return context
 
