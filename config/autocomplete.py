@@ -97,6 +97,10 @@ class SearchChoiceField(forms.ModelChoiceField):
         """The object a typed reference names; raises DoesNotExist or MultipleObjectsReturned."""
         raise queryset.model.DoesNotExist
 
+    def prepare_value(self, value: Any) -> Any:
+        # A chosen object reaches the widget whole: it renders it without another query.
+        return value if isinstance(value, Model) else super().prepare_value(value)
+
     def instance_for(self, value: Any) -> Model | None:
         """The chosen object for rendering, or None (blank or not a known choice)."""
         if isinstance(value, Model):

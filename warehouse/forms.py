@@ -157,15 +157,20 @@ class BaseDocumentLineFormSet(forms.BaseFormSet):
 
     def __init__(self, data: Any = None, *args: Any, document: Any = None, **kwargs: Any) -> None:
         if data is None and document is not None:
+            # The objects themselves, read in one query: the pickers render them without a
+            # query per field.
+            lines = document.lines.select_related(
+                "part", "from_location__warehouse", "to_location__warehouse"
+            ).order_by("position", "id")
             kwargs["initial"] = [
                 {
-                    "part": line.part_id,
+                    "part": line.part,
                     "quantity": line.quantity,
-                    "from_location": line.from_location_id,
-                    "to_location": line.to_location_id,
+                    "from_location": line.from_location,
+                    "to_location": line.to_location,
                     "unit_cost": line.unit_cost,
                 }
-                for line in document.lines.order_by("position", "id")
+                for line in lines
             ]
         super().__init__(data, *args, **kwargs)
 

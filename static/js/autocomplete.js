@@ -14,9 +14,6 @@
     select.required = input.required;
     select.setAttribute("data-autocomplete-picker", url);
     var chosen = input.getAttribute("data-value");
-    var empty = document.createElement("option");
-    empty.value = "";
-    select.appendChild(empty);
     if (chosen) {
       var option = document.createElement("option");
       option.value = chosen;
@@ -32,8 +29,10 @@
       searchField: ["text"],
       maxOptions: 20,
       placeholder: input.getAttribute("placeholder") || "Type to search…",
-      allowEmptyOption: true,
+      // An optional field can be emptied again; a required one only changed.
+      plugins: input.required ? [] : { clear_button: { title: "Clear" } },
       loadThrottle: 250,
+      closeAfterSelect: true,
       preload: "focus",
       load: function (query, callback) {
         fetch(url + separator + "q=" + encodeURIComponent(query), {

@@ -64,9 +64,11 @@ def _save_document(session, *, doc_type: str, part: Part, quantity: str, locatio
     page.fill("input[name='lines-0-quantity']", quantity)
     field = "lines-0-to_location" if doc_type == "RECEIPT" else "lines-0-from_location"
     _pick(page, field, _location_reference(location), location.pk)
-    page.click("button:has-text('Save draft')")
+    with page.expect_navigation():
+        page.click("button:has-text('Save draft')")
     page.wait_for_load_state("networkidle")
-    assert re.search(r"/warehouse/documents/\d+/$", page.url), page.url
+    refusals = page.locator(".error, .errorlist, .message").all_inner_texts()
+    assert re.search(r"/warehouse/documents/\d+/$", page.url), (page.url, refusals)
     session.assert_no_errors(f"new {doc_type.lower()} form")
 
 
@@ -137,7 +139,8 @@ def test_the_build_planner_answers_for_an_assembly(session_for):
     session.open("/warehouse/planner/")
     _pick(session.page, "part", assembly.sku, assembly.pk)
     session.page.fill("input[name='quantity']", "2")
-    session.page.locator("form[action$='/planner/'] button[type=submit]").click()
+    with session.page.expect_navigation():
+        session.page.locator("form[action$='/planner/'] button[type=submit]").click()
     session.page.wait_for_load_state("networkidle")
     assert "part=" in session.page.url
     assert "Buildable" in session.page.content() or "buildable" in session.page.content()
@@ -178,7 +181,8 @@ def test_a_receipt_with_more_lines_than_the_blank_rows_uses_add_line(session_for
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.evaluate("window.innerWidth")
     assert width <= viewport, f"the form is {width}px wide in a {viewport}px window"
-    page.click("button:has-text('Save draft')")
+    with page.expect_navigation():
+        page.click("button:has-text('Save draft')")
     page.wait_for_load_state("networkidle")
     assert re.search(r"/warehouse/documents/\d+/$", page.url), page.url
     document_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
