@@ -9,13 +9,16 @@ from config.autocomplete import AUTOCOMPLETE_LIMIT
 from tests.factories import (
     AssemblyFactory,
     AssetFactory,
+    BomLineFactory,
     DevicePartFactory,
     LocationFactory,
     PartFactory,
     RackPlacementFactory,
     WarehouseFactory,
 )
+from warehouse.choices import DocumentType
 from warehouse.models import StockDocument
+from warehouse.services import document_create
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +190,30 @@ def test_a_number_that_is_one_parts_id_and_another_parts_sku_is_refused_as_ambig
     assert response.status_code == 200
     assert "pick one from the search" in response.content.decode()
     assert not StockDocument.objects.exists()
+
+
+def test_the_planner_takes_an_assembly_typed_by_sku_and_shows_it_chosen(client, user_in_role):
+    client.force_login(user_in_role("planner"))
+    assembly = AssemblyFactory(sku="PLAN-BY-SKU")
+    BomLineFactory(assembly=assembly)
+
+    html = client.get(reverse("warehouse:planner"), {"part": "plan-by-sku", "quantity": 1})
+
+    content = html.content.decode()
+    assert "Shortages for" in content
+    assert f'data-value="{assembly.pk}"' in content and 'value="PLAN-BY-SKU"' in content
+
+
+def test_a_drafts_edit_page_shows_its_lines_chosen_in_the_pickers(client, user_in_role):
+    client.force_login(user_in_role("storekeeper"))
+    part, location = PartFactory(sku="EDIT-ME-1"), LocationFactory(code="EDIT-BIN")
+    draft = document_create(
+        doc_type=DocumentType.RECEIPT,
+        user=None,
+        lines=[{"part": part, "quantity": 1, "to_location": location}],
+    )
+
+    content = client.get(reverse("warehouse:document-edit", args=[draft.pk])).content.decode()
+
+    assert f'data-value="{part.pk}"' in content and 'value="EDIT-ME-1"' in content
+    assert f'value="{location.warehouse.code}/EDIT-BIN"' in content
