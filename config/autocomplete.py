@@ -128,15 +128,23 @@ class SearchChoiceField(forms.ModelChoiceField):
             pass
         except MultipleObjectsReturned:
             raise forms.ValidationError(
-                f"{text} names more than one: {self.reference_help}", code="ambiguous"
+                "%(value)s names more than one: %(help)s",
+                code="ambiguous",
+                params={"value": text, "help": self.reference_help},
             )
         if text.isascii() and text.isdecimal():  # "²" is a digit, not a number
             by_id = queryset.filter(pk=int(text)).first() if len(text) < 19 else None
             if by_id is not None and by_reference is not None and by_id != by_reference:
+                # The user's text goes in as a parameter: error messages are %-formatted.
                 raise forms.ValidationError(
-                    f"{text} is the id of {self.label_from_instance(by_id)} and the reference of "
-                    f"{self.label_from_instance(by_reference)}: pick one from the search.",
+                    "%(value)s is the id of %(by_id)s and the reference of %(other)s: pick one "
+                    "from the search.",
                     code="ambiguous",
+                    params={
+                        "value": text,
+                        "by_id": self.label_from_instance(by_id),
+                        "other": self.label_from_instance(by_reference),
+                    },
                 )
             if by_id is not None:
                 return by_id
