@@ -21,7 +21,7 @@ from warehouse.choices import LocationKind
 from warehouse.models import Asset, Location, Warehouse
 
 PART_COUNT = 50_000
-BIN_COUNT = 10_000
+BIN_COUNT = 25_000  # a select of every location would pass 1 MB on its own
 DEVICE_COUNT = 5_000
 PAGE_LIMIT = 1_000_000  # bytes
 

@@ -217,3 +217,21 @@ def test_a_drafts_edit_page_shows_its_lines_chosen_in_the_pickers(client, user_i
 
     assert f'data-value="{part.pk}"' in content and 'value="EDIT-ME-1"' in content
     assert f'value="{location.warehouse.code}/EDIT-BIN"' in content
+
+
+def test_the_stock_overview_filters_by_a_location_picker_not_a_list_of_every_location(
+    client, user_in_role
+):
+    client.force_login(user_in_role("viewer"))
+    LocationFactory.create_batch(30)
+    location = LocationFactory(code="FILTER-BIN")
+
+    listed = client.get(reverse("warehouse:stock-overview")).content.decode()
+    chosen = client.get(
+        reverse("warehouse:stock-overview"),
+        {"location": f"{location.warehouse.code}/filter-bin"},
+    ).content.decode()
+
+    assert '<select name="location"' not in listed and location.code not in listed
+    assert 'data-autocomplete="/warehouse/locations/search/"' in listed
+    assert f'data-value="{location.pk}"' in chosen
