@@ -174,7 +174,8 @@ class ProductionRunAdmin(RecordedByServiceAdmin):
         "total_count",
         "good_count",
     )
-    list_filter = ("line", "product__part")
+    # Only the parts lines make, never the whole catalogue (it may hold 200,000 parts).
+    list_filter = ("line", ("product__part", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "shift_start"
     search_fields = ("line__code", "product__part__sku")
     list_select_related = ("line", "product__part", "product__line")

@@ -421,3 +421,21 @@ def dashboard_figures(*, user: Any) -> list[dict[str, Any]]:
         {"label": "Assemblies", "value": counts["assemblies"], "url": f"{url}?assembly=yes"},
         {"label": "BOM lines", "value": BomLine.objects.count(), "url": url},
     ]
+
+
+def part_search(*, text: str, limit: int, assemblies_only: bool = False) -> list[Part]:
+    """Active parts whose SKU or name holds ``text`` (case-insensitive), SKUs that start with it
+    first, then by SKU; at most ``limit`` (the pickers' autocomplete)."""
+    parts = Part.objects.filter(is_active=True).only("pk", "sku", "name")
+    if assemblies_only:
+        parts = parts.filter(is_assembly=True)
+    if not text:
+        return list(parts.order_by("sku")[:limit])
+    found = list(parts.filter(sku__istartswith=text).order_by("sku")[:limit])
+    if len(found) < limit:
+        found += (
+            parts.filter(Q(sku__icontains=text) | Q(name__icontains=text))
+            .exclude(sku__istartswith=text)
+            .order_by("sku")[: limit - len(found)]
+        )
+    return found

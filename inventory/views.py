@@ -9,12 +9,15 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from config.autocomplete import AutocompleteView
 from inventory import selectors
 from inventory.filters import PartFilter
+from inventory.forms import part_label
 from inventory.models import Part
 from inventory.stock import on_hand_provider
 
@@ -128,3 +131,14 @@ class PartDetailView(DetailView):
             planner_available=apps.is_installed("warehouse"),
             **kwargs,
         )
+
+
+class PartSearchView(AutocompleteView):
+    """The part pickers' search: ?q= SKU or name, ?assembly=yes for assemblies only."""
+
+    permission_required = "inventory.view_part"
+    search = staticmethod(selectors.part_search)
+    label = staticmethod(part_label)
+
+    def search_arguments(self, request: HttpRequest) -> dict[str, Any]:
+        return {"assemblies_only": request.GET.get("assembly") == "yes"}

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from inventory.models import Part
 from inventory.selectors import part_search_q
 from warehouse.choices import DocumentStatus, DocumentType
-from warehouse.forms import WarehouseChoiceField
+from warehouse.forms import LocationSearchField, WarehouseChoiceField
 from warehouse.models import Location, StockDocument, StockLevel, StockMove, Warehouse
 from warehouse.selectors import parts_below_reorder
 
@@ -27,6 +27,19 @@ class WarehouseFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class LocationFilter(django_filters.ModelChoiceFilter):
+    """?location= by id or WAREHOUSE/CODE (see LocationSearchField): the page renders it as the
+    location picker, never as a list of every location."""
+
+    field_class = LocationSearchField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Location.objects.select_related("warehouse"))
+        kwargs.setdefault("help_text", "Location id, or WAREHOUSE/CODE (e.g. WH1/A-01-03).")
+        super().__init__(*args, **kwargs)
+
+
 class LocationFilterSet(django_filters.FilterSet):
     warehouse = WarehouseFilter()
     parent = django_filters.ModelChoiceFilter(queryset=Location.objects.all())
@@ -38,7 +51,7 @@ class LocationFilterSet(django_filters.FilterSet):
 
 class StockLevelFilterSet(django_filters.FilterSet):
     warehouse = WarehouseFilter(field_name="location__warehouse", label="Warehouse")
-    location = django_filters.ModelChoiceFilter(queryset=Location.objects.all())
+    location = LocationFilter()
     part = django_filters.ModelChoiceFilter(queryset=Part.objects.all())
     q = django_filters.CharFilter(
         method="filter_search",

@@ -1,11 +1,15 @@
-"""Forms of the warehouse pages: a stock document with its lines, and the warehouse choice field."""
+"""Forms of the warehouse pages: a stock document with its lines, the warehouse choice field and
+the location picker."""
 
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from config.autocomplete import SearchChoiceField
 from config.errors import DomainError
+from inventory.forms import PartSearchField
 from inventory.models import Part
 from warehouse import services
 from warehouse.choices import DocumentType
@@ -13,14 +17,31 @@ from warehouse.models import Location, StockDocument, Warehouse
 from warehouse.selectors import resolve_warehouse
 
 
-class LocationChoiceField(forms.ModelChoiceField):
+def location_label(location: Location) -> str:
+    return f"{location.warehouse.code}/{location.code}" + (
+        f" — {location.name}" if location.name else ""
+    )
+
+
+class LocationSearchField(SearchChoiceField):
+    """A location by id (the picker) or WAREHOUSE/CODE (typed; the code alone when it is unique);
+    searched at /warehouse/locations/search/."""
+
+    url_name = "warehouse:location-search"
+    placeholder = "Location code…"
+    reference_help = "type it as WAREHOUSE/CODE (e.g. WH1/A-01-03)."
+
     def label_from_instance(self, obj: Location) -> str:
-        return f"{obj.warehouse.code}/{obj.code}" + (f" — {obj.name}" if obj.name else "")
+        return location_label(obj)
 
+    def reference_of(self, obj: Location) -> str:
+        return f"{obj.warehouse.code}/{obj.code}"
 
-class PartChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Part) -> str:
-        return f"{obj.sku} — {obj.name}"
+    def lookup_reference(self, queryset: QuerySet, text: str) -> Location:
+        if "/" in text:
+            warehouse_code, code = text.split("/", 1)
+            return queryset.get(warehouse__code__iexact=warehouse_code, code__iexact=code)
+        return queryset.get(code__iexact=text)
 
 
 class WarehouseChoiceField(forms.ModelChoiceField):
@@ -59,18 +80,19 @@ def _locations() -> Any:
 class StockDocumentForm(forms.ModelForm):
     """The header of a draft; ``save_with_lines`` writes it with its lines through the services."""
 
-    source_location = LocationChoiceField(
+    source_location = LocationSearchField(
         queryset=_locations(),
         required=False,
         help_text="Where stock comes from (issue, transfer, build components).",
     )
-    destination_location = LocationChoiceField(
+    destination_location = LocationSearchField(
         queryset=_locations(),
         required=False,
         help_text="Where stock goes (receipt, transfer, count, built assemblies).",
     )
-    build_part = PartChoiceField(
+    build_part = PartSearchField(
         queryset=Part.objects.filter(is_assembly=True),
+        assemblies_only=True,
         required=False,
         label="Assembly to build",
         help_text="Build documents only: lines come from its bill of materials.",
@@ -111,15 +133,15 @@ class StockDocumentForm(forms.ModelForm):
 
 
 class DocumentLineForm(forms.Form):
-    part = PartChoiceField(queryset=Part.objects.filter(is_active=True))
+    part = PartSearchField(queryset=Part.objects.filter(is_active=True))
     quantity = forms.DecimalField(
         max_digits=14,
         decimal_places=4,
         min_value=Decimal("0"),
         help_text="For a count: the counted quantity.",
     )
-    from_location = LocationChoiceField(queryset=_locations(), required=False, label="From")
-    to_location = LocationChoiceField(queryset=_locations(), required=False, label="To")
+    from_location = LocationSearchField(queryset=_locations(), required=False, label="From")
+    to_location = LocationSearchField(queryset=_locations(), required=False, label="To")
     unit_cost = forms.DecimalField(
         max_digits=14, decimal_places=4, min_value=Decimal("0"), required=False
     )
@@ -135,15 +157,20 @@ class BaseDocumentLineFormSet(forms.BaseFormSet):
 
     def __init__(self, data: Any = None, *args: Any, document: Any = None, **kwargs: Any) -> None:
         if data is None and document is not None:
+            # The objects themselves, read in one query: the pickers render them without a
+            # query per field.
+            lines = document.lines.select_related(
+                "part", "from_location__warehouse", "to_location__warehouse"
+            ).order_by("position", "id")
             kwargs["initial"] = [
                 {
-                    "part": line.part_id,
+                    "part": line.part,
                     "quantity": line.quantity,
-                    "from_location": line.from_location_id,
-                    "to_location": line.to_location_id,
+                    "from_location": line.from_location,
+                    "to_location": line.to_location,
                     "unit_cost": line.unit_cost,
                 }
-                for line in document.lines.order_by("position", "id")
+                for line in lines
             ]
         super().__init__(data, *args, **kwargs)
 

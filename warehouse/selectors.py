@@ -375,3 +375,17 @@ def dashboard_figures(*, user: Any) -> list[dict[str, Any]]:
             }
         )
     return figures
+
+
+def location_search(*, text: str, limit: int, warehouse: Warehouse | None = None) -> list[Location]:
+    """Active locations whose code or name holds ``text`` (or WAREHOUSE/CODE), in one warehouse
+    when given, by warehouse and code; at most ``limit`` (the pickers' autocomplete)."""
+    locations = Location.objects.filter(is_active=True).select_related("warehouse")
+    if warehouse is not None:
+        locations = locations.filter(warehouse=warehouse)
+    if "/" in text:
+        warehouse_code, text = text.split("/", 1)
+        locations = locations.filter(warehouse__code__iexact=warehouse_code.strip())
+    if text:
+        locations = locations.filter(Q(code__icontains=text) | Q(name__icontains=text))
+    return list(locations.order_by("warehouse__code", "code", "pk")[:limit])

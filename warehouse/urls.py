@@ -9,6 +9,7 @@ app_name = "warehouse"
 urlpatterns = [
     path("", views.stock_overview, name="stock-overview"),
     path("parts/<int:pk>/", views.part_stock, name="part-stock"),
+    path("locations/search/", views.LocationSearchView.as_view(), name="location-search"),
     path("documents/", views.document_list, name="document-list"),
     path("documents/new/", views.document_create, name="document-create"),
     path("documents/<int:pk>/", views.document_detail, name="document-detail"),

@@ -5,18 +5,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.autocomplete import AutocompleteView
 from config.views_mixins import FilteredListView, PageDetailView
 from inventory.models import Part
 from warehouse import selectors, services
 from warehouse.choices import DocumentStatus
 from warehouse.filters import StockDocumentFilterSet, StockLevelFilterSet
-from warehouse.forms import DocumentLineFormSet, StockDocumentForm, line_dicts
+from warehouse.forms import DocumentLineFormSet, StockDocumentForm, line_dicts, location_label
 from warehouse.models import StockDocument
+
+LOCATION_ROWS_PER_PAGE = 100
 
 
 class StockOverviewView(FilteredListView):
@@ -41,11 +45,20 @@ class StockOverviewView(FilteredListView):
         warehouse = form.cleaned_data.get("warehouse") if self.filterset.is_valid() else None
         # The same rule as the filter and the cards: in the chosen warehouse, or company-wide.
         low = selectors.parts_below_reorder(warehouse=warehouse).values_list("pk", flat=True)
+        # The location tree is paged too (its own ?locations_page=): a warehouse may hold any
+        # number of bins.
+        rows = selectors.location_rows(warehouse=warehouse) if warehouse else []
+        location_page = Paginator(rows, LOCATION_ROWS_PER_PAGE).get_page(
+            self.request.GET.get("locations_page")
+        )
+        location_query = self.request.GET.copy()
+        location_query.pop("locations_page", None)
         context.update(
             summaries=selectors.warehouse_summaries(),
             low_part_ids=set(low),
             warehouse=warehouse,
-            location_rows=selectors.location_rows(warehouse=warehouse) if warehouse else [],
+            location_rows=location_page,
+            location_query=location_query.urlencode(),
         )
         return context
 
@@ -201,3 +214,15 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("warehouse:document-detail", pk=pk)
     return _document_form_page(request, document)
+
+
+class LocationSearchView(AutocompleteView):
+    """The location pickers' search: ?q= code or name (or WAREHOUSE/CODE), ?warehouse=."""
+
+    permission_required = "warehouse.view_location"
+    search = staticmethod(selectors.location_search)
+    label = staticmethod(location_label)
+
+    def search_arguments(self, request: HttpRequest) -> dict[str, Any]:
+        # An unknown warehouse is the DomainError of resolve_warehouse: a 400 naming it.
+        return {"warehouse": selectors.resolve_warehouse(request.GET.get("warehouse"))}

@@ -17,7 +17,10 @@
       var html = template.innerHTML.replace(/__prefix__/g, String(index));
       body.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
-      var added = body.lastElementChild.querySelector("select, input");
+      if (window.partlineAutocomplete) {
+        window.partlineAutocomplete(body.lastElementChild);
+      }
+      var added = body.lastElementChild.querySelector("select, input:not([type=hidden])");
       if (added) {
         added.focus();
       }

@@ -22,6 +22,8 @@ PAGES: list[Page] = [
     Page("part-list",           "/inventory/parts/",         "viewer",  "Parts"),
     Page("part-detail",         "/inventory/parts/{part}/",  "viewer",  "Bill of materials"),
     Page("stock-overview",      "/warehouse/",               "viewer",  "Warehouse"),
+    Page("stock-overview-warehouse", "/warehouse/?warehouse={warehouse}", "viewer",
+         "Locations in"),
     Page("part-stock",          "/warehouse/parts/{part}/",  "viewer",  "Balances per location"),
     Page("document-list",       "/warehouse/documents/",     "viewer",  "Documents"),
     Page("document-new",        "/warehouse/documents/new/", "storekeeper", "New stock document"),

@@ -43,17 +43,33 @@ def _pick_autocomplete(page, select_name_suffix: str, search: str) -> None:
     page.locator(".select2-results__option", has_text=search).first.click()
 
 
+def _pick(page, name: str, search: str, chosen_id: int) -> None:
+    """Choose in a search-as-you-type picker (Tom Select, static/js/autocomplete.js): type
+    into it, wait for the server's matches, click the first one naming ``search``."""
+    wrapper = page.locator(f"select[name='{name}'] + .ts-wrapper")
+    wrapper.locator(".ts-control").click()
+    wrapper.locator(".ts-control input").fill(search)
+    wrapper.locator(".ts-dropdown .option", has_text=search).first.click()
+    assert page.locator(f"select[name='{name}']").input_value() == str(chosen_id)
+
+
+def _location_reference(location: Location) -> str:
+    return f"{location.warehouse.code}/{location.code}"
+
+
 def _save_document(session, *, doc_type: str, part: Part, quantity: str, location: Location):
     page = session.page
     session.open("/warehouse/documents/new/")
     page.select_option("select[name='doc_type']", doc_type)
-    page.select_option("select[name='lines-0-part']", str(part.pk))
+    _pick(page, "lines-0-part", part.sku, part.pk)
     page.fill("input[name='lines-0-quantity']", quantity)
     field = "lines-0-to_location" if doc_type == "RECEIPT" else "lines-0-from_location"
-    page.select_option(f"select[name='{field}']", str(location.pk))
-    page.click("button:has-text('Save draft')")
+    _pick(page, field, _location_reference(location), location.pk)
+    with page.expect_navigation():
+        page.click("button:has-text('Save draft')")
     page.wait_for_load_state("networkidle")
-    assert re.search(r"/warehouse/documents/\d+/$", page.url), page.url
+    refusals = page.locator(".error, .errorlist, .message").all_inner_texts()
+    assert re.search(r"/warehouse/documents/\d+/$", page.url), (page.url, refusals)
     session.assert_no_errors(f"new {doc_type.lower()} form")
 
 
@@ -122,9 +138,10 @@ def test_the_build_planner_answers_for_an_assembly(session_for):
     assert assembly, "the demo data should have an assembly with a BOM"
     session = session_for("planner")
     session.open("/warehouse/planner/")
-    session.page.select_option("select[name='part']", str(assembly.pk))
+    _pick(session.page, "part", assembly.sku, assembly.pk)
     session.page.fill("input[name='quantity']", "2")
-    session.page.locator("form[action$='/planner/'] button[type=submit]").click()
+    with session.page.expect_navigation():
+        session.page.locator("form[action$='/planner/'] button[type=submit]").click()
     session.page.wait_for_load_state("networkidle")
     assert "part=" in session.page.url
     assert "Buildable" in session.page.content() or "buildable" in session.page.content()
@@ -154,18 +171,19 @@ def test_a_receipt_with_more_lines_than_the_blank_rows_uses_add_line(session_for
     page = session.page
     session.open("/warehouse/documents/new/")
     page.select_option("select[name='doc_type']", "RECEIPT")
-    page.select_option("select[name='destination_location']", str(location.pk))
+    _pick(page, "destination_location", _location_reference(location), location.pk)
     blank_rows = page.locator("select[name$='-part']").count()
     for _ in range(len(parts) - blank_rows):
         page.click("button:has-text('Add line')")
     for index, part in enumerate(parts):
-        page.select_option(f"select[name='lines-{index}-part']", str(part.pk))
+        _pick(page, f"lines-{index}-part", part.sku, part.pk)
         page.fill(f"input[name='lines-{index}-quantity']", "2")
     session.screenshot("journey-receipt-six-lines")
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.evaluate("window.innerWidth")
     assert width <= viewport, f"the form is {width}px wide in a {viewport}px window"
-    page.click("button:has-text('Save draft')")
+    with page.expect_navigation():
+        page.click("button:has-text('Save draft')")
     page.wait_for_load_state("networkidle")
     assert re.search(r"/warehouse/documents/\d+/$", page.url), page.url
     document_id = int(page.url.rstrip("/").rsplit("/", 1)[1])

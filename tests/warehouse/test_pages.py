@@ -11,6 +11,7 @@ from tests.factories import (
     LocationFactory,
     PartFactory,
     UserFactory,
+    WarehouseFactory,
 )
 from warehouse.choices import DocumentStatus, DocumentType
 from warehouse.models import StockDocument, StockLevel
@@ -314,3 +315,19 @@ def test_the_home_page_stock_value_names_its_currency(page_client, receive, part
     html = page_client("viewer").get("/").content.decode()
 
     assert "1,500.00 USD" in html
+
+
+def test_the_location_tree_of_a_big_warehouse_is_paged(user_in_role):
+    from warehouse.views import LOCATION_ROWS_PER_PAGE
+
+    warehouse = WarehouseFactory(code="BIG")
+    LocationFactory.create_batch(LOCATION_ROWS_PER_PAGE + 5, warehouse=warehouse)
+    client = Client()
+    client.force_login(user_in_role("viewer"))
+
+    first = client.get("/warehouse/", {"warehouse": "BIG"}).content.decode()
+    second = client.get("/warehouse/", {"warehouse": "BIG", "locations_page": 2}).content.decode()
+
+    assert first.count("&amp;location=") == LOCATION_ROWS_PER_PAGE
+    assert "locations_page=2" in first
+    assert second.count("&amp;location=") == 5

@@ -121,7 +121,7 @@ class DocumentLineInline(admin.TabularInline):
     formset = DocumentLineFormSet
     extra = 1
     fields = ("position", *LINE_FIELDS)
-    autocomplete_fields = ("part",)
+    autocomplete_fields = ("part", "from_location", "to_location")
 
     def _editable(self, obj: StockDocument | None) -> bool:
         # A build's lines always come from its bill of materials (rewritten on every save),

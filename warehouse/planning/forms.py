@@ -8,8 +8,9 @@ from django import forms
 from django.http import QueryDict
 from django.urls import reverse
 
+from inventory.forms import PartSearchField
 from inventory.models import Part
-from warehouse.forms import WarehouseChoiceField
+from warehouse.forms import LocationSearchField, WarehouseChoiceField
 from warehouse.models import Location, Warehouse
 
 
@@ -22,9 +23,7 @@ def _warehouses() -> Any:
 
 
 class PlannerForm(forms.Form):
-    part = forms.ModelChoiceField(
-        queryset=_assemblies(), label="Assembly", empty_label="Choose an assembly…"
-    )
+    part = PartSearchField(queryset=_assemblies(), assemblies_only=True, label="Assembly")
     quantity = forms.IntegerField(min_value=1, max_value=1_000_000, initial=1)
     warehouse = WarehouseChoiceField(
         queryset=_warehouses(), required=False, empty_label="All warehouses"
@@ -43,12 +42,12 @@ class BuildDocumentForm(forms.Form):
     can bring the user back to the same plan (``planner_url``).
     """
 
-    part = forms.ModelChoiceField(queryset=Part.objects.filter(is_assembly=True))
+    part = PartSearchField(queryset=Part.objects.filter(is_assembly=True), assemblies_only=True)
     quantity = forms.IntegerField(min_value=1, help_text="Assemblies are built in whole units.")
     # Not required here: the service refuses a missing warehouse naming the ones that can build.
     warehouse = WarehouseChoiceField(queryset=_warehouses(), required=False)
-    location = forms.ModelChoiceField(
-        queryset=Location.objects.all(),
+    location = LocationSearchField(
+        queryset=Location.objects.select_related("warehouse"),
         required=False,
         help_text="Where the built assemblies are put (default: the warehouse's receiving "
         "location); the components are taken from the bins that hold them.",

@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 
+from config.autocomplete import SearchChoiceField
 from warehouse.choices import RackFace
 from warehouse.models import Asset
 from warehouse.racks.layout import Layout
@@ -29,17 +31,36 @@ OBJECTIVE_HELP = {
 }
 
 
+def device_label(asset: Asset) -> str:
+    return f"{asset.name} — {asset.part.name} ({asset.part.height_u}U)"
+
+
+class DeviceSearchField(SearchChoiceField):
+    """An unplaced device by id (the picker) or its name or serial number (typed); searched at
+    /warehouse/racks/devices/search/."""
+
+    url_name = "warehouse:rack-device-search"
+    placeholder = "Device name or serial…"
+    reference_help = "type its serial number."
+
+    def label_from_instance(self, obj: Asset) -> str:
+        return device_label(obj)
+
+    def reference_of(self, obj: Asset) -> str:
+        return obj.name
+
+    def lookup_reference(self, queryset: QuerySet, text: str) -> Asset:
+        return queryset.get(Q(name__iexact=text) | Q(serial_number__iexact=text))
+
+
 class PlacementForm(forms.Form):
-    asset = forms.ModelChoiceField(queryset=Asset.objects.none(), label="Device")
+    asset = DeviceSearchField(queryset=Asset.objects.none(), label="Device")
     start_u = forms.IntegerField(min_value=1, max_value=60, label="Start U")
     face = forms.ChoiceField(choices=RackFace.choices, initial=RackFace.FRONT)
 
     def __init__(self, *args: Any, rack_height_u: int = 60, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["asset"].queryset = unplaced_device_assets()
-        self.fields["asset"].label_from_instance = lambda a: (
-            f"{a.name} — {a.part.name} ({a.part.height_u}U)"
-        )
         self.fields["start_u"] = forms.IntegerField(
             min_value=1, max_value=rack_height_u, label="Start U"
         )

@@ -128,3 +128,17 @@ def find_rack(code: str) -> Location:
             )
         raise Location.DoesNotExist(f"No rack with code {code}.")
     return matches[0]
+
+
+def device_search(*, text: str, limit: int) -> list[Asset]:
+    """Unplaced rack devices whose name, serial number, asset tag or model name holds ``text``,
+    by name; at most ``limit`` (the placement picker's autocomplete)."""
+    devices = unplaced_device_assets()
+    if text:
+        devices = devices.filter(
+            Q(name__icontains=text)
+            | Q(serial_number__icontains=text)
+            | Q(asset_tag__icontains=text)
+            | Q(part__name__icontains=text)
+        )
+    return list(devices.order_by("name", "pk")[:limit])

@@ -6,6 +6,7 @@ from warehouse.racks import views
 
 urlpatterns = [
     path("", views.RackListView.as_view(), name="rack-list"),
+    path("devices/search/", views.DeviceSearchView.as_view(), name="rack-device-search"),
     path("<int:pk>/", views.RackDetailView.as_view(), name="rack-detail"),
     path("<int:pk>/optimise/", views.rack_optimise, name="rack-optimise"),
     path("<int:pk>/apply/", views.rack_apply, name="rack-apply"),

@@ -14,14 +14,16 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from config.autocomplete import AutocompleteView
 from warehouse.models import Location, RackPlacement, Warehouse
 from warehouse.racks.analysis import RackAnalysis, analyse, inlet_formula
 from warehouse.racks.elevation import TYPE_COLOURS, elevation_svg
 from warehouse.racks.filters import RackFilterSet
-from warehouse.racks.forms import ApplyForm, OptimiseForm, PlacementForm
+from warehouse.racks.forms import ApplyForm, OptimiseForm, PlacementForm, device_label
 from warehouse.racks.layout import FRONT, REAR, Layout
 from warehouse.racks.optimiser import Proposal
 from warehouse.racks.selectors import (
+    device_search,
     rack_connections,
     rack_layout,
     rack_placements,
@@ -250,3 +252,11 @@ def rack_placement_delete(request: HttpRequest, pk: int, placement_id: int) -> H
     placement_delete(placement=placement, user=request.user)
     messages.success(request, f"Removed {placement.asset.name} from {rack}.")
     return redirect("warehouse:rack-detail", pk=rack.pk)
+
+
+class DeviceSearchView(AutocompleteView):
+    """The placement picker's search: unplaced devices by name, serial, tag or model (?q=)."""
+
+    permission_required = "warehouse.add_rackplacement"
+    search = staticmethod(device_search)
+    label = staticmethod(device_label)

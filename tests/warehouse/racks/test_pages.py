@@ -224,3 +224,25 @@ def test_the_racks_page_filters_by_warehouse_code_like_the_api(browser, rack):
     page = browser("viewer").get(f"/warehouse/racks/?warehouse={rack.warehouse.code}")
     codes = [row[0].code for row in page.context["rows"]]
     assert codes == ["R1"] and other.code not in codes
+
+
+def test_without_javascript_a_device_typed_by_name_is_placed_and_an_unknown_one_refused(
+    browser, rack
+):
+    client = browser("planner")
+    asset = device("typed-01")
+    page = client.get(f"/warehouse/racks/{rack.pk}/").content.decode()
+    assert "/warehouse/racks/devices/search/" in page and "typed-01" not in page
+
+    refused = client.post(
+        f"/warehouse/racks/{rack.pk}/placements/",
+        {"asset": "no-such-device", "start_u": 9, "face": "front"},
+        follow=True,
+    )
+    client.post(
+        f"/warehouse/racks/{rack.pk}/placements/",
+        {"asset": "TYPED-01", "start_u": 9, "face": "front"},
+    )
+
+    assert "no-such-device is not one of the choices" in refused.content.decode()
+    assert RackPlacement.objects.get(asset=asset).start_u == 9
