@@ -20,6 +20,7 @@ from rest_framework.permissions import BasePermission, DjangoModelPermissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.listing import FastListMixin
 from config.api.permissions import DjangoModelPermissionsWithView
 from config.errors import ConflictError
 from config.tasks import enqueue
@@ -125,7 +126,7 @@ class LocationViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
 
 
 @extend_schema(tags=["warehouse"])
-class StockLevelViewSet(viewsets.ReadOnlyModelViewSet):
+class StockLevelViewSet(FastListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = StockLevel.objects.select_related("location__warehouse", "part").order_by(
         "location__warehouse__code", "location__code", "part__sku"
     )
