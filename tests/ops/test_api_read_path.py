@@ -46,10 +46,11 @@ def _token_client(user) -> APIClient:
 def test_a_known_token_is_served_from_the_cache_without_queries(
     user_in_role, django_assert_num_queries
 ):
+    CategoryFactory()
     client = _token_client(user_in_role("viewer"))
     assert client.get("/api/categories/").status_code == 200  # reads the token, fills the cache
-    # Only the page itself now: a count and the rows (no token, user or permission queries).
-    with django_assert_num_queries(1):  # the count of an empty table; no rows to read
+    # Only the page itself now (its rows with their total): no token or permission queries.
+    with django_assert_num_queries(1):
         assert client.get("/api/categories/").status_code == 200
 
 
@@ -112,9 +113,10 @@ def test_with_the_cache_off_every_request_reads_the_token(
     user_in_role, settings, django_assert_num_queries
 ):
     settings.API_TOKEN_CACHE_SECONDS = 0
+    CategoryFactory()
     client = _token_client(user_in_role("viewer"))
     client.get("/api/categories/")
-    # The token with its user, the user's and the groups' permissions, then the page's count.
+    # The token with its user, the user's and the groups' permissions, then the page.
     with django_assert_num_queries(4):
         assert client.get("/api/categories/").status_code == 200
 
@@ -165,6 +167,32 @@ def test_api_answers_are_rendered_by_the_fast_renderer(client_for):
     assert isinstance(response.accepted_renderer, FastJSONRenderer)
     assert response["Content-Type"] == "application/json"
     assert response.content == JSONRenderer().render(response.data)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_page_reads_its_rows_and_the_total_in_one_query(client_for, django_assert_num_queries):
+    for _ in range(7):
+        CategoryFactory()
+    client = client_for("viewer")
+    client.get("/api/categories/")  # the user's permissions, read once
+    with django_assert_num_queries(1):
+        body = client.get("/api/categories/?page_size=3&page=2").json()
+    assert body["count"] == 7
+    assert len(body["results"]) == 3
+    assert body["next"].endswith("page=3&page_size=3")
+    assert client.get("/api/categories/?page_size=3&page=3").json()["results"][0]
+    refused = client.get("/api/categories/?page_size=3&page=4")
+    assert refused.status_code == 400
+    assert refused.json()["page"] == ["page 4 does not exist; there are 3 pages."]
+
+
+@pytest.mark.django_db
+def test_an_empty_list_is_one_empty_page(client_for):
+    body = client_for("viewer").get("/api/categories/").json()
+    assert body == {"count": 0, "next": None, "previous": None, "results": []}
 
 
 # --- list rows -------------------------------------------------------------------------------
