@@ -127,8 +127,19 @@ class LocationViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
 
 @extend_schema(tags=["warehouse"])
 class StockLevelViewSet(FastListMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = StockLevel.objects.select_related("location__warehouse", "part").order_by(
-        "location__warehouse__code", "location__code", "part__sku"
+    # Only the columns the serializer reads (a part row is wide: descriptions, notes, rack specs).
+    queryset = (
+        StockLevel.objects.select_related("location__warehouse", "part")
+        .only(
+            "id",
+            "quantity",
+            "updated_at",
+            "location__code",
+            "location__warehouse__code",
+            "part__sku",
+            "part__reorder_point",
+        )
+        .order_by("location__warehouse__code", "location__code", "part__sku")
     )
     serializer_class = StockLevelSerializer
     filter_backends = FILTER_BACKENDS
