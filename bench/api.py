@@ -11,7 +11,9 @@ storekeeper authenticates every request. Each endpoint is driven alone, back to 
 bounded time (--seconds) by keep-alive clients (one http.client connection per client thread;
 the threads spread over several processes so the client is not the bottleneck). Printed per
 endpoint: requests, errors, requests/s and p50/p95/p99 latency (ms), next to /health/live (the
-ceiling of the machine) in the same run, then `uptime`.
+ceiling of the machine) in the same run, and the CPU the gunicorn processes spent per request
+(from /proc: what a request costs the application, which a busy machine stretches in wall time
+but hardly changes), then `uptime`.
 
 Endpoints, 20 clients each: /health/live, /api/parts/?page_size=25,
 /api/stock-levels/?page_size=25, /api/racks/{id}/layout/ (the demo's fullest rack); then 8
@@ -175,6 +177,28 @@ def _drive(
     return latencies, errors, seconds
 
 
+def _server_cpu_seconds(master: int) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's master and its workers.
+
+    Read from /proc (Linux): the CPU a request costs the application, which a busy machine
+    stretches in wall time but hardly changes.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state ppid ... utime (12th) stime (13th).
+        if int(entry) == master or int(fields[1]) == master:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     if not values:
         return float("nan")
@@ -182,12 +206,21 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def _row(name: str, clients: int, latencies: list[float], errors: list[int], seconds: float):
+def _row(
+    name: str,
+    clients: int,
+    latencies: list[float],
+    errors: list[int],
+    seconds: float,
+    cpu: float,
+) -> str:
     ms = [value * 1000 for value in latencies]
+    done = len(latencies) + len(errors)
     return (
         f"{name:<36} {clients:>4} {len(latencies):>7} {len(errors):>5} "
         f"{len(latencies) / seconds:>8.1f} {_percentile(ms, 0.50):>7.1f} "
-        f"{_percentile(ms, 0.95):>7.1f} {_percentile(ms, 0.99):>7.1f}"
+        f"{_percentile(ms, 0.95):>7.1f} {_percentile(ms, 0.99):>7.1f} "
+        f"{cpu * 1000 / max(done, 1):>7.2f}"
     )
 
 
@@ -273,28 +306,35 @@ def main() -> int:
         pool = multiprocessing.get_context("fork").Pool(options.client_processes)
         lines = [
             f"{'endpoint':<36} {'cli':>4} {'ok':>7} {'err':>5} {'req/s':>8} "
-            f"{'p50':>7} {'p95':>7} {'p99':>7}"
+            f"{'p50':>7} {'p95':>7} {'p99':>7} {'cpu/req':>7}"
         ]
         for name, path in reads.items():
             if only and name not in only:
                 continue
             # A short warm-up (connections, caches), not counted.
             _drive(pool, port, token, "read", path, READ_CLIENTS, 1.0)
+            cpu = _server_cpu_seconds(gunicorn.pid)
             latencies, errors, seconds = _drive(
                 pool, port, token, "read", path, READ_CLIENTS, options.seconds
             )
-            lines.append(_row(path, READ_CLIENTS, latencies, errors, seconds))
+            cpu = _server_cpu_seconds(gunicorn.pid) - cpu
+            lines.append(_row(path, READ_CLIENTS, latencies, errors, seconds, cpu))
             print(lines[-1], flush=True)
         if not only or "documents" in only:
+            cpu = _server_cpu_seconds(gunicorn.pid)
             latencies, errors, seconds = _drive(
                 pool, port, token, "write", spec, WRITE_CLIENTS, options.seconds
             )
+            cpu = _server_cpu_seconds(gunicorn.pid) - cpu
             name = f"create+post {LINES_PER_DOCUMENT}-line document"
-            lines.append(_row(name, WRITE_CLIENTS, latencies, errors, seconds))
+            lines.append(_row(name, WRITE_CLIENTS, latencies, errors, seconds, cpu))
             print(lines[-1], flush=True)
         print()
         print("\n".join(lines))
-        print("latency in ms; documents: one row = create (POST) + post (POST .../post/)")
+        print(
+            "latency in ms; cpu/req: CPU ms of the gunicorn processes per request (per document:"
+            " create + post); documents: one row = create (POST) + post (POST .../post/)"
+        )
         print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
         return 0
     finally:
