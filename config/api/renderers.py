@@ -6,8 +6,9 @@ through DRF's own encoder: datetimes, dates and times (DRF trims to milliseconds
 dataclasses, and every type orjson does not know (Decimal as a number, lazy strings, UUIDs...).
 U+2028 and U+2029 are escaped as DRF does. A body orjson refuses (an integer beyond 64 bits,
 nesting deeper than 254 levels) and a request for indented JSON (`Accept: application/json;
-indent=4`, the browsable API) go to DRF's renderer unchanged. The one remaining difference:
-a float below 1e-4 is written 1e-5 where Python writes 1e-05 (the same number to any parser).
+indent=4`, the browsable API) go to DRF's renderer unchanged. What remains different: a float
+below 1e-4 is written 1e-5 where Python writes 1e-05 (the same number to any parser), and a NaN
+or infinite float, which DRF's strict renderer refused with an error (a 500), is written null.
 """
 
 from typing import Any
