@@ -6,7 +6,9 @@ filled with the demo data and dropped again; REDIS_URL is the cache gunicorn use
     REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python bench/api.py [--seconds 10]
 
 gunicorn runs as deployed (deploy/gunicorn.conf.py, production settings, the rate limit raised so
-this measures the server, not the throttle) on a free 127.0.0.1 port. An API token of the demo
+this measures the server, not the throttle; workers recycled after --max-requests, 20,000 by
+default, not the deployed 1,000, whose worker restarts would dominate a short run) on a free
+127.0.0.1 port. An API token of the demo
 storekeeper authenticates every request. Each endpoint is driven alone, back to back, for a
 bounded time (--seconds) by keep-alive clients (one http.client connection per client thread;
 the threads spread over several processes so the client is not the bottleneck). Printed per
@@ -237,6 +239,12 @@ def main() -> int:
     parser.add_argument(
         "--client-processes", type=int, default=4, help="Client processes (default 4)."
     )
+    parser.add_argument(
+        "--max-requests",
+        default="20000",
+        help="GUNICORN_MAX_REQUESTS for the run (default 20000; the deployed default is 1000: a "
+        "worker restart, a few seconds of CPU, every ~1,000 requests would be measured too).",
+    )
     parser.add_argument("--only", default="", help="Comma-separated names: live,parts,stock,...")
     options = parser.parse_args()
 
@@ -262,6 +270,7 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
         "GEO_DEMO_ORDERS": os.environ.get("GEO_DEMO_ORDERS", "2000"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_MAX_REQUESTS": options.max_requests,
         "PROMETHEUS_MULTIPROC_DIR": str(work / "prometheus"),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
     }
