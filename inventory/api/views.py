@@ -123,7 +123,8 @@ class BomLineViewSet(viewsets.ModelViewSet):
 
 @IN_USE_SCHEMA
 class PartViewSet(FastListMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
-    queryset = Part.objects.select_related("category", "manufacturer")
+    # The serializer shows the category and manufacturer as ids (the row's own columns): no join.
+    queryset = Part.objects.all()
     serializer_class = serializers.PartSerializer
     filterset_class = PartFilter
     search_fields = ["sku", "name", "mpn"]
