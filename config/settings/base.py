@@ -282,13 +282,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_6
 # Deepest nesting of arrays and objects a JSON request body may have (config/api/parsers.py).
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 
+# Seconds an API token's user and permissions are served from the cache; any change to tokens,
+# users, groups or permissions through the models forgets them at once (0: never cached).
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=30)
+
+# Seconds a rack's cached layout and thermal analysis may live (warehouse/racks/selectors.py:
+# forgotten at once whenever the rack changes; this bounds only writes that bypass the signals).
+RACK_CACHE_SECONDS = env.int("RACK_CACHE_SECONDS", default=600)
+
 REST_FRAMEWORK = {
     # The throttles ask config.ops.client_ip (get_ident); this says the same to DRF itself.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first: unauthenticated requests get 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first: unauthenticated requests get 401 with a WWW-Authenticate header. The
+        # token's user and permissions come from the cache (config/api/authentication.py).
+        "config.api.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    # JSON through orjson, byte for byte what DRF's JSONRenderer writes (config/api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": [
+        "config.api.renderers.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.DjangoModelPermissionsWithView"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.StandardPagination",

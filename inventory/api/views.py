@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.listing import FastListMixin
 from inventory import selectors, services
 from inventory.api import serializers
 from inventory.filters import BomLineFilter, PartFilter, SupplierPartFilter
@@ -121,8 +122,9 @@ class BomLineViewSet(viewsets.ModelViewSet):
 
 
 @IN_USE_SCHEMA
-class PartViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
-    queryset = Part.objects.select_related("category", "manufacturer")
+class PartViewSet(FastListMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
+    # The serializer shows the category and manufacturer as ids (the row's own columns): no join.
+    queryset = Part.objects.all()
     serializer_class = serializers.PartSerializer
     filterset_class = PartFilter
     search_fields = ["sku", "name", "mpn"]

@@ -20,6 +20,7 @@ from rest_framework.permissions import BasePermission, DjangoModelPermissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.listing import FastListMixin
 from config.api.permissions import DjangoModelPermissionsWithView
 from config.errors import ConflictError
 from config.tasks import enqueue
@@ -126,9 +127,20 @@ class LocationViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
 
 
 @extend_schema(tags=["warehouse"])
-class StockLevelViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = StockLevel.objects.select_related("location__warehouse", "part").order_by(
-        "location__warehouse__code", "location__code", "part__sku"
+class StockLevelViewSet(FastListMixin, viewsets.ReadOnlyModelViewSet):
+    # Only the columns the serializer reads (a part row is wide: descriptions, notes, rack specs).
+    queryset = (
+        StockLevel.objects.select_related("location__warehouse", "part")
+        .only(
+            "id",
+            "quantity",
+            "updated_at",
+            "location__code",
+            "location__warehouse__code",
+            "part__sku",
+            "part__reorder_point",
+        )
+        .order_by("location__warehouse__code", "location__code", "part__sku")
     )
     serializer_class = StockLevelSerializer
     filter_backends = FILTER_BACKENDS

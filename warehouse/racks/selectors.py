@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 
+from inventory.models import Part
 from warehouse.choices import LocationKind
-from warehouse.models import Asset, Connection, Location, RackPlacement
+from warehouse.models import Asset, Connection, Location, RackPlacement, Warehouse
 from warehouse.racks.analysis import RackAnalysis, analyse
 from warehouse.racks.layout import Device, Layout, RackSpec, Slot
 
@@ -67,9 +74,19 @@ def layout_from_placements(rack: Location, placements: Iterable[RackPlacement]) 
     return Layout(rack_spec(rack), devices, slots, locked)
 
 
-def rack_layout(rack: Location, *, with_connections: bool = True) -> Layout:
-    """The rack's layout (3 queries: placements with their parts, then connections)."""
-    layout = layout_from_placements(rack, rack_placements(rack))
+def rack_layout(
+    rack: Location,
+    *,
+    with_connections: bool = True,
+    placements: Iterable[RackPlacement] | None = None,
+) -> Layout:
+    """The rack's layout (2 queries: placements with their parts, then connections).
+
+    ``placements``: the rack's placements if the caller has read them already (rack_placements).
+    """
+    if placements is None:
+        placements = rack_placements(rack)
+    layout = layout_from_placements(rack, placements)
     if with_connections and layout.devices:
         ids = list(layout.devices)
         links = Connection.objects.filter(a_asset_id__in=ids, b_asset_id__in=ids).values_list(
@@ -142,3 +159,54 @@ def device_search(*, text: str, limit: int) -> list[Asset]:
             | Q(part__name__icontains=text)
         )
     return list(devices.order_by("name", "pk")[:limit])
+
+
+# A rack's layout and thermal analysis change only when the rack does: what a read computes from
+# them is kept in the shared cache under the *rack revision*, which every change to what a layout
+# is made of replaces: a rack service's write (all of them lock the rack first: the lock bumps),
+# and any save or delete of a location, warehouse, placement, asset, connection or part (a part's
+# power, heat or size). A bump replaces the revision at once and again after the commit, so a read
+# that saw the old rows cannot store them under the new revision. Writes that bypass the model
+# signals (QuerySet.update, raw SQL) must call rack_revision_bump() themselves.
+RACK_REVISION_KEY = "racks:revision"
+
+
+def rack_revision_bump() -> None:
+    """Forget every cached rack read (now, and once more when the transaction commits)."""
+    cache.set(RACK_REVISION_KEY, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(RACK_REVISION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def rack_cached(rack_id: int | str, name: str, build: Callable[[], Any]) -> Any:
+    """``build()``'s answer for this rack, kept until the rack revision changes.
+
+    One cache round trip on a hit (the revision and the entry are read together). ``build`` may
+    raise (a missing rack: 404); nothing is stored then. With the cache down it always builds.
+    """
+    entry_key = f"racks:{name}:{rack_id}"
+    found = cache.get_many([RACK_REVISION_KEY, entry_key])
+    revision = found.get(RACK_REVISION_KEY)
+    entry = found.get(entry_key)
+    if revision is not None and entry is not None and entry[0] == revision:
+        return entry[1]
+    value = build()
+    if revision is None:
+        revision = uuid.uuid4().hex
+        if not cache.add(RACK_REVISION_KEY, revision, timeout=None):
+            return value
+    timeout = getattr(settings, "RACK_CACHE_SECONDS", 600)
+    if timeout > 0:
+        cache.set(entry_key, (revision, value), timeout=timeout)
+    return value
+
+
+def _bump_on_change(sender: Any, **kwargs: Any) -> None:
+    rack_revision_bump()
+
+
+def connect_rack_cache_receivers() -> None:
+    """Connected once, in WarehouseConfig.ready(), so every process that writes bumps."""
+    for model in (Location, Warehouse, RackPlacement, Asset, Connection, Part):
+        uid = f"partline-rack-cache-{model._meta.label_lower}"
+        post_save.connect(_bump_on_change, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(_bump_on_change, sender=model, dispatch_uid=uid + "-delete")

@@ -44,7 +44,7 @@ from warehouse.racks.layout import (
     units_label,
 )
 from warehouse.racks.optimiser import Proposal, optimise
-from warehouse.racks.selectors import device_from_asset, rack_layout
+from warehouse.racks.selectors import device_from_asset, rack_layout, rack_revision_bump
 
 PROPOSAL_SALT = "warehouse.racks.proposal"
 MOVE_KEYS = ("asset", "from_u", "from_face", "to_u", "to_face")
@@ -81,6 +81,9 @@ def _lock_rack(rack: Location) -> Location:
     locked = Location.objects.select_for_update().select_related("warehouse").get(pk=rack.pk)
     if locked.kind != LocationKind.RACK or not locked.rack_height_u:
         raise _refuse(RULE_INSIDE, f"{locked} is not a rack.")
+    # Every rack write locks the rack first; some write with update()/bulk_update(), which send
+    # no signal: the cached layouts are forgotten here (and again when the write commits).
+    rack_revision_bump()
     return locked
 
 

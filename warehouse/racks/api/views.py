@@ -36,6 +36,7 @@ from warehouse.racks.api.serializers import (
 )
 from warehouse.racks.filters import AssetFilterSet, ConnectionFilterSet, RackFilterSet
 from warehouse.racks.selectors import (
+    rack_cached,
     rack_layout,
     rack_placements,
     rack_queryset,
@@ -90,20 +91,26 @@ class RackViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: LayoutSerializer, 404: ERRORS[404]})
     @action(detail=True, methods=["get"])
     def layout(self, request: Request, pk: str | None = None) -> Response:
+        """The rack, its placements and its thermal analysis (cached under the rack revision)."""
+        return Response(rack_cached(pk, "layout", self._layout))
+
+    def _layout(self) -> dict[str, Any]:
         rack = self.get_object()
-        result = analyse(rack_layout(rack))
-        data = {
+        placements = rack_placements(rack)
+        result = analyse(rack_layout(rack, placements=placements))
+        return {
             "rack": RackSerializer(rack, context={"analyses": {rack.pk: result}}).data,
-            "placements": PlacementSerializer(rack_placements(rack), many=True).data,
+            "placements": PlacementSerializer(placements, many=True).data,
             "thermal": ThermalSerializer(result.to_dict()).data,
         }
-        return Response(data)
 
     @extend_schema(responses={200: ThermalSerializer, 404: ERRORS[404]})
     @action(detail=True, methods=["get"])
     def thermal(self, request: Request, pk: str | None = None) -> Response:
-        rack = self.get_object()
-        return Response(ThermalSerializer(analyse(rack_layout(rack)).to_dict()).data)
+        return Response(rack_cached(pk, "thermal", self._thermal))
+
+    def _thermal(self) -> dict[str, Any]:
+        return ThermalSerializer(analyse(rack_layout(self.get_object())).to_dict()).data
 
     @extend_schema(
         request=PlacementInputSerializer,
