@@ -17,6 +17,7 @@ reads the database as before.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import uuid
 from typing import Any
@@ -61,8 +62,17 @@ class CachedTokenAuthentication(TokenAuthentication):
                 return user, token  # another process set it first: cache on the next request
         timeout = getattr(settings, "API_TOKEN_CACHE_SECONDS", 30)
         if timeout > 0:
-            cache.set(entry_key, (generation, user, token), timeout=timeout)
+            cache.set(entry_key, (generation, _without_password(user), token), timeout=timeout)
         return user, token
+
+
+def _without_password(user: Any) -> Any:
+    """A copy of ``user`` whose password hash is a deferred field: the hash never goes to the
+    cache, reading it loads it from the database, and saving the copy leaves it alone (Django
+    saves only the loaded fields of an instance with deferred ones)."""
+    cached = copy.copy(user)
+    cached.__dict__.pop("password", None)
+    return cached
 
 
 def _on_save_or_delete(sender: Any, **kwargs: Any) -> None:

@@ -55,6 +55,30 @@ def test_a_known_token_is_served_from_the_cache_without_queries(
 
 
 @pytest.mark.django_db
+def test_the_cached_user_carries_no_password_hash(user_in_role):
+    from django.core.cache import cache
+
+    from config.api.authentication import _entry_key
+
+    user = user_in_role("viewer")
+    token = Token.objects.create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + token.key)
+    assert client.get("/api/parts/").status_code == 200
+    _, cached, _ = cache.get(_entry_key(token.key))
+    assert "password" in cached.get_deferred_fields()
+    assert user.password not in repr(cached.__dict__)
+    # Reading it loads it; saving the copy keeps the stored hash.
+    assert cached.check_password("partline-test-password") == user.check_password(
+        "partline-test-password"
+    )
+    cached.first_name = "Changed"
+    cached.save()
+    user.refresh_from_db()
+    assert user.first_name == "Changed" and user.password == cached.password
+
+
+@pytest.mark.django_db
 def test_a_revoked_token_is_refused_at_once(user_in_role):
     user = user_in_role("viewer")
     client = _token_client(user)
