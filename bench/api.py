@@ -7,7 +7,7 @@ filled with the demo data and dropped again; REDIS_URL is the cache gunicorn use
 
 gunicorn runs as deployed (deploy/gunicorn.conf.py, production settings, the rate limit raised so
 this measures the server, not the throttle; workers recycled after --max-requests, 20,000 by
-default, not the deployed 1,000, whose worker restarts would dominate a short run) on a free
+default as deployed) on a free
 127.0.0.1 port. An API token of the demo
 storekeeper authenticates every request. Each endpoint is driven alone, back to back, for a
 bounded time (--seconds) by keep-alive clients (one http.client connection per client thread;
