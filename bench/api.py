@@ -242,8 +242,8 @@ def main() -> int:
     parser.add_argument(
         "--max-requests",
         default="20000",
-        help="GUNICORN_MAX_REQUESTS for the run (default 20000, as deployed; a lower value measures a "
-        "worker restart, about 1.4 s of CPU, every that many requests too).",
+        help="GUNICORN_MAX_REQUESTS for the run (default 20000, as deployed; a lower value "
+        "measures a worker restart, about 1.4 s of CPU, every that many requests too).",
     )
     parser.add_argument("--only", default="", help="Comma-separated names: live,parts,stock,...")
     options = parser.parse_args()

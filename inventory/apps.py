@@ -8,7 +8,8 @@ class InventoryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from inventory.models import BomLine
+        from inventory.models import BomLine, Category, Manufacturer, Part
+        from inventory.revisions import PARTS
         from inventory.services import bom_revision_bump_on_change
 
         # Every path that saves or deletes a line one by one (services, admin, cascades) bumps
@@ -17,3 +18,5 @@ class InventoryConfig(AppConfig):
         post_delete.connect(
             bom_revision_bump_on_change, sender=BomLine, dispatch_uid="bom-rev-delete"
         )
+        # Cached API lists of parts are forgotten whenever a part row can have changed.
+        PARTS.connect(Part, Category, Manufacturer)

@@ -13,6 +13,7 @@ from django.db.models import F, Model, ProtectedError, RestrictedError
 from config.errors import ConflictError, DomainError
 from inventory import bom
 from inventory.models import BomLine, BomRevision, Category, Part
+from inventory.revisions import PARTS
 from inventory.selectors import bom_graph_below
 from inventory.validators import validate_bom_quantity
 
@@ -37,6 +38,7 @@ class StillInUseError(InventoryError, ConflictError):
 
 def bom_revision_bump() -> None:
     """Count one more change to BOM lines (inside the caller's transaction)."""
+    PARTS.bump()  # a BOM change may mark a part as an assembly with a bulk update()
     bump = {"number": F("number") + 1, "token": uuid.uuid4()}
     if not BomRevision.objects.filter(pk=1).update(**bump):
         _, created = BomRevision.objects.get_or_create(pk=1, defaults={"number": 1})

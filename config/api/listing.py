@@ -18,9 +18,11 @@ answers None for the others and ``FastListMixin`` then falls back to DRF's own l
 from __future__ import annotations
 
 import datetime
+import hashlib
 import operator
 import threading
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +33,8 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+
+from config.revisions import Revision, cached_under
 
 _PASS_THROUGH = {
     drf_fields.CharField: str,
@@ -190,12 +194,28 @@ class FastListMixin:
             return queryset
         return super().filter_queryset(queryset)  # type: ignore[misc]
 
+    # The data revisions (config.revisions) a page of this list is read under: when set, a page
+    # is kept in the shared cache, keyed by its full URL, until one of them is bumped (or for at
+    # most API_LIST_CACHE_SECONDS). Only for lists whose rows do not depend on who asks.
+    list_revisions: tuple[Revision, ...] = ()
+
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         writer = RowWriter.for_class(self.get_serializer_class())  # type: ignore[attr-defined]
         if writer is None:
             return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        timeout = getattr(settings, "API_LIST_CACHE_SECONDS", 300)
+        if not self.list_revisions or timeout <= 0:
+            return Response(self._list_data(writer))
+        url = request.build_absolute_uri()
+        key = "api-list:" + hashlib.sha256(url.encode()).hexdigest()
+        data = cached_under(
+            self.list_revisions, key, partial(self._list_data, writer), timeout=timeout
+        )
+        return Response(data)
+
+    def _list_data(self, writer: RowWriter) -> Any:
         queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
         if page is not None:
-            return self.get_paginated_response(writer.rows(page))  # type: ignore[attr-defined]
-        return Response(writer.rows(queryset))
+            return self.get_paginated_response(writer.rows(page)).data  # type: ignore[attr-defined]
+        return writer.rows(queryset)

@@ -290,6 +290,10 @@ API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=30)
 # forgotten at once whenever the rack changes; this bounds only writes that bypass the signals).
 RACK_CACHE_SECONDS = env.int("RACK_CACHE_SECONDS", default=600)
 
+# Seconds a page of a cached API list (parts, stock levels) may live: forgotten at once when the
+# data revision it was read under changes (config/revisions.py); 0: never cached.
+API_LIST_CACHE_SECONDS = env.int("API_LIST_CACHE_SECONDS", default=300)
+
 REST_FRAMEWORK = {
     # The throttles ask config.ops.client_ip (get_ident); this says the same to DRF itself.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

@@ -15,6 +15,7 @@ from inventory import selectors, services
 from inventory.api import serializers
 from inventory.filters import BomLineFilter, PartFilter, SupplierPartFilter
 from inventory.models import BomLine, Category, Manufacturer, Part, Supplier, SupplierPart
+from inventory.revisions import PARTS
 
 
 def _ref(part: Part) -> dict[str, Any]:
@@ -127,6 +128,7 @@ class PartViewSet(FastListMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     queryset = Part.objects.all()
     serializer_class = serializers.PartSerializer
     filterset_class = PartFilter
+    list_revisions = (PARTS,)
     search_fields = ["sku", "name", "mpn"]
 
     @extend_schema(

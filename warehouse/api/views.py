@@ -24,6 +24,7 @@ from config.api.listing import FastListMixin
 from config.api.permissions import DjangoModelPermissionsWithView
 from config.errors import ConflictError
 from config.tasks import enqueue
+from inventory.revisions import PARTS
 from warehouse import services
 from warehouse.api.serializers import (
     ErrorSerializer,
@@ -50,6 +51,7 @@ from warehouse.models import (
     StockVerification,
     Warehouse,
 )
+from warehouse.revisions import STOCK
 from warehouse.tasks import verify_stock_task
 
 CONFLICT = OpenApiResponse(
@@ -145,6 +147,7 @@ class StockLevelViewSet(FastListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = StockLevelSerializer
     filter_backends = FILTER_BACKENDS
     filterset_class = StockLevelFilterSet
+    list_revisions = (STOCK, PARTS)
     ordering_fields = ["quantity", "updated_at"]
 
 

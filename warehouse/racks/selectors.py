@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.signals import post_delete, post_save
 
+from config.revisions import Revision, cached_under
 from inventory.models import Part
 from warehouse.choices import LocationKind
 from warehouse.models import Asset, Connection, Location, RackPlacement, Warehouse
@@ -168,45 +165,22 @@ def device_search(*, text: str, limit: int) -> list[Asset]:
 # power, heat or size). A bump replaces the revision at once and again after the commit, so a read
 # that saw the old rows cannot store them under the new revision. Writes that bypass the model
 # signals (QuerySet.update, raw SQL) must call rack_revision_bump() themselves.
-RACK_REVISION_KEY = "racks:revision"
+RACK_REVISION = Revision("racks")
+RACK_REVISION_KEY = RACK_REVISION.key
 
 
 def rack_revision_bump() -> None:
     """Forget every cached rack read (now, and once more when the transaction commits)."""
-    cache.set(RACK_REVISION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(RACK_REVISION_KEY, uuid.uuid4().hex, timeout=None))
+    RACK_REVISION.bump()
 
 
 def rack_cached(rack_id: int | str, name: str, build: Callable[[], Any]) -> Any:
-    """``build()``'s answer for this rack, kept until the rack revision changes.
-
-    One cache round trip on a hit (the revision and the entry are read together). ``build`` may
-    raise (a missing rack: 404); nothing is stored then. With the cache down it always builds.
-    """
-    entry_key = f"racks:{name}:{rack_id}"
-    found = cache.get_many([RACK_REVISION_KEY, entry_key])
-    revision = found.get(RACK_REVISION_KEY)
-    entry = found.get(entry_key)
-    if revision is not None and entry is not None and entry[0] == revision:
-        return entry[1]
-    value = build()
-    if revision is None:
-        revision = uuid.uuid4().hex
-        if not cache.add(RACK_REVISION_KEY, revision, timeout=None):
-            return value
+    """``build()``'s answer for this rack, kept until the rack revision changes (or for at most
+    RACK_CACHE_SECONDS)."""
     timeout = getattr(settings, "RACK_CACHE_SECONDS", 600)
-    if timeout > 0:
-        cache.set(entry_key, (revision, value), timeout=timeout)
-    return value
-
-
-def _bump_on_change(sender: Any, **kwargs: Any) -> None:
-    rack_revision_bump()
+    return cached_under([RACK_REVISION], f"racks:{name}:{rack_id}", build, timeout=timeout)
 
 
 def connect_rack_cache_receivers() -> None:
     """Connected once, in WarehouseConfig.ready(), so every process that writes bumps."""
-    for model in (Location, Warehouse, RackPlacement, Asset, Connection, Part):
-        uid = f"partline-rack-cache-{model._meta.label_lower}"
-        post_save.connect(_bump_on_change, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(_bump_on_change, sender=model, dispatch_uid=uid + "-delete")
+    RACK_REVISION.connect(Location, Warehouse, RackPlacement, Asset, Connection, Part)

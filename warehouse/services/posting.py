@@ -27,6 +27,7 @@ from inventory.models import Part
 from warehouse import metrics
 from warehouse.choices import DocumentStatus, DocumentType
 from warehouse.models import Location, PartValuation, StockDocument, StockLevel, StockMove
+from warehouse.revisions import STOCK
 from warehouse.services.documents import (
     build_first_hint,
     build_requirements,
@@ -595,6 +596,7 @@ def _apply(
     *, document: StockDocument, user: Any, changes: list[_Change], refusal: _Refusal
 ) -> list[tuple]:
     """Lock, check every change, value the receipts, then write balances and moves."""
+    STOCK.bump()  # balances are written in bulk, without signals
     levels, costs = _lock_levels({(c.part_id, c.location_id) for c in changes})
     # Counted stock found with a unit cost (opening balances) is valued like a receipt.
     valued = {
