@@ -2,12 +2,15 @@
 
 A run streams the source in chunks of ``CHUNK_ROWS`` rows; each chunk is validated row by row
 (a refused row is recorded on the run with its reason, the others load) and written in its own
-transaction with one bulk upsert (PostgreSQL: ``COPY`` into a temporary staging table, then one
-``INSERT … ON CONFLICT``; other databases: ``bulk_create(update_conflicts=True)``). A source that
+transaction with bulk statements (PostgreSQL: ``COPY`` into a temporary staging table, then
+set-based DELETE/INSERT/upsert; other databases: executemany and ``bulk_create``). A source that
 fails mid-stream leaves the chunks already committed — whole, valid rows — and nothing half
 written; the run is recorded as failed with the error, and the previous data is still served.
-After the last chunk (or the failure) the rollup is rebuilt for the local days the run touched,
-so ``OrderCellMonth`` always equals the raw aggregate of committed orders.
+After the last chunk (or the failure) the rollup is rebuilt for the local months the run
+touched, so ``OrderCellMonth`` always equals the raw aggregate of committed orders. Orders are
+written by ``replace_orders`` (a changed order's old row deleted, the new one inserted, its
+``OrderKey`` upserted), in the monthly partitions of PostgreSQL (``partitions``), created
+for each month a chunk holds before it is written.
 """
 
 import itertools
@@ -17,13 +20,23 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from analytics.geo import partitions
 from analytics.geo import rows as source_rows
-from analytics.geo.cells import cell_of
-from analytics.geo.models import City, DataSource, Order, OrderCellMonth, RefreshRun, Vendor
+from analytics.geo.cells import MIN_RESOLUTION, STORED_RESOLUTION, cell_of, parent_masks
+from analytics.geo.models import (
+    City,
+    DataSource,
+    Order,
+    OrderCellMonth,
+    OrderKey,
+    RefreshRun,
+    Vendor,
+)
 from analytics.geo.sources import describe, open_source
 
 logger = logging.getLogger(__name__)
@@ -234,6 +247,7 @@ class _OrderLoader(_Loader):
     def __init__(self, run: RefreshRun) -> None:
         super().__init__(run)
         self.touched: dict[int, set[date]] = defaultdict(set)
+        self.months_ready: set[date] = set()
 
     def load(self, chunk: list[tuple[int, dict]]) -> None:
         parsed = self.parsed(chunk)
@@ -276,29 +290,18 @@ class _OrderLoader(_Loader):
             )
         if not orders:
             return
+        rows = list(orders.values())
+        months = {timezone.localtime(values[4]).date().replace(day=1) for values in rows}
+        partitions.ensure_months(months - self.months_ready)
+        self.months_ready |= months
+        replaced = replace_orders(rows)
         # The days an update moves an order away from must be rebuilt too.
-        existing = Order.objects.filter(order_id__in=orders).values_list("city_id", "created_at")
-        count_existing = 0
-        for city_id, created_at in existing:
-            count_existing += 1
+        for city_id, created_at in replaced:
             self.touched[city_id].add(timezone.localtime(created_at).date())
-        for values in orders.values():
+        for values in rows:
             self.touched[values[2]].add(timezone.localtime(values[4]).date())
-        if connection.vendor == "postgresql":
-            _upsert_orders_postgresql(list(orders.values()))
-        else:
-            Order.objects.bulk_create(
-                [
-                    Order(**dict(zip(ORDER_FIELDS, values, strict=False)))
-                    for values in orders.values()
-                ],
-                update_conflicts=True,
-                unique_fields=["order_id"],
-                update_fields=[field for field in ORDER_FIELDS if field != "order_id"],
-                batch_size=1000,
-            )
-        self.run.rows_updated += count_existing
-        self.run.rows_inserted += len(orders) - count_existing
+        self.run.rows_updated += len(replaced)
+        self.run.rows_inserted += len(rows) - len(replaced)
 
     def finish(self) -> None:
         for city_id, days in self.touched.items():
@@ -312,17 +315,70 @@ LOADERS: dict[str, type[_Loader]] = {
 }
 
 
-def _upsert_orders_postgresql(values: list[tuple]) -> None:
-    """COPY the chunk into a temp table, then one INSERT … ON CONFLICT (order_id).
+_ORDER_WRITERS_LOCK = 0x6E0_0A18  # pg_advisory_xact_lock key: one order writer at a time
 
-    Raw SQL because the ORM has no COPY; the staging table keeps the upsert one statement. It is
-    dropped when the chunk's transaction commits, so no session keeps a stray table (a backup's
-    table list, or a pooled connection, would otherwise see it).
+
+def replace_orders(values: list[tuple]) -> list[tuple[int, datetime]]:
+    """Write orders (tuples in ORDER_FIELDS order, distinct order ids); (city, created_at) replaced.
+
+    Run inside a transaction. An order id already loaded (found in ``OrderKey``) has its row
+    deleted — from the partition of its stored created_at — and the new row inserted, so an
+    order whose created_at changed moves partitions and is never duplicated; ``OrderKey`` is
+    upserted in the same transaction. A unique key on ``order_id`` alone is impossible on the
+    partitioned table (see ``models.OrderKey``). On PostgreSQL order writers are serialised by
+    a transaction-level advisory lock (two refreshes inserting the same new order id would
+    otherwise both see it missing), and the chunk goes through ``COPY`` into a temporary
+    staging table.
+    """
+    if connection.vendor == "postgresql":
+        return _replace_orders_postgresql(values)
+    ids = [row[0] for row in values]
+    replaced = list(
+        OrderKey.objects.filter(order_id__in=ids).values_list("order_id", "city_id", "created_at")
+    )
+    _delete_replaced([(order_id, created_at) for order_id, _, created_at in replaced])
+    table = connection.ops.quote_name(Order._meta.db_table)
+    marks = ", ".join(["%s"] * len(ORDER_FIELDS))
+    when = ORDER_FIELDS.index("created_at")
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [(*row[:when], adapt(row[when]), *row[when + 1 :]) for row in values]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(ORDER_FIELDS)}) VALUES ({marks})", rows
+        )
+    OrderKey.objects.bulk_create(
+        [OrderKey(order_id=row[0], city_id=row[2], created_at=row[when]) for row in values],
+        update_conflicts=True,
+        unique_fields=["order_id"],
+        update_fields=["city", "created_at"],
+        batch_size=1000,
+    )
+    return [(city_id, created_at) for _, city_id, created_at in replaced]
+
+
+def _delete_replaced(old: list[tuple[str, datetime]]) -> None:
+    """Delete the stored rows of replaced orders; the created_at range prunes partitions."""
+    if old:
+        times = [created_at for _, created_at in old]
+        Order.objects.filter(
+            order_id__in=[order_id for order_id, _ in old],
+            created_at__gte=min(times),
+            created_at__lte=max(times),
+        ).delete()
+
+
+def _replace_orders_postgresql(values: list[tuple]) -> list[tuple[int, datetime]]:
+    """COPY the chunk into a temp table; replaced keys, delete, INSERT, key upsert.
+
+    Raw SQL because the ORM has no COPY. The staging table is dropped when the chunk's
+    transaction commits, so no session keeps a stray table (a backup's table list, or a pooled
+    connection, would otherwise see it).
     """
     table = Order._meta.db_table
+    keys = OrderKey._meta.db_table
     columns = ", ".join(ORDER_FIELDS)
-    updates = ", ".join(f"{field} = EXCLUDED.{field}" for field in ORDER_FIELDS[1:])
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ORDER_WRITERS_LOCK])
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS geo_order_staging ("
             "order_id varchar(64), vendor_id bigint, city_id bigint, business_line varchar(64), "
@@ -334,32 +390,33 @@ def _upsert_orders_postgresql(values: list[tuple]) -> None:
             for row in values:
                 copy.write_row(row)
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM geo_order_staging "
-            f"ON CONFLICT (order_id) DO UPDATE SET {updates}"
+            f"SELECT k.order_id, k.city_id, k.created_at FROM {keys} k "
+            "JOIN geo_order_staging s ON s.order_id = k.order_id"
         )
+        replaced = cursor.fetchall()
+        _delete_replaced([(order_id, created_at) for order_id, _, created_at in replaced])
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM geo_order_staging")
+        cursor.execute(
+            f"INSERT INTO {keys} (order_id, city_id, created_at) "
+            "SELECT order_id, city_id, created_at FROM geo_order_staging "
+            "ON CONFLICT (order_id) DO UPDATE "
+            "SET city_id = EXCLUDED.city_id, created_at = EXCLUDED.created_at"
+        )
+    return [(city_id, created_at) for _, city_id, created_at in replaced]
 
 
 def orders_bulk_insert(rows: list[tuple], *, chunk: int = 50_000) -> None:
-    """Insert new orders (tuples in ORDER_FIELDS order) on the bulk path: demo data, benchmarks.
+    """Write orders (tuples in ORDER_FIELDS order) on the bulk path: demo data, benchmarks.
 
-    PostgreSQL: the COPY + upsert of a refresh; others: one executemany per chunk (no model
-    instances: the fastest path SQLite has). Rebuild the rollup afterwards.
+    The refresh's own write (``replace_orders``: COPY on PostgreSQL, keys kept), with the
+    months' partitions created first. Rebuild the rollup afterwards.
     """
+    months = {timezone.localtime(row[4]).date().replace(day=1) for row in rows}
+    with transaction.atomic():
+        partitions.ensure_months(months)
     for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                _upsert_orders_postgresql(part)
-                continue
-            table = connection.ops.quote_name(Order._meta.db_table)
-            marks = ", ".join(["%s"] * len(ORDER_FIELDS))
-            when = ORDER_FIELDS.index("created_at")
-            adapt = connection.ops.adapt_datetimefield_value
-            values = [(*row[:when], adapt(row[when]), *row[when + 1 :]) for row in part]
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(ORDER_FIELDS)}) VALUES ({marks})", values
-                )
+            replace_orders(rows[start : start + chunk])
 
 
 def _local_midnight(day: date) -> datetime:
@@ -384,15 +441,15 @@ def rollup_counts(rows: Iterable[tuple[datetime, int, str, bool]]) -> Counter:
 
 
 def rollup_write(*, city_id: int, counts: Counter) -> None:
-    """Write rollup rows (their months must have been cleared first).
+    """Write res-9 rollup rows, then their coarser levels (their months must have been cleared).
 
     One executemany of plain INSERTs: bulk_create spent most of a 200,000-order demo load
     building model instances and SQL for ~100,000 rows.
     """
     table = connection.ops.quote_name(OrderCellMonth._meta.db_table)
     sql = (
-        f"INSERT INTO {table} (city_id, month, cell, business_line, is_organic, orders) "
-        "VALUES (%s, %s, %s, %s, %s, %s)"
+        f"INSERT INTO {table} (city_id, month, resolution, cell, business_line, is_organic, "
+        "orders) VALUES (%s, %s, 9, %s, %s, %s, %s)"
     )
     adapt = connection.ops.adapt_datefield_value
     rows = [
@@ -402,26 +459,62 @@ def rollup_write(*, city_id: int, counts: Counter) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 20_000):
             cursor.executemany(sql, rows[start : start + 20_000])
+    months = {month for month, *_ in counts}
+    if months:
+        _rollup_coarser(city_id=city_id, first_month=min(months), end=next_month(max(months)))
+
+
+def _rollup_coarser(*, city_id: int, first_month: date, end: date) -> None:
+    """Resolutions 8 down to 5 for these months, each summed from the level below it in SQL."""
+    table = connection.ops.quote_name(OrderCellMonth._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for resolution in range(STORED_RESOLUTION - 1, MIN_RESOLUTION - 1, -1):
+            and_mask, or_mask = parent_masks(resolution)
+            parent = f"((cell & {and_mask}) | {or_mask})"
+            cursor.execute(
+                f"INSERT INTO {table} (city_id, month, resolution, cell, business_line, "
+                f"is_organic, orders) SELECT city_id, month, {resolution}, {parent}, "
+                f"business_line, is_organic, SUM(orders) FROM {table} WHERE city_id = %s "
+                f"AND resolution = {resolution + 1} AND month >= %s AND month < %s "
+                f"GROUP BY city_id, month, {parent}, business_line, is_organic",
+                [city_id, adapt(first_month), adapt(end)],
+            )
 
 
 @transaction.atomic
 def rollup_rebuild(*, city_id: int, first_day: date, last_day: date) -> int:
     """Recompute the rollup of one city for the local months holding first_day..last_day.
 
-    Aggregated in Python over a streamed read of (created_at, cell, line, organic): the local
-    month of a timestamp is one astimezone() here, while SQLite would call a Python function per
-    row for TruncMonth(tzinfo) anyway; fewer rows are written than read.
+    PostgreSQL aggregates the orders in one ``INSERT … SELECT … GROUP BY`` (the local month by
+    ``AT TIME ZONE``). Elsewhere in Python over a streamed read of (created_at, cell, line,
+    organic): the local month of a timestamp is one astimezone() here, while SQLite would call a
+    Python function per row for TruncMonth(tzinfo) anyway. The coarser resolutions are then
+    summed from the res-9 rows in SQL. Returns the number of res-9 rows.
     """
     first_month, end = month_start(first_day), next_month(last_day)
     OrderCellMonth.objects.filter(city_id=city_id, month__gte=first_month, month__lt=end).delete()
-    rows = Order.objects.filter(
-        city_id=city_id,
-        created_at__gte=_local_midnight(first_month),
-        created_at__lt=_local_midnight(end),
-    ).values_list("created_at", "cell", "business_line", "is_organic")
-    counts = rollup_counts(rows.iterator(chunk_size=20_000))
-    rollup_write(city_id=city_id, counts=counts)
-    return len(counts)
+    since, until = _local_midnight(first_month), _local_midnight(end)
+    if connection.vendor != "postgresql":
+        rows = Order.objects.filter(
+            city_id=city_id, created_at__gte=since, created_at__lt=until
+        ).values_list("created_at", "cell", "business_line", "is_organic")
+        counts = rollup_counts(rows.iterator(chunk_size=20_000))
+        rollup_write(city_id=city_id, counts=counts)
+        return len(counts)
+    month = "(date_trunc('month', created_at AT TIME ZONE %s))::date"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {OrderCellMonth._meta.db_table} (city_id, month, resolution, cell, "
+            f"business_line, is_organic, orders) SELECT city_id, {month}, 9, cell, "
+            f"business_line, is_organic, COUNT(*) FROM {Order._meta.db_table} "
+            "WHERE city_id = %s AND created_at >= %s AND created_at < %s "
+            f"GROUP BY city_id, {month}, cell, business_line, is_organic",
+            [settings.TIME_ZONE, city_id, since, until, settings.TIME_ZONE],
+        )
+        written = cursor.rowcount
+    _rollup_coarser(city_id=city_id, first_month=first_month, end=end)
+    return written
 
 
 def rollup_rebuild_city(*, city_id: int) -> int:

@@ -1,12 +1,13 @@
 """Reads of the order map: heatmaps, coverage, freshness, the data version.
 
 Heatmaps group by the H3 cell at the asked resolution inside the database (parents by bit masks,
-``cells.parent_masks``). Counts of orders come from the monthly rollup (``OrderCellMonth``) for
-the period's whole months, and from the orders for its partial months at either end, unless the
-question needs the order rows throughout: ``user_density`` (distinct users do not add up across
-months or cells, so they are counted from the orders, never summed), an hour or weekday filter,
-and a ``grade`` filter (a vendor's grade is today's, not the order's). Every path gives the same
-counts as a brute-force count (tested).
+``cells.parent_masks``). Counts of orders come from the monthly rollup (``OrderCellMonth``, whose
+rows at the asked resolution are read as they are; with an area filter its res-9 rows, grouped
+up) for the period's whole months, and from the orders for its partial months at either end,
+unless the question needs the order rows throughout: ``user_density`` (distinct users do not
+add up across months or cells, so they are counted from the orders, never summed), an hour or
+weekday filter, and a ``grade`` filter (a vendor's grade is today's, not the order's). Every path
+gives the same counts as a brute-force count (tested).
 Results are cached in the shared cache under the normalised parameters and the data version,
 which every finished refresh bumps (the newest finished run's id), so no entry outlives a refresh.
 """
@@ -163,8 +164,13 @@ def heatmap_counts(params: HeatmapParams) -> dict[int, int]:
         rows = _order_rows(params, city, params.date_from, params.date_to)
         return _grouped(_common_filters(rows, params, cells), params.resolution, Count("id"))
     total: Counter = Counter()
-    rollup = OrderCellMonth.objects.filter(city=city, month__gte=months[0], month__lt=months[1])
-    total.update(_grouped(_common_filters(rollup, params, cells), params.resolution, Sum("orders")))
+    # The rollup rows at the asked resolution; an area (a set of res-9 cells) needs res 9 rows.
+    level = params.resolution if cells is None else h3cells.STORED_RESOLUTION
+    rollup = OrderCellMonth.objects.filter(
+        city=city, resolution=level, month__gte=months[0], month__lt=months[1]
+    )
+    regroup = h3cells.STORED_RESOLUTION if cells is None else params.resolution
+    total.update(_grouped(_common_filters(rollup, params, cells), regroup, Sum("orders")))
     edges = [(params.date_from, months[0] - timedelta(days=1)), (months[1], params.date_to)]
     for first, last in edges:
         if first <= last:
