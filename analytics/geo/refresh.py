@@ -291,15 +291,16 @@ class _OrderLoader(_Loader):
         if not orders:
             return
         rows = list(orders.values())
-        months = {timezone.localtime(values[4]).date().replace(day=1) for values in rows}
+        tz = timezone.get_current_timezone()
+        days = {(values[2], values[4].astimezone(tz).date()) for values in rows}
+        months = {day.replace(day=1) for _, day in days}
         partitions.ensure_months(months - self.months_ready)
         self.months_ready |= months
         replaced = replace_orders(rows)
         # The days an update moves an order away from must be rebuilt too.
-        for city_id, created_at in replaced:
-            self.touched[city_id].add(timezone.localtime(created_at).date())
-        for values in rows:
-            self.touched[values[2]].add(timezone.localtime(values[4]).date())
+        days.update((city_id, created_at.astimezone(tz).date()) for city_id, created_at in replaced)
+        for city_id, day in days:
+            self.touched[city_id].add(day)
         self.run.rows_updated += len(replaced)
         self.run.rows_inserted += len(rows) - len(replaced)
 
@@ -333,10 +334,18 @@ def replace_orders(values: list[tuple]) -> list[tuple[int, datetime]]:
     if connection.vendor == "postgresql":
         return _replace_orders_postgresql(values)
     ids = [row[0] for row in values]
-    replaced = list(
-        OrderKey.objects.filter(order_id__in=ids).values_list("order_id", "city_id", "created_at")
-    )
-    _delete_replaced([(order_id, created_at) for order_id, _, created_at in replaced])
+    keys = list(OrderKey.objects.filter(order_id__in=ids).values_list("city_id", "created_at"))
+    replaced = []
+    if keys:
+        times = [created_at for _, created_at in keys]
+        stored = Order.objects.filter(
+            order_id__in=ids,
+            city_id__in={city_id for city_id, _ in keys},
+            created_at__gte=min(times),
+            created_at__lte=max(times),
+        )
+        replaced = list(stored.values_list("city_id", "created_at"))
+        stored.delete()
     table = connection.ops.quote_name(Order._meta.db_table)
     marks = ", ".join(["%s"] * len(ORDER_FIELDS))
     when = ORDER_FIELDS.index("created_at")
@@ -353,18 +362,7 @@ def replace_orders(values: list[tuple]) -> list[tuple[int, datetime]]:
         update_fields=["city", "created_at"],
         batch_size=1000,
     )
-    return [(city_id, created_at) for _, city_id, created_at in replaced]
-
-
-def _delete_replaced(old: list[tuple[str, datetime]]) -> None:
-    """Delete the stored rows of replaced orders; the created_at range prunes partitions."""
-    if old:
-        times = [created_at for _, created_at in old]
-        Order.objects.filter(
-            order_id__in=[order_id for order_id, _ in old],
-            created_at__gte=min(times),
-            created_at__lte=max(times),
-        ).delete()
+    return replaced
 
 
 def _replace_orders_postgresql(values: list[tuple]) -> list[tuple[int, datetime]]:
@@ -379,6 +377,10 @@ def _replace_orders_postgresql(values: list[tuple]) -> list[tuple[int, datetime]
     columns = ", ".join(ORDER_FIELDS)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ORDER_WRITERS_LOCK])
+        # A chunk is re-loadable from its source (the next refresh's overlap window): its
+        # commit need not wait for the WAL flush. A crash may lose the last chunks, never
+        # corrupt or half-write one.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS geo_order_staging ("
             "order_id varchar(64), vendor_id bigint, city_id bigint, business_line varchar(64), "
@@ -393,8 +395,19 @@ def _replace_orders_postgresql(values: list[tuple]) -> list[tuple[int, datetime]
             f"SELECT k.order_id, k.city_id, k.created_at FROM {keys} k "
             "JOIN geo_order_staging s ON s.order_id = k.order_id"
         )
-        replaced = cursor.fetchall()
-        _delete_replaced([(order_id, created_at) for order_id, _, created_at in replaced])
+        old = cursor.fetchall()
+        replaced = []
+        if old:
+            # The stored rows of orders already loaded, found through their keys: (city_id,
+            # created_at) is an index, and created_at picks the partition of each old row.
+            cursor.execute(
+                f"DELETE FROM {table} o USING unnest(%s::varchar[], %s::bigint[], "
+                "%s::timestamptz[]) AS r(order_id, city_id, created_at) "
+                "WHERE o.city_id = r.city_id AND o.created_at = r.created_at "
+                "AND o.order_id = r.order_id RETURNING o.city_id, o.created_at",
+                [list(column) for column in zip(*old, strict=True)],
+            )
+            replaced = cursor.fetchall()
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM geo_order_staging")
         cursor.execute(
             f"INSERT INTO {keys} (order_id, city_id, created_at) "
@@ -402,7 +415,7 @@ def _replace_orders_postgresql(values: list[tuple]) -> list[tuple[int, datetime]
             "ON CONFLICT (order_id) DO UPDATE "
             "SET city_id = EXCLUDED.city_id, created_at = EXCLUDED.created_at"
         )
-    return [(city_id, created_at) for _, city_id, created_at in replaced]
+    return replaced
 
 
 def orders_bulk_insert(rows: list[tuple], *, chunk: int = 50_000) -> None:

@@ -17,6 +17,20 @@ ORDERS = "analytics_order"
 ROLLUP = "analytics_ordercellmonth"
 
 
+def drop_order_key_pattern_index(apps, schema_editor):
+    """PostgreSQL: the varchar_pattern_ops twin Django adds to a varchar primary key serves
+    LIKE only; nothing searches order ids by pattern, and every index costs the ingest."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = 'analytics_orderkey' AND indexdef LIKE '%%varchar_pattern_ops%%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP INDEX {name}")
+
+
 def fill_order_keys(apps, schema_editor):
     schema_editor.execute(
         "INSERT INTO analytics_orderkey (order_id, city_id, created_at) "
@@ -175,7 +189,27 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="order",
             name="order_id",
-            field=models.CharField(db_index=True, max_length=64),
+            field=models.CharField(max_length=64),
+        ),
+        migrations.AlterField(
+            model_name="order",
+            name="city",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="orders",
+                to="analytics.city",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="order",
+            name="vendor",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="orders",
+                to="analytics.vendor",
+            ),
         ),
         migrations.AlterField(
             model_name="ordercellmonth",
@@ -200,9 +234,13 @@ class Migration(migrations.Migration):
             model_name="orderkey",
             name="city",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="analytics.city"
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="analytics.city",
             ),
         ),
+        migrations.RunPython(drop_order_key_pattern_index, migrations.RunPython.noop),
         migrations.RunPython(fill_order_keys, migrations.RunPython.noop),
         migrations.RunPython(fill_coarse_rollups, drop_coarse_rollups),
         migrations.RunPython(partition_orders, unpartition_orders),
