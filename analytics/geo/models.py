@@ -183,6 +183,33 @@ class OrderCellMonth(models.Model):
         return f"{self.city_id} {self.month:%Y-%m} {self.cell}: {self.orders}"
 
 
+class OrderCellMonthTotal(models.Model):
+    """``OrderCellMonth`` summed over business lines, organic orders a column: the rows a heatmap
+    without a business-line or area filter reads (a sixth of the rollup's rows with three lines:
+    a year at resolution 9 is one row per cell and month)."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField(help_text="The first day of the local month.")
+    resolution = models.PositiveSmallIntegerField()
+    cell = models.BigIntegerField(help_text="H3 cell at this row's resolution, as integer.")
+    orders = models.PositiveIntegerField()
+    organic_orders = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "resolution", "month", "cell"], name="geo_rollup_total_one_row"
+            ),
+            models.CheckConstraint(
+                condition=Q(organic_orders__lte=models.F("orders")),
+                name="geo_rollup_total_organic_within",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city_id} {self.month:%Y-%m} r{self.resolution} {self.cell}: {self.orders}"
+
+
 class MarketingArea(models.Model):
     name = models.CharField(max_length=100)
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="areas")

@@ -33,6 +33,7 @@ from analytics.geo.models import (
     DataSource,
     Order,
     OrderCellMonth,
+    OrderCellMonthTotal,
     OrderKey,
     RefreshRun,
     Vendor,
@@ -474,7 +475,9 @@ def rollup_write(*, city_id: int, counts: Counter) -> None:
             cursor.executemany(sql, rows[start : start + 20_000])
     months = {month for month, *_ in counts}
     if months:
-        _rollup_coarser(city_id=city_id, first_month=min(months), end=next_month(max(months)))
+        first_month, end = min(months), next_month(max(months))
+        _rollup_coarser(city_id=city_id, first_month=first_month, end=end)
+        _rollup_totals(city_id=city_id, first_month=first_month, end=end)
 
 
 def _rollup_coarser(*, city_id: int, first_month: date, end: date) -> None:
@@ -493,6 +496,25 @@ def _rollup_coarser(*, city_id: int, first_month: date, end: date) -> None:
                 f"GROUP BY city_id, month, {parent}, business_line, is_organic",
                 [city_id, adapt(first_month), adapt(end)],
             )
+
+
+def _rollup_totals(*, city_id: int, first_month: date, end: date) -> None:
+    """``OrderCellMonthTotal`` for these months: the rollup summed over business lines."""
+    OrderCellMonthTotal.objects.filter(
+        city_id=city_id, month__gte=first_month, month__lt=end
+    ).delete()
+    table = connection.ops.quote_name(OrderCellMonth._meta.db_table)
+    totals = connection.ops.quote_name(OrderCellMonthTotal._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {totals} (city_id, month, resolution, cell, orders, organic_orders) "
+            "SELECT city_id, month, resolution, cell, SUM(orders), "
+            f"SUM(CASE WHEN is_organic THEN orders ELSE 0 END) FROM {table} "
+            "WHERE city_id = %s AND month >= %s AND month < %s "
+            "GROUP BY city_id, month, resolution, cell",
+            [city_id, adapt(first_month), adapt(end)],
+        )
 
 
 @transaction.atomic
@@ -514,6 +536,8 @@ def rollup_rebuild(*, city_id: int, first_day: date, last_day: date) -> int:
         ).values_list("created_at", "cell", "business_line", "is_organic")
         counts = rollup_counts(rows.iterator(chunk_size=20_000))
         rollup_write(city_id=city_id, counts=counts)
+        if not counts:
+            _rollup_totals(city_id=city_id, first_month=first_month, end=end)
         return len(counts)
     month = "(date_trunc('month', created_at AT TIME ZONE %s))::date"
     with connection.cursor() as cursor:
@@ -527,6 +551,7 @@ def rollup_rebuild(*, city_id: int, first_day: date, last_day: date) -> int:
         )
         written = cursor.rowcount
     _rollup_coarser(city_id=city_id, first_month=first_month, end=end)
+    _rollup_totals(city_id=city_id, first_month=first_month, end=end)
     return written
 
 
@@ -536,6 +561,7 @@ def rollup_rebuild_city(*, city_id: int) -> int:
         first=models.Min("created_at"), last=Max("created_at")
     )
     if span["first"] is None:
+        OrderCellMonthTotal.objects.filter(city_id=city_id).delete()
         return OrderCellMonth.objects.filter(city_id=city_id).delete()[0]
     return rollup_rebuild(
         city_id=city_id,

@@ -34,6 +34,7 @@ from analytics.geo.models import (
     MarketingArea,
     Order,
     OrderCellMonth,
+    OrderCellMonthTotal,
     RefreshRun,
     Vendor,
 )
@@ -164,6 +165,17 @@ def heatmap_counts(params: HeatmapParams) -> dict[int, int]:
         rows = _order_rows(params, city, params.date_from, params.date_to)
         return _grouped(_common_filters(rows, params, cells), params.resolution, Count("id"))
     total: Counter = Counter()
+    if cells is None and not params.business_line:
+        # Every business line: the totals, one row per cell and month at the asked resolution.
+        counted = {
+            "organic": Sum("organic_orders"),
+            "non_organic": Sum(F("orders") - F("organic_orders")),
+        }.get(params.type, Sum("orders"))
+        totals = OrderCellMonthTotal.objects.filter(
+            city=city, resolution=params.resolution, month__gte=months[0], month__lt=months[1]
+        )
+        total.update(_grouped(totals, h3cells.STORED_RESOLUTION, counted))
+        return _add_partial_months(total, params, city, cells, months)
     # The rollup rows at the asked resolution; an area (a set of res-9 cells) needs res 9 rows.
     level = params.resolution if cells is None else h3cells.STORED_RESOLUTION
     rollup = OrderCellMonth.objects.filter(
@@ -171,6 +183,13 @@ def heatmap_counts(params: HeatmapParams) -> dict[int, int]:
     )
     regroup = h3cells.STORED_RESOLUTION if cells is None else params.resolution
     total.update(_grouped(_common_filters(rollup, params, cells), regroup, Sum("orders")))
+    return _add_partial_months(total, params, city, cells, months)
+
+
+def _add_partial_months(
+    total: Counter, params: HeatmapParams, city: City, cells: list[int] | None, months: tuple
+) -> dict[int, int]:
+    """The partial months at either end of the period, counted from the orders, added."""
     edges = [(params.date_from, months[0] - timedelta(days=1)), (months[1], params.date_to)]
     for first, last in edges:
         if first <= last:

@@ -52,6 +52,15 @@ def fill_coarse_rollups(apps, schema_editor):
         )
 
 
+def fill_rollup_totals(apps, schema_editor):
+    schema_editor.execute(
+        "INSERT INTO analytics_ordercellmonthtotal (city_id, month, resolution, cell, orders, "
+        "organic_orders) SELECT city_id, month, resolution, cell, SUM(orders), "
+        f"SUM(CASE WHEN is_organic THEN orders ELSE 0 END) FROM {ROLLUP} "
+        "GROUP BY city_id, month, resolution, cell"
+    )
+
+
 def drop_coarse_rollups(apps, schema_editor):
     schema_editor.execute(f"DELETE FROM {ROLLUP} WHERE resolution <> 9")
 
@@ -240,9 +249,52 @@ class Migration(migrations.Migration):
                 to="analytics.city",
             ),
         ),
+        migrations.CreateModel(
+            name="OrderCellMonthTotal",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="The first day of the local month.")),
+                ("resolution", models.PositiveSmallIntegerField()),
+                (
+                    "cell",
+                    models.BigIntegerField(
+                        help_text="H3 cell at this row's resolution, as integer."
+                    ),
+                ),
+                ("orders", models.PositiveIntegerField()),
+                ("organic_orders", models.PositiveIntegerField()),
+                (
+                    "city",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="analytics.city",
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("city", "resolution", "month", "cell"),
+                        name="geo_rollup_total_one_row",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("organic_orders__lte", models.F("orders"))),
+                        name="geo_rollup_total_organic_within",
+                    ),
+                ],
+            },
+        ),
         migrations.RunPython(drop_order_key_pattern_index, migrations.RunPython.noop),
         migrations.RunPython(fill_order_keys, migrations.RunPython.noop),
         migrations.RunPython(fill_coarse_rollups, drop_coarse_rollups),
+        migrations.RunPython(fill_rollup_totals, migrations.RunPython.noop),
         migrations.RunPython(partition_orders, unpartition_orders),
         migrations.RunPython(create_partition_schedule, drop_partition_schedule),
     ]

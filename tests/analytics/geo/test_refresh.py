@@ -6,7 +6,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from analytics.geo.cells import parent
-from analytics.geo.models import City, Order, OrderCellMonth, RefreshRun, Vendor
+from analytics.geo.models import (
+    City,
+    Order,
+    OrderCellMonth,
+    OrderCellMonthTotal,
+    RefreshRun,
+    Vendor,
+)
 from analytics.geo.refresh import refresh_data
 from tests.factories import CityFactory, OrderFactory, VendorFactory
 
@@ -135,7 +142,28 @@ def test_the_rollup_equals_the_raw_aggregate_after_loads_and_updates(tmp_path):
             key = (row.cell, row.business_line, row.is_organic)
             rolled[key] = rolled.get(key, 0) + row.orders
         assert rolled == expected
+        totals = {
+            row.cell: (row.orders, row.organic_orders)
+            for row in OrderCellMonthTotal.objects.filter(resolution=resolution)
+            if row.month.month == 3
+        }
+        march = {
+            cell: (count, organic)
+            for cell, count, organic in _per_cell(
+                Order.objects.filter(created_at__month=3), resolution
+            )
+        }
+        assert totals == march
     assert OrderCellMonth.objects.filter(month="2026-04-01", resolution=9).count() == 1
+
+
+def _per_cell(orders, resolution: int) -> list[tuple[int, int, int]]:
+    counts: dict[int, list[int]] = {}
+    for order in orders:
+        both = counts.setdefault(parent(order.cell, resolution), [0, 0])
+        both[0] += 1
+        both[1] += order.is_organic
+    return [(cell, count, organic) for cell, (count, organic) in counts.items()]
 
 
 def test_refresh_data_command_exits_non_zero_when_the_run_fails(tmp_path):
