@@ -101,7 +101,12 @@ def refresh_data(
 
 def _orders_since(source: DataSource | None) -> datetime | None:
     """Incremental: rows older than the newest loaded order minus the overlap window are skipped."""
-    newest = Order.objects.aggregate(newest=Max("created_at"))["newest"]
+    # Per city: each is an index probe ((city, created_at)) per partition, not a scan of all.
+    found = [
+        Order.objects.filter(city_id=city_id).aggregate(newest=Max("created_at"))["newest"]
+        for city_id in City.objects.values_list("pk", flat=True)
+    ]
+    newest = max((when for when in found if when is not None), default=None)
     if newest is None:
         return None
     overlap = source.overlap_hours if source is not None else 48
