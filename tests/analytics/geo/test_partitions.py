@@ -161,3 +161,18 @@ def test_a_refresh_creates_its_months_partitions_and_a_date_filter_reads_only_th
     scanned = {name for name in names if name in plan}
     assert scanned == {"analytics_order_y2025m02"}, plan
     assert february.count() == 2
+
+
+def test_an_incremental_refresh_skips_orders_older_than_the_newest_minus_the_overlap(
+    tmp_path, vendor
+):
+    other = VendorFactory(code="V2", city=CityFactory(code="HAM", min_latitude=53, max_latitude=54))
+    OrderFactory(order_id="H1", vendor=other, created_at=datetime(2026, 3, 20, tzinfo=UTC))
+    load(tmp_path, "a.csv", [order_line("O1", "2026-03-10T10:00:00+00:00")])
+    lines = [
+        order_line("O2", "2026-03-18T12:00:00+00:00"),  # within 48 h of the newest (H1)
+        order_line("O3", "2026-03-10T12:00:00+00:00"),  # older: skipped
+    ]
+    run = load(tmp_path, "b.csv", lines, full=False)
+    assert run.rows_inserted == 1 and run.summary["skipped_before_window"] == 1
+    assert set(Order.objects.values_list("order_id", flat=True)) == {"H1", "O1", "O2"}
