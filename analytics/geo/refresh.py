@@ -18,6 +18,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
+from time import perf_counter as time_counter
 from typing import Any
 
 from django.conf import settings
@@ -88,7 +89,9 @@ def refresh_data(
         run.error = str(getattr(error, "message", None) or error)[:2000]
         run.summary["error_type"] = type(error).__name__
     finally:
+        started = time_counter()
         loader.finish()
+        run.summary["rollup_seconds"] = round(time_counter() - started, 2)
         run.rejects.sort(key=lambda reject: reject["row"])
         if run.status == RefreshRun.Status.RUNNING:
             run.status = (
