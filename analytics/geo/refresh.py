@@ -375,11 +375,11 @@ def replace_orders(values: list[tuple]) -> list[tuple[int, datetime]]:
 
 
 def _replace_orders_postgresql(values: list[tuple]) -> list[tuple[int, datetime]]:
-    """COPY the chunk into a temp table; replaced keys, delete, INSERT, key upsert.
+    """Known keys, delete their rows, COPY the chunk into the orders and the new keys.
 
-    Raw SQL because the ORM has no COPY. The staging table is dropped when the chunk's
-    transaction commits, so no session keeps a stray table (a backup's table list, or a pooled
-    connection, would otherwise see it).
+    Raw SQL because the ORM has no COPY. ``COPY`` goes straight into the partitioned table (it
+    routes rows to their partitions) and the key table: no staging pass, the delete of replaced
+    orders and the update of their keys having been done first.
     """
     table = Order._meta.db_table
     keys = OrderKey._meta.db_table
@@ -391,18 +391,8 @@ def _replace_orders_postgresql(values: list[tuple]) -> list[tuple[int, datetime]
         # corrupt or half-write one.
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS geo_order_staging ("
-            "order_id varchar(64), vendor_id bigint, city_id bigint, business_line varchar(64), "
-            "created_at timestamptz, latitude double precision, longitude double precision, "
-            "user_id varchar(64), is_organic boolean, cell bigint) ON COMMIT DROP"
-        )
-        cursor.execute("TRUNCATE geo_order_staging")
-        with cursor.cursor.copy(f"COPY geo_order_staging ({columns}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
-        cursor.execute(
-            f"SELECT k.order_id, k.city_id, k.created_at FROM {keys} k "
-            "JOIN geo_order_staging s ON s.order_id = k.order_id"
+            f"SELECT order_id, city_id, created_at FROM {keys} WHERE order_id = ANY(%s)",
+            [[row[0] for row in values]],
         )
         old = cursor.fetchall()
         replaced = []
@@ -417,13 +407,22 @@ def _replace_orders_postgresql(values: list[tuple]) -> list[tuple[int, datetime]
                 [list(column) for column in zip(*old, strict=True)],
             )
             replaced = cursor.fetchall()
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM geo_order_staging")
-        cursor.execute(
-            f"INSERT INTO {keys} (order_id, city_id, created_at) "
-            "SELECT order_id, city_id, created_at FROM geo_order_staging "
-            "ON CONFLICT (order_id) DO UPDATE "
-            "SET city_id = EXCLUDED.city_id, created_at = EXCLUDED.created_at"
-        )
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        known = {order_id for order_id, _, _ in old}
+        moved = [(row[0], row[2], row[4]) for row in values if row[0] in known]
+        if moved:
+            cursor.execute(
+                f"UPDATE {keys} k SET city_id = r.city_id, created_at = r.created_at "
+                "FROM unnest(%s::varchar[], %s::bigint[], %s::timestamptz[]) "
+                "AS r(order_id, city_id, created_at) WHERE k.order_id = r.order_id",
+                [list(column) for column in zip(*moved, strict=True)],
+            )
+        with cursor.cursor.copy(f"COPY {keys} (order_id, city_id, created_at) FROM STDIN") as copy:
+            for row in values:
+                if row[0] not in known:
+                    copy.write_row((row[0], row[2], row[4]))
     return replaced
 
 
