@@ -2,14 +2,15 @@
 
 A run streams the source in chunks of ``CHUNK_ROWS`` rows; each chunk is validated row by row
 (a refused row is recorded on the run with its reason, the others load) and written in its own
-transaction with bulk statements (PostgreSQL: ``COPY`` into a temporary staging table, then
-set-based DELETE/INSERT/upsert; other databases: executemany and ``bulk_create``). A source that
+transaction with bulk statements (PostgreSQL: the known keys read, their rows deleted, then
+``COPY`` straight into the orders and key tables; other databases: executemany and
+``bulk_create``). A source that
 fails mid-stream leaves the chunks already committed — whole, valid rows — and nothing half
 written; the run is recorded as failed with the error, and the previous data is still served.
 After the last chunk (or the failure) the rollup is rebuilt for the local months the run
 touched, so ``OrderCellMonth`` always equals the raw aggregate of committed orders. Orders are
 written by ``replace_orders`` (a changed order's old row deleted, the new one inserted, its
-``OrderKey`` upserted), in the monthly partitions of PostgreSQL (``partitions``), created
+``OrderKey`` written), in the monthly partitions of PostgreSQL (``partitions``), created
 for each month a chunk holds before it is written.
 """
 
@@ -334,11 +335,10 @@ def replace_orders(values: list[tuple]) -> list[tuple[int, datetime]]:
     Run inside a transaction. An order id already loaded (found in ``OrderKey``) has its row
     deleted — from the partition of its stored created_at — and the new row inserted, so an
     order whose created_at changed moves partitions and is never duplicated; ``OrderKey`` is
-    upserted in the same transaction. A unique key on ``order_id`` alone is impossible on the
+    written in the same transaction. A unique key on ``order_id`` alone is impossible on the
     partitioned table (see ``models.OrderKey``). On PostgreSQL order writers are serialised by
     a transaction-level advisory lock (two refreshes inserting the same new order id would
-    otherwise both see it missing), and the chunk goes through ``COPY`` into a temporary
-    staging table.
+    otherwise both see it missing), and the chunk is written with ``COPY``.
     """
     if connection.vendor == "postgresql":
         return _replace_orders_postgresql(values)
