@@ -152,6 +152,7 @@ def run(args: argparse.Namespace) -> None:
         stdout=subprocess.DEVNULL,
     )
     os.remove(path)
+    os.rmdir(folder)
     run_record = RefreshRun.objects.get(kind="orders")
     elapsed = (run_record.finished_at - run_record.started_at).total_seconds()
     ingest_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
