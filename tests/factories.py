@@ -451,6 +451,17 @@ class OrderFactory(factory.django.DjangoModelFactory):
     is_organic = False
     cell = factory.LazyAttribute(lambda o: cell_of(o.latitude, o.longitude))
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Orders are written with their OrderKey, as the refresh writes them (unique ids)."""
+        from analytics.geo.models import OrderKey
+
+        order = super()._create(model_class, *args, **kwargs)
+        OrderKey.objects.create(
+            order_id=order.order_id, city_id=order.city_id, created_at=order.created_at
+        )
+        return order
+
 
 class MarketingAreaFactory(factory.django.DjangoModelFactory):
     class Meta:

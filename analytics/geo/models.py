@@ -6,8 +6,14 @@ Decimal rule of config/numbers.py does not apply to them; a vendor's delivery ra
 
 Each order stores its H3 cell at resolution 9 as a 64-bit integer (``cells.py`` derives coarser
 cells from it by bit arithmetic, also in SQL). ``OrderCellMonth`` is the rollup the heatmaps read:
-orders counted per city, local month, cell, business line and organic flag, rebuilt for the
-months a refresh touched (``refresh.rollup_rebuild``).
+orders counted per city, local month, resolution (5–9), cell, business line and organic flag,
+rebuilt for the months a refresh touched (``refresh.rollup_rebuild``).
+
+On PostgreSQL the orders table is partitioned by month of ``created_at`` (``partitions.py``; its
+primary key is ``(id, created_at)``, Django still addresses a row by ``id``, which the sequence
+keeps unique). A partitioned table cannot hold a unique key without the partition column, so
+``OrderKey`` (one row per order id, primary key ``order_id``) keeps order ids unique and says
+where each order is; the refresh reads it to replace a changed order (``docs/map.md``).
 """
 
 from django.db import models
@@ -94,9 +100,14 @@ class Vendor(models.Model):
 
 
 class Order(models.Model):
-    order_id = models.CharField(max_length=64, unique=True)
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="orders")
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="orders")
+    # Unique and looked up through OrderKey: a unique index here would need created_at in it
+    # (partitions), and every index on this table costs the ingest. The foreign keys' own
+    # indexes would duplicate the leading columns of the composite indexes below.
+    order_id = models.CharField(max_length=64)
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="orders", db_index=False)
     business_line = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
     latitude = models.FloatField()
@@ -121,18 +132,38 @@ class Order(models.Model):
         return self.order_id
 
 
+class OrderKey(models.Model):
+    """One row per loaded order id: what keeps order ids unique across the monthly partitions.
+
+    Written with the orders, in the same transaction, by every write path (``refresh``); the
+    refresh reads it to find an order already loaded (its city and created_at, hence its
+    partition) and replaces that row, so an order whose created_at changes moves partitions
+    instead of being duplicated.
+    """
+
+    order_id = models.CharField(max_length=64, primary_key=True)
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", db_index=False)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.order_id
+
+
 class OrderCellMonth(models.Model):
-    """Orders per city, local calendar month, H3 cell (res 9), business line and organic flag.
+    """Orders per city, local calendar month, resolution, H3 cell, business line, organic flag.
 
     Monthly, not daily or hourly: orders are sparse at resolution 9 (a day's orders mostly fall
-    in distinct cells), so a daily key would hold about one row per order and save nothing. A
-    period's whole months are read here and its partial months at either end from the orders;
-    filters by hour, weekday or grade read the orders (``selectors``).
+    in distinct cells), so a daily key would hold about one row per order and save nothing. Each
+    month is stored at every heatmap resolution (5–9; the coarser rows summed from the res-9
+    ones), so a year at resolution 7 reads twelve months of resolution-7 rows, not the res-9
+    rows regrouped. A period's whole months are read here and its partial months at either end
+    from the orders; filters by hour, weekday or grade read the orders (``selectors``).
     """
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
     month = models.DateField(help_text="The first day of the local month.")
-    cell = models.BigIntegerField()
+    resolution = models.PositiveSmallIntegerField(default=9)
+    cell = models.BigIntegerField(help_text="H3 cell at this row's resolution, as integer.")
     business_line = models.CharField(max_length=64, blank=True)
     is_organic = models.BooleanField()
     orders = models.PositiveIntegerField()
@@ -140,13 +171,43 @@ class OrderCellMonth(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["city", "month", "cell", "business_line", "is_organic"],
+                fields=["city", "month", "resolution", "cell", "business_line", "is_organic"],
                 name="geo_rollup_one_row_per_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution__gte=5, resolution__lte=9), name="geo_rollup_resolution"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.city_id} {self.month:%Y-%m} {self.cell}: {self.orders}"
+
+
+class OrderCellMonthTotal(models.Model):
+    """``OrderCellMonth`` summed over business lines, organic orders a column: the rows a heatmap
+    without a business-line or area filter reads (a sixth of the rollup's rows with three lines:
+    a year at resolution 9 is one row per cell and month)."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField(help_text="The first day of the local month.")
+    resolution = models.PositiveSmallIntegerField()
+    cell = models.BigIntegerField(help_text="H3 cell at this row's resolution, as integer.")
+    orders = models.PositiveIntegerField()
+    organic_orders = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "resolution", "month", "cell"], name="geo_rollup_total_one_row"
+            ),
+            models.CheckConstraint(
+                condition=Q(organic_orders__lte=models.F("orders")),
+                name="geo_rollup_total_organic_within",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city_id} {self.month:%Y-%m} r{self.resolution} {self.cell}: {self.orders}"
 
 
 class MarketingArea(models.Model):

@@ -2,12 +2,16 @@
 
 A run streams the source in chunks of ``CHUNK_ROWS`` rows; each chunk is validated row by row
 (a refused row is recorded on the run with its reason, the others load) and written in its own
-transaction with one bulk upsert (PostgreSQL: ``COPY`` into a temporary staging table, then one
-``INSERT … ON CONFLICT``; other databases: ``bulk_create(update_conflicts=True)``). A source that
+transaction with bulk statements (PostgreSQL: the known keys read, their rows deleted, then
+``COPY`` straight into the orders and key tables; other databases: executemany and
+``bulk_create``). A source that
 fails mid-stream leaves the chunks already committed — whole, valid rows — and nothing half
 written; the run is recorded as failed with the error, and the previous data is still served.
-After the last chunk (or the failure) the rollup is rebuilt for the local days the run touched,
-so ``OrderCellMonth`` always equals the raw aggregate of committed orders.
+After the last chunk (or the failure) the rollup is rebuilt for the local months the run
+touched, so ``OrderCellMonth`` always equals the raw aggregate of committed orders. Orders are
+written by ``replace_orders`` (a changed order's old row deleted, the new one inserted, its
+``OrderKey`` written), in the monthly partitions of PostgreSQL (``partitions``), created
+for each month a chunk holds before it is written.
 """
 
 import itertools
@@ -15,15 +19,27 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
+from time import perf_counter as time_counter
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from analytics.geo import partitions
 from analytics.geo import rows as source_rows
-from analytics.geo.cells import cell_of
-from analytics.geo.models import City, DataSource, Order, OrderCellMonth, RefreshRun, Vendor
+from analytics.geo.cells import MIN_RESOLUTION, STORED_RESOLUTION, cell_of, parent_masks
+from analytics.geo.models import (
+    City,
+    DataSource,
+    Order,
+    OrderCellMonth,
+    OrderCellMonthTotal,
+    OrderKey,
+    RefreshRun,
+    Vendor,
+)
 from analytics.geo.sources import describe, open_source
 
 logger = logging.getLogger(__name__)
@@ -74,7 +90,9 @@ def refresh_data(
         run.error = str(getattr(error, "message", None) or error)[:2000]
         run.summary["error_type"] = type(error).__name__
     finally:
+        started = time_counter()
         loader.finish()
+        run.summary["rollup_seconds"] = round(time_counter() - started, 2)
         run.rejects.sort(key=lambda reject: reject["row"])
         if run.status == RefreshRun.Status.RUNNING:
             run.status = (
@@ -87,7 +105,12 @@ def refresh_data(
 
 def _orders_since(source: DataSource | None) -> datetime | None:
     """Incremental: rows older than the newest loaded order minus the overlap window are skipped."""
-    newest = Order.objects.aggregate(newest=Max("created_at"))["newest"]
+    # Per city: each is an index probe ((city, created_at)) per partition, not a scan of all.
+    found = [
+        Order.objects.filter(city_id=city_id).aggregate(newest=Max("created_at"))["newest"]
+        for city_id in City.objects.values_list("pk", flat=True)
+    ]
+    newest = max((when for when in found if when is not None), default=None)
     if newest is None:
         return None
     overlap = source.overlap_hours if source is not None else 48
@@ -234,6 +257,7 @@ class _OrderLoader(_Loader):
     def __init__(self, run: RefreshRun) -> None:
         super().__init__(run)
         self.touched: dict[int, set[date]] = defaultdict(set)
+        self.months_ready: set[date] = set()
 
     def load(self, chunk: list[tuple[int, dict]]) -> None:
         parsed = self.parsed(chunk)
@@ -276,29 +300,19 @@ class _OrderLoader(_Loader):
             )
         if not orders:
             return
+        rows = list(orders.values())
+        tz = timezone.get_current_timezone()
+        days = {(values[2], values[4].astimezone(tz).date()) for values in rows}
+        months = {day.replace(day=1) for _, day in days}
+        partitions.ensure_months(months - self.months_ready)
+        self.months_ready |= months
+        replaced = replace_orders(rows)
         # The days an update moves an order away from must be rebuilt too.
-        existing = Order.objects.filter(order_id__in=orders).values_list("city_id", "created_at")
-        count_existing = 0
-        for city_id, created_at in existing:
-            count_existing += 1
-            self.touched[city_id].add(timezone.localtime(created_at).date())
-        for values in orders.values():
-            self.touched[values[2]].add(timezone.localtime(values[4]).date())
-        if connection.vendor == "postgresql":
-            _upsert_orders_postgresql(list(orders.values()))
-        else:
-            Order.objects.bulk_create(
-                [
-                    Order(**dict(zip(ORDER_FIELDS, values, strict=False)))
-                    for values in orders.values()
-                ],
-                update_conflicts=True,
-                unique_fields=["order_id"],
-                update_fields=[field for field in ORDER_FIELDS if field != "order_id"],
-                batch_size=1000,
-            )
-        self.run.rows_updated += count_existing
-        self.run.rows_inserted += len(orders) - count_existing
+        days.update((city_id, created_at.astimezone(tz).date()) for city_id, created_at in replaced)
+        for city_id, day in days:
+            self.touched[city_id].add(day)
+        self.run.rows_updated += len(replaced)
+        self.run.rows_inserted += len(rows) - len(replaced)
 
     def finish(self) -> None:
         for city_id, days in self.touched.items():
@@ -312,54 +326,118 @@ LOADERS: dict[str, type[_Loader]] = {
 }
 
 
-def _upsert_orders_postgresql(values: list[tuple]) -> None:
-    """COPY the chunk into a temp table, then one INSERT … ON CONFLICT (order_id).
+_ORDER_WRITERS_LOCK = 0x6E0_0A18  # pg_advisory_xact_lock key: one order writer at a time
 
-    Raw SQL because the ORM has no COPY; the staging table keeps the upsert one statement. It is
-    dropped when the chunk's transaction commits, so no session keeps a stray table (a backup's
-    table list, or a pooled connection, would otherwise see it).
+
+def replace_orders(values: list[tuple]) -> list[tuple[int, datetime]]:
+    """Write orders (tuples in ORDER_FIELDS order, distinct order ids); (city, created_at) replaced.
+
+    Run inside a transaction. An order id already loaded (found in ``OrderKey``) has its row
+    deleted — from the partition of its stored created_at — and the new row inserted, so an
+    order whose created_at changed moves partitions and is never duplicated; ``OrderKey`` is
+    written in the same transaction. A unique key on ``order_id`` alone is impossible on the
+    partitioned table (see ``models.OrderKey``). On PostgreSQL order writers are serialised by
+    a transaction-level advisory lock (two refreshes inserting the same new order id would
+    otherwise both see it missing), and the chunk is written with ``COPY``.
+    """
+    if connection.vendor == "postgresql":
+        return _replace_orders_postgresql(values)
+    ids = [row[0] for row in values]
+    keys = list(OrderKey.objects.filter(order_id__in=ids).values_list("city_id", "created_at"))
+    replaced = []
+    if keys:
+        times = [created_at for _, created_at in keys]
+        stored = Order.objects.filter(
+            order_id__in=ids,
+            city_id__in={city_id for city_id, _ in keys},
+            created_at__gte=min(times),
+            created_at__lte=max(times),
+        )
+        replaced = list(stored.values_list("city_id", "created_at"))
+        stored.delete()
+    table = connection.ops.quote_name(Order._meta.db_table)
+    marks = ", ".join(["%s"] * len(ORDER_FIELDS))
+    when = ORDER_FIELDS.index("created_at")
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [(*row[:when], adapt(row[when]), *row[when + 1 :]) for row in values]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(ORDER_FIELDS)}) VALUES ({marks})", rows
+        )
+    OrderKey.objects.bulk_create(
+        [OrderKey(order_id=row[0], city_id=row[2], created_at=row[when]) for row in values],
+        update_conflicts=True,
+        unique_fields=["order_id"],
+        update_fields=["city", "created_at"],
+        batch_size=1000,
+    )
+    return replaced
+
+
+def _replace_orders_postgresql(values: list[tuple]) -> list[tuple[int, datetime]]:
+    """Known keys, delete their rows, COPY the chunk into the orders and the new keys.
+
+    Raw SQL because the ORM has no COPY. ``COPY`` goes straight into the partitioned table (it
+    routes rows to their partitions) and the key table: no staging pass, the delete of replaced
+    orders and the update of their keys having been done first.
     """
     table = Order._meta.db_table
+    keys = OrderKey._meta.db_table
     columns = ", ".join(ORDER_FIELDS)
-    updates = ", ".join(f"{field} = EXCLUDED.{field}" for field in ORDER_FIELDS[1:])
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ORDER_WRITERS_LOCK])
+        # A chunk is re-loadable from its source (the next refresh's overlap window): its
+        # commit need not wait for the WAL flush. A crash may lose the last chunks, never
+        # corrupt or half-write one.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS geo_order_staging ("
-            "order_id varchar(64), vendor_id bigint, city_id bigint, business_line varchar(64), "
-            "created_at timestamptz, latitude double precision, longitude double precision, "
-            "user_id varchar(64), is_organic boolean, cell bigint) ON COMMIT DROP"
+            f"SELECT order_id, city_id, created_at FROM {keys} WHERE order_id = ANY(%s)",
+            [[row[0] for row in values]],
         )
-        cursor.execute("TRUNCATE geo_order_staging")
-        with cursor.cursor.copy(f"COPY geo_order_staging ({columns}) FROM STDIN") as copy:
+        old = cursor.fetchall()
+        replaced = []
+        if old:
+            # The stored rows of orders already loaded, found through their keys: (city_id,
+            # created_at) is an index, and created_at picks the partition of each old row.
+            cursor.execute(
+                f"DELETE FROM {table} o USING unnest(%s::varchar[], %s::bigint[], "
+                "%s::timestamptz[]) AS r(order_id, city_id, created_at) "
+                "WHERE o.city_id = r.city_id AND o.created_at = r.created_at "
+                "AND o.order_id = r.order_id RETURNING o.city_id, o.created_at",
+                [list(column) for column in zip(*old, strict=True)],
+            )
+            replaced = cursor.fetchall()
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in values:
                 copy.write_row(row)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM geo_order_staging "
-            f"ON CONFLICT (order_id) DO UPDATE SET {updates}"
-        )
+        known = {order_id for order_id, _, _ in old}
+        moved = [(row[0], row[2], row[4]) for row in values if row[0] in known]
+        if moved:
+            cursor.execute(
+                f"UPDATE {keys} k SET city_id = r.city_id, created_at = r.created_at "
+                "FROM unnest(%s::varchar[], %s::bigint[], %s::timestamptz[]) "
+                "AS r(order_id, city_id, created_at) WHERE k.order_id = r.order_id",
+                [list(column) for column in zip(*moved, strict=True)],
+            )
+        with cursor.cursor.copy(f"COPY {keys} (order_id, city_id, created_at) FROM STDIN") as copy:
+            for row in values:
+                if row[0] not in known:
+                    copy.write_row((row[0], row[2], row[4]))
+    return replaced
 
 
 def orders_bulk_insert(rows: list[tuple], *, chunk: int = 50_000) -> None:
-    """Insert new orders (tuples in ORDER_FIELDS order) on the bulk path: demo data, benchmarks.
+    """Write orders (tuples in ORDER_FIELDS order) on the bulk path: demo data, benchmarks.
 
-    PostgreSQL: the COPY + upsert of a refresh; others: one executemany per chunk (no model
-    instances: the fastest path SQLite has). Rebuild the rollup afterwards.
+    The refresh's own write (``replace_orders``: COPY on PostgreSQL, keys kept), with the
+    months' partitions created first. Rebuild the rollup afterwards.
     """
+    months = {timezone.localtime(row[4]).date().replace(day=1) for row in rows}
+    with transaction.atomic():
+        partitions.ensure_months(months)
     for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                _upsert_orders_postgresql(part)
-                continue
-            table = connection.ops.quote_name(Order._meta.db_table)
-            marks = ", ".join(["%s"] * len(ORDER_FIELDS))
-            when = ORDER_FIELDS.index("created_at")
-            adapt = connection.ops.adapt_datetimefield_value
-            values = [(*row[:when], adapt(row[when]), *row[when + 1 :]) for row in part]
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(ORDER_FIELDS)}) VALUES ({marks})", values
-                )
+            replace_orders(rows[start : start + chunk])
 
 
 def _local_midnight(day: date) -> datetime:
@@ -384,15 +462,15 @@ def rollup_counts(rows: Iterable[tuple[datetime, int, str, bool]]) -> Counter:
 
 
 def rollup_write(*, city_id: int, counts: Counter) -> None:
-    """Write rollup rows (their months must have been cleared first).
+    """Write res-9 rollup rows, then their coarser levels (their months must have been cleared).
 
     One executemany of plain INSERTs: bulk_create spent most of a 200,000-order demo load
     building model instances and SQL for ~100,000 rows.
     """
     table = connection.ops.quote_name(OrderCellMonth._meta.db_table)
     sql = (
-        f"INSERT INTO {table} (city_id, month, cell, business_line, is_organic, orders) "
-        "VALUES (%s, %s, %s, %s, %s, %s)"
+        f"INSERT INTO {table} (city_id, month, resolution, cell, business_line, is_organic, "
+        "orders) VALUES (%s, %s, 9, %s, %s, %s, %s)"
     )
     adapt = connection.ops.adapt_datefield_value
     rows = [
@@ -402,26 +480,86 @@ def rollup_write(*, city_id: int, counts: Counter) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 20_000):
             cursor.executemany(sql, rows[start : start + 20_000])
+    months = {month for month, *_ in counts}
+    if months:
+        first_month, end = min(months), next_month(max(months))
+        _rollup_coarser(city_id=city_id, first_month=first_month, end=end)
+        _rollup_totals(city_id=city_id, first_month=first_month, end=end)
+
+
+def _rollup_coarser(*, city_id: int, first_month: date, end: date) -> None:
+    """Resolutions 8 down to 5 for these months, each summed from the level below it in SQL."""
+    table = connection.ops.quote_name(OrderCellMonth._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for resolution in range(STORED_RESOLUTION - 1, MIN_RESOLUTION - 1, -1):
+            and_mask, or_mask = parent_masks(resolution)
+            parent = f"((cell & {and_mask}) | {or_mask})"
+            cursor.execute(
+                f"INSERT INTO {table} (city_id, month, resolution, cell, business_line, "
+                f"is_organic, orders) SELECT city_id, month, {resolution}, {parent}, "
+                f"business_line, is_organic, SUM(orders) FROM {table} WHERE city_id = %s "
+                f"AND resolution = {resolution + 1} AND month >= %s AND month < %s "
+                f"GROUP BY city_id, month, {parent}, business_line, is_organic",
+                [city_id, adapt(first_month), adapt(end)],
+            )
+
+
+def _rollup_totals(*, city_id: int, first_month: date, end: date) -> None:
+    """``OrderCellMonthTotal`` for these months: the rollup summed over business lines."""
+    OrderCellMonthTotal.objects.filter(
+        city_id=city_id, month__gte=first_month, month__lt=end
+    ).delete()
+    table = connection.ops.quote_name(OrderCellMonth._meta.db_table)
+    totals = connection.ops.quote_name(OrderCellMonthTotal._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {totals} (city_id, month, resolution, cell, orders, organic_orders) "
+            "SELECT city_id, month, resolution, cell, SUM(orders), "
+            f"SUM(CASE WHEN is_organic THEN orders ELSE 0 END) FROM {table} "
+            "WHERE city_id = %s AND month >= %s AND month < %s "
+            "GROUP BY city_id, month, resolution, cell",
+            [city_id, adapt(first_month), adapt(end)],
+        )
 
 
 @transaction.atomic
 def rollup_rebuild(*, city_id: int, first_day: date, last_day: date) -> int:
     """Recompute the rollup of one city for the local months holding first_day..last_day.
 
-    Aggregated in Python over a streamed read of (created_at, cell, line, organic): the local
-    month of a timestamp is one astimezone() here, while SQLite would call a Python function per
-    row for TruncMonth(tzinfo) anyway; fewer rows are written than read.
+    PostgreSQL aggregates the orders in one ``INSERT … SELECT … GROUP BY`` (the local month by
+    ``AT TIME ZONE``). Elsewhere in Python over a streamed read of (created_at, cell, line,
+    organic): the local month of a timestamp is one astimezone() here, while SQLite would call a
+    Python function per row for TruncMonth(tzinfo) anyway. The coarser resolutions are then
+    summed from the res-9 rows in SQL. Returns the number of res-9 rows.
     """
     first_month, end = month_start(first_day), next_month(last_day)
     OrderCellMonth.objects.filter(city_id=city_id, month__gte=first_month, month__lt=end).delete()
-    rows = Order.objects.filter(
-        city_id=city_id,
-        created_at__gte=_local_midnight(first_month),
-        created_at__lt=_local_midnight(end),
-    ).values_list("created_at", "cell", "business_line", "is_organic")
-    counts = rollup_counts(rows.iterator(chunk_size=20_000))
-    rollup_write(city_id=city_id, counts=counts)
-    return len(counts)
+    since, until = _local_midnight(first_month), _local_midnight(end)
+    if connection.vendor != "postgresql":
+        rows = Order.objects.filter(
+            city_id=city_id, created_at__gte=since, created_at__lt=until
+        ).values_list("created_at", "cell", "business_line", "is_organic")
+        counts = rollup_counts(rows.iterator(chunk_size=20_000))
+        rollup_write(city_id=city_id, counts=counts)
+        if not counts:
+            _rollup_totals(city_id=city_id, first_month=first_month, end=end)
+        return len(counts)
+    month = "(date_trunc('month', created_at AT TIME ZONE %s))::date"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {OrderCellMonth._meta.db_table} (city_id, month, resolution, cell, "
+            f"business_line, is_organic, orders) SELECT city_id, {month}, 9, cell, "
+            f"business_line, is_organic, COUNT(*) FROM {Order._meta.db_table} "
+            "WHERE city_id = %s AND created_at >= %s AND created_at < %s "
+            f"GROUP BY city_id, {month}, cell, business_line, is_organic",
+            [settings.TIME_ZONE, city_id, since, until, settings.TIME_ZONE],
+        )
+        written = cursor.rowcount
+    _rollup_coarser(city_id=city_id, first_month=first_month, end=end)
+    _rollup_totals(city_id=city_id, first_month=first_month, end=end)
+    return written
 
 
 def rollup_rebuild_city(*, city_id: int) -> int:
@@ -430,6 +568,7 @@ def rollup_rebuild_city(*, city_id: int) -> int:
         first=models.Min("created_at"), last=Max("created_at")
     )
     if span["first"] is None:
+        OrderCellMonthTotal.objects.filter(city_id=city_id).delete()
         return OrderCellMonth.objects.filter(city_id=city_id).delete()[0]
     return rollup_rebuild(
         city_id=city_id,

@@ -1,12 +1,13 @@
 """Reads of the order map: heatmaps, coverage, freshness, the data version.
 
 Heatmaps group by the H3 cell at the asked resolution inside the database (parents by bit masks,
-``cells.parent_masks``). Counts of orders come from the monthly rollup (``OrderCellMonth``) for
-the period's whole months, and from the orders for its partial months at either end, unless the
-question needs the order rows throughout: ``user_density`` (distinct users do not add up across
-months or cells, so they are counted from the orders, never summed), an hour or weekday filter,
-and a ``grade`` filter (a vendor's grade is today's, not the order's). Every path gives the same
-counts as a brute-force count (tested).
+``cells.parent_masks``). Counts of orders come from the monthly rollup (``OrderCellMonth``, whose
+rows at the asked resolution are read as they are; with an area filter its res-9 rows, grouped
+up) for the period's whole months, and from the orders for its partial months at either end,
+unless the question needs the order rows throughout: ``user_density`` (distinct users do not
+add up across months or cells, so they are counted from the orders, never summed), an hour or
+weekday filter, and a ``grade`` filter (a vendor's grade is today's, not the order's). Every path
+gives the same counts as a brute-force count (tested).
 Results are cached in the shared cache under the normalised parameters and the data version,
 which every finished refresh bumps (the newest finished run's id), so no entry outlives a refresh.
 """
@@ -33,6 +34,7 @@ from analytics.geo.models import (
     MarketingArea,
     Order,
     OrderCellMonth,
+    OrderCellMonthTotal,
     RefreshRun,
     Vendor,
 )
@@ -163,8 +165,31 @@ def heatmap_counts(params: HeatmapParams) -> dict[int, int]:
         rows = _order_rows(params, city, params.date_from, params.date_to)
         return _grouped(_common_filters(rows, params, cells), params.resolution, Count("id"))
     total: Counter = Counter()
-    rollup = OrderCellMonth.objects.filter(city=city, month__gte=months[0], month__lt=months[1])
-    total.update(_grouped(_common_filters(rollup, params, cells), params.resolution, Sum("orders")))
+    if cells is None and not params.business_line:
+        # Every business line: the totals, one row per cell and month at the asked resolution.
+        counted = {
+            "organic": Sum("organic_orders"),
+            "non_organic": Sum(F("orders") - F("organic_orders")),
+        }.get(params.type, Sum("orders"))
+        totals = OrderCellMonthTotal.objects.filter(
+            city=city, resolution=params.resolution, month__gte=months[0], month__lt=months[1]
+        )
+        total.update(_grouped(totals, h3cells.STORED_RESOLUTION, counted))
+        return _add_partial_months(total, params, city, cells, months)
+    # The rollup rows at the asked resolution; an area (a set of res-9 cells) needs res 9 rows.
+    level = params.resolution if cells is None else h3cells.STORED_RESOLUTION
+    rollup = OrderCellMonth.objects.filter(
+        city=city, resolution=level, month__gte=months[0], month__lt=months[1]
+    )
+    regroup = h3cells.STORED_RESOLUTION if cells is None else params.resolution
+    total.update(_grouped(_common_filters(rollup, params, cells), regroup, Sum("orders")))
+    return _add_partial_months(total, params, city, cells, months)
+
+
+def _add_partial_months(
+    total: Counter, params: HeatmapParams, city: City, cells: list[int] | None, months: tuple
+) -> dict[int, int]:
+    """The partial months at either end of the period, counted from the orders, added."""
     edges = [(params.date_from, months[0] - timedelta(days=1)), (months[1], params.date_to)]
     for first, last in edges:
         if first <= last:
@@ -197,14 +222,23 @@ def heatmap(params: HeatmapParams) -> dict[str, Any]:
             "from": params.date_from.isoformat(),
             "to": params.date_to.isoformat(),
             "data_version": version,
-            "cells": [
-                {"h3": h3cells.to_text(cell), "count": count, "value": value}
-                for (cell, count), value in zip(ordered, values, strict=True)
-            ],
+            # Cached as columns: a year at resolution 9 is ~10,000 cells, and three flat lists
+            # unpickle several times faster than 10,000 small dicts.
+            "columns": (
+                [h3cells.to_text(cell) for cell, _ in ordered],
+                [count for _, count in ordered],
+                values,
+            ),
             "stats": describe([count for _, count in ordered]),
         }
 
-    return _cached("heatmap", parts, compute)
+    packed = _cached("heatmap-columns", parts, compute)
+    answer = {key: value for key, value in packed.items() if key != "columns"}
+    answer["cells"] = [
+        {"h3": h3, "count": count, "value": value}
+        for h3, count, value in zip(*packed["columns"], strict=True)
+    ]
+    return answer
 
 
 def as_geojson(answer: dict[str, Any]) -> dict[str, Any]:

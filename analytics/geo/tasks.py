@@ -40,3 +40,17 @@ def refresh_kind(kind: str) -> list[int]:
     for source_id in source_ids:
         refresh_source.delay(source_id)
     return source_ids
+
+
+@shared_task(name="analytics.geo.create_order_partitions")
+def create_order_partitions(ahead: int | None = None) -> list[str]:
+    """Beat entry point (daily): the orders table's partitions for this month and the next ones.
+
+    PostgreSQL only (a no-op elsewhere); the names of the partitions created.
+    """
+    from django.db import transaction
+
+    from analytics.geo import partitions
+
+    with transaction.atomic():
+        return partitions.create_ahead(ahead=partitions.AHEAD_MONTHS if ahead is None else ahead)

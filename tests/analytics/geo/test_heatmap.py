@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics.geo import cells
-from analytics.geo.models import Order
+from analytics.geo.models import Order, OrderCellMonth, OrderCellMonthTotal
 from analytics.geo.params import heatmap_params
 from analytics.geo.refresh import rollup_rebuild_city
 from analytics.geo.selectors import area_cells, heatmap, heatmap_counts
@@ -140,6 +140,30 @@ def test_a_period_of_whole_months_reads_the_rollup_and_equals_the_raw_count():
     assert sum(heatmap_counts(heatmap_params(query)).values()) == sum(
         brute_force(orders, query).values()
     )
+
+
+@pytest.mark.parametrize("resolution", [5, 6, 7, 8, 9])
+@pytest.mark.parametrize("kind", ["order_density", "organic", "non_organic"])
+def test_whole_months_from_the_rollup_alone_equal_the_raw_aggregate_at_every_resolution(
+    resolution, kind
+):
+    """The rollup's own rows at each resolution (the area case: its res-9 rows grouped up)."""
+    orders = make_orders(300)
+    area = MarketingAreaFactory(city=orders[0].city)
+    query = {**BASE, "type": kind, "from": "2026-02-01", "to": "2026-03-31"}
+    query["resolution"] = str(resolution)
+    expected = brute_force(orders, query)
+    inside = set(area_cells(area))
+    in_area = {**query, "area": str(area.pk)}
+    expected_in_area = brute_force([order for order in orders if order.cell in inside], in_area)
+    one_line = {**query, "business_line": "food"}
+    expected_one_line = brute_force(orders, one_line)
+    Order.objects.all().delete()  # only the rollup can answer now
+    assert heatmap_counts(heatmap_params(query)) == expected  # the totals
+    assert heatmap_counts(heatmap_params(one_line)) == expected_one_line  # rows per line
+    assert heatmap_counts(heatmap_params(in_area)) == expected_in_area  # res-9 rows grouped
+    assert OrderCellMonth.objects.filter(resolution=resolution).exists()
+    assert OrderCellMonthTotal.objects.filter(resolution=resolution).exists()
 
 
 def test_the_rollup_path_and_the_raw_path_give_the_same_counts():

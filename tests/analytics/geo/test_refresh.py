@@ -5,7 +5,15 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from analytics.geo.models import City, Order, OrderCellMonth, RefreshRun, Vendor
+from analytics.geo.cells import parent
+from analytics.geo.models import (
+    City,
+    Order,
+    OrderCellMonth,
+    OrderCellMonthTotal,
+    RefreshRun,
+    Vendor,
+)
 from analytics.geo.refresh import refresh_data
 from tests.factories import CityFactory, OrderFactory, VendorFactory
 
@@ -124,12 +132,38 @@ def test_the_rollup_equals_the_raw_aggregate_after_loads_and_updates(tmp_path):
     raw = {(o.cell, o.business_line, o.is_organic): 0 for o in Order.objects.filter(vendor=vendor)}
     for order in Order.objects.all():
         raw[(order.cell, order.business_line, order.is_organic)] += 1
-    rolled: dict = {}
-    for row in OrderCellMonth.objects.all():
-        key = (row.cell, row.business_line, row.is_organic)
-        rolled[key] = rolled.get(key, 0) + row.orders
-    assert rolled == raw
-    assert OrderCellMonth.objects.filter(month="2026-04-01").count() == 1
+    for resolution in range(5, 10):  # every stored level equals the raw aggregate
+        expected: dict = {}
+        for (cell, line, organic), count in raw.items():
+            key = (parent(cell, resolution), line, organic)
+            expected[key] = expected.get(key, 0) + count
+        rolled: dict = {}
+        for row in OrderCellMonth.objects.filter(resolution=resolution):
+            key = (row.cell, row.business_line, row.is_organic)
+            rolled[key] = rolled.get(key, 0) + row.orders
+        assert rolled == expected
+        totals = {
+            row.cell: (row.orders, row.organic_orders)
+            for row in OrderCellMonthTotal.objects.filter(resolution=resolution)
+            if row.month.month == 3
+        }
+        march = {
+            cell: (count, organic)
+            for cell, count, organic in _per_cell(
+                Order.objects.filter(created_at__month=3), resolution
+            )
+        }
+        assert totals == march
+    assert OrderCellMonth.objects.filter(month="2026-04-01", resolution=9).count() == 1
+
+
+def _per_cell(orders, resolution: int) -> list[tuple[int, int, int]]:
+    counts: dict[int, list[int]] = {}
+    for order in orders:
+        both = counts.setdefault(parent(order.cell, resolution), [0, 0])
+        both[0] += 1
+        both[1] += order.is_organic
+    return [(cell, count, organic) for cell, (count, organic) in counts.items()]
 
 
 def test_refresh_data_command_exits_non_zero_when_the_run_fails(tmp_path):
