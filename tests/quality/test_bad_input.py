@@ -269,6 +269,8 @@ API_CASES: list[ApiCase] = [
             "GET", "/api/assets/?part=-2.8e%2B98", None, 400, "valid choice"),
     ApiCase("connection asset filter of -3.5e+157",
             "GET", "/api/connections/?asset=-3.5e%2B157", None, 400, "valid choice"),
+    ApiCase("BOM line part filter one past the largest id",
+            "GET", "/api/bom-lines/?part=9223372036854775808", None, 400, "valid choice"),
     ApiCase("asset warehouse filter past any integer column",
             "GET", "/api/assets/?warehouse=99999999999999999999", None, 400,
             "Unknown warehouse '99999999999999999999'"),
