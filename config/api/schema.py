@@ -72,15 +72,29 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
             if method not in METHODS:
                 continue
             responses = operation.setdefault("responses", {})
+            media_types = _error_media_types(responses)
             for status, (description, schema) in ERROR_RESPONSES.items():
                 responses.setdefault(
                     status,
                     {
                         "description": description,
-                        "content": {"application/json": {"schema": schema}},
+                        "content": {media_type: {"schema": schema} for media_type in media_types},
                     },
                 )
     return result
+
+
+def _error_media_types(responses: dict[str, Any]) -> list[str]:
+    """application/json, and any JSON flavour a success answer offers: a client that chose it
+    (say ?format=geojson, application/geo+json) gets the same error body under that type."""
+    offered = {
+        media_type
+        for status, response in responses.items()
+        if status.startswith("2")
+        for media_type in response.get("content", {})
+        if media_type.endswith("+json")
+    }
+    return ["application/json", *sorted(offered)]
 
 
 def state_id_range(schema: dict[str, Any]) -> None:

@@ -115,3 +115,12 @@ def test_bounded_values_and_text_filters_state_their_range_and_length(schema):
     }
     access = _body_field(schema, "AssetRequest", "access_frequency")
     assert (access["minimum"], access["maximum"]) == (0, 10)
+
+
+def test_errors_are_documented_in_every_json_flavour_the_success_answer_offers(schema):
+    """?format=geojson picks application/geo+json for the heatmap, its refusals included."""
+    heatmap = schema["paths"]["/api/geo/heatmap/"]["get"]["responses"]
+    assert "application/geo+json" in heatmap["200"]["content"]
+    assert set(heatmap["400"]["content"]) == {"application/json", "application/geo+json"}
+    parts = schema["paths"]["/api/parts/"]["get"]["responses"]
+    assert set(parts["400"]["content"]) == {"application/json"}
