@@ -62,6 +62,12 @@ ERROR_RESPONSES = {
     "404": ("No such object.", ERROR_SCHEMA),
     "429": ("Too many requests: retry after the `Retry-After` seconds.", ERROR_SCHEMA),
 }
+# DRF's parsers refuse a body they cannot read as its Content-Type says (a multipart body with no
+# boundary, a media type not offered) before the view runs.
+UNSUPPORTED_MEDIA_TYPE = (
+    "Unsupported media type: send the body as one of the documented content types.",
+    ERROR_SCHEMA,
+)
 METHODS = ("get", "put", "patch", "post", "delete", "head", "options", "trace")
 
 
@@ -73,7 +79,10 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                 continue
             responses = operation.setdefault("responses", {})
             media_types = _error_media_types(responses)
-            for status, (description, schema) in ERROR_RESPONSES.items():
+            errors = dict(ERROR_RESPONSES)
+            if "requestBody" in operation:
+                errors["415"] = UNSUPPORTED_MEDIA_TYPE
+            for status, (description, schema) in errors.items():
                 responses.setdefault(
                     status,
                     {

@@ -124,3 +124,9 @@ def test_errors_are_documented_in_every_json_flavour_the_success_answer_offers(s
     assert set(heatmap["400"]["content"]) == {"application/json", "application/geo+json"}
     parts = schema["paths"]["/api/parts/"]["get"]["responses"]
     assert set(parts["400"]["content"]) == {"application/json"}
+
+
+def test_operations_with_a_body_document_the_415_for_an_unreadable_content_type(schema):
+    """Found by `make fuzz`: a multipart body without its parts' headers answers 415."""
+    assert "415" in schema["paths"]["/api/warehouses/"]["post"]["responses"]
+    assert "415" not in schema["paths"]["/api/warehouses/"]["get"]["responses"]

@@ -620,3 +620,15 @@ def test_an_empty_asset_tag_on_two_assets_is_stored_as_none_not_a_uniqueness_500
         assert response.json()["asset_tag"] is None
     second.refresh_from_db()
     assert second.asset_tag is None
+
+
+def test_a_data_source_created_with_any_url_answers_201_without_that_url_as_location(client_for):
+    """Found by `make fuzz`: DRF sent the source's own url field as the Location header; a url
+    with a line break or non-ASCII text could not be sent as a header at all."""
+    response = client_for("manager").post(
+        "/api/geo/sources/",
+        {"name": "Grades", "kind": "grades", "source_type": "csv", "url": "ñ\u2028x\ny"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert "Location" not in response.headers
