@@ -11,12 +11,20 @@ embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and zero-w
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 from django.core.exceptions import ValidationError
 
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-ZERO_WIDTH = frozenset("\u200b\u200c\u200d\ufeff")
+# The refused characters as one regular-expression class, written with \uXXXX escapes that
+# Python's re and ECMAScript (the OpenAPI schema's `pattern`) read alike: the control characters
+# (Unicode category Cc is exactly U+0000–U+001F and U+007F–U+009F), the zero-width characters
+# and the bidirectional embeddings, overrides and isolates.
+FORBIDDEN_IDENTIFIER_CHARACTERS = (
+    r"\u0000-\u001f\u007f-\u009f\u200b-\u200d\ufeff\u202a-\u202e\u2066-\u2069"
+)
+# What the API schema states for every identifier field (config/api/schema.py).
+IDENTIFIER_PATTERN = rf"^[^{FORBIDDEN_IDENTIFIER_CHARACTERS}]*$"
+_FORBIDDEN = re.compile(rf"[{FORBIDDEN_IDENTIFIER_CHARACTERS}]")
 IDENTIFIER_MESSAGE = (
     "must not contain control characters (such as line breaks or NUL), bidirectional "
     "overrides or zero-width characters"
@@ -25,10 +33,10 @@ IDENTIFIER_MESSAGE = (
 
 def identifier_problem(value: str) -> str:
     """ "" for an acceptable identifier, else what is wrong with it (the first bad character)."""
-    for position, char in enumerate(value, start=1):
-        if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS or char in ZERO_WIDTH:
-            return f"{IDENTIFIER_MESSAGE}; character {position} is U+{ord(char):04X}"
-    return ""
+    found = _FORBIDDEN.search(value)
+    if found is None:
+        return ""
+    return f"{IDENTIFIER_MESSAGE}; character {found.start() + 1} is U+{ord(found.group()):04X}"
 
 
 def validate_identifier(value: str | None) -> None:

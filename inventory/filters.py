@@ -51,7 +51,11 @@ class PartFilter(django_filters.FilterSet):
 
 
 class BomLineFilter(django_filters.FilterSet):
-    part = django_filters.NumberFilter(field_name="assembly", label="Assembly (part id)")
+    # A model choice like every other id filter: an unknown or out-of-range id is a 400 (a number
+    # past the bigint range made a NumberFilter's query overflow: a 500).
+    part = django_filters.ModelChoiceFilter(
+        queryset=Part.objects.all(), field_name="assembly", label="Assembly (part id)"
+    )
 
     class Meta:
         model = BomLine

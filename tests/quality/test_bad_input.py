@@ -18,6 +18,7 @@ from config.models import ReportJob
 from inventory.models import BomLine, Part
 from tests.factories import (
     AssemblyFactory,
+    AssetFactory,
     BomLineFactory,
     CityFactory,
     LineProductFactory,
@@ -262,6 +263,20 @@ API_CASES: list[ApiCase] = [
             "GET", "/api/moves/?part=999999", None, 400, "valid choice"),
     ApiCase("category filter that does not exist",
             "GET", "/api/parts/?category=999999", None, 400, "valid choice"),
+    # found by the schemathesis coverage phase (issue 11): an id too large for any integer
+    # column (OverflowError, a 500) is an unknown choice like any other
+    ApiCase("asset part filter of -2.8e+98",
+            "GET", "/api/assets/?part=-2.8e%2B98", None, 400, "valid choice"),
+    ApiCase("connection asset filter of -3.5e+157",
+            "GET", "/api/connections/?asset=-3.5e%2B157", None, 400, "valid choice"),
+    ApiCase("BOM line part filter one past the largest id",
+            "GET", "/api/bom-lines/?part=9223372036854775808", None, 400, "valid choice"),
+    ApiCase("asset warehouse filter past any integer column",
+            "GET", "/api/assets/?warehouse=99999999999999999999", None, 400,
+            "Unknown warehouse '99999999999999999999'"),
+    ApiCase("rack warehouse filter past any integer column",
+            "GET", "/api/racks/?warehouse=99999999999999999999", None, 400,
+            "Unknown warehouse '99999999999999999999'"),
     ApiCase("null character in a search",
             "GET", "/api/parts/?search=%00", None, 400, "Null characters"),
     ApiCase("null character in a warehouse code",
@@ -611,3 +626,28 @@ def test_a_depth_within_the_limit_is_parsed_normally():
     assert nesting_exceeds('{"lines": [{"part": [1]}]}', 3)
     assert not nesting_exceeds('{"lines": [}', 3)  # malformed: left for the parser to name
     assert not nesting_exceeds('"\\"[[[[', 1)  # an escaped backslash ends the string
+
+
+def test_an_empty_asset_tag_on_two_assets_is_stored_as_none_not_a_uniqueness_500(client_for):
+    """Issue 11: PATCH /api/assets/{id}/ with asset_tag "" collided with another blank tag (a
+    unique column) and answered 500; a blank tag is "no tag", stored as NULL, for any number."""
+    first, second = AssetFactory(asset_tag=None), AssetFactory(asset_tag="TAG-1")
+    client = client_for("manager")
+    for asset in (first, second):
+        response = client.patch(f"/api/assets/{asset.pk}/", {"asset_tag": ""}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["asset_tag"] is None
+    second.refresh_from_db()
+    assert second.asset_tag is None
+
+
+def test_a_data_source_created_with_any_url_answers_201_without_that_url_as_location(client_for):
+    """Found by `make fuzz`: DRF sent the source's own url field as the Location header; a url
+    with a line break or non-ASCII text could not be sent as a header at all."""
+    response = client_for("manager").post(
+        "/api/geo/sources/",
+        {"name": "Grades", "kind": "grades", "source_type": "csv", "url": "ñ\u2028x\ny"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert "Location" not in response.headers

@@ -256,6 +256,11 @@ class DataSourceViewSet(viewsets.ModelViewSet):
     serializer_class = serializers.DataSourceSerializer
     filterset_fields = ["kind", "source_type", "enabled"]
 
+    def get_success_headers(self, data: Any) -> dict[str, str]:
+        # DRF sends a created object's `url` field as Location; a source's url is the external
+        # address it reads from (any text: a non-ASCII one broke the header), not this object.
+        return {}
+
     @extend_schema(request=None, responses={202: serializers.RefreshRunSerializer(allow_null=True)})
     @action(detail=True, methods=["post"])
     def refresh(self, request: Request, pk: str | None = None) -> Response:
