@@ -50,6 +50,9 @@ ROLES = ("viewer", "storekeeper", "planner")
 MIX = ["StaffBrowsing", "ApiConsumer", "Storekeeper", "Planner", "MapUser"]
 
 
+WARM_UP_SECONDS = 15
+
+
 def _prepare(env: dict[str, str]) -> dict[str, str]:
     """Migrate, load the demo and create one API token per role; return the token variables."""
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -267,6 +270,10 @@ def main() -> int:
         boots = log.read_text().count("Booting worker")
         load_before = _load()
         ceiling = max(10, seconds // 3)
+        # A short warm-up of the same mix, not counted: every gunicorn worker has imported its
+        # views, compiled its templates and filled its caches before the measured run, as a
+        # deployment in service has (the first request to a fresh worker is slower).
+        _locust(host, users, WARM_UP_SECONDS, MIX, work / "warm-up", env, ramp=2)
         # People arrive over the first quarter of the run, not all in one second (each logs in
         # or reads its first lists when it starts); the back-to-back phases start at once.
         _locust(host, users, seconds, MIX, work / "mix", env, ramp=max(5, seconds / 4))
@@ -275,7 +282,8 @@ def main() -> int:
         restarts = log.read_text().count("Booting worker") - boots
         back_to_back = f"{users} users back to back, {ceiling} s"
         phases = {
-            "mix": f"1. Mix: {users} people (1-5 s between actions), {seconds} s",
+            "mix": f"1. Mix: {users} people (1-5 s between actions), {seconds} s "
+            f"(after a {WARM_UP_SECONDS} s warm-up, not counted)",
             "api-list": f"2. /api/parts/ alone, {back_to_back}",
             "ceiling": f"3. Ceiling: /health/live alone, {back_to_back}",
         }
