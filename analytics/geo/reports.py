@@ -27,11 +27,9 @@ from typing import Any
 
 import h3
 
-from analytics.geo import cells as h3cells
 from analytics.geo import selectors
 from analytics.geo.errors import GeoError
 from analytics.geo.models import City
-from analytics.geo.normalise import describe, normalise
 from analytics.geo.params import CoverageParams, HeatmapParams, coverage_params, heatmap_params
 from analytics.geo.refresh import next_month
 from config.csv_io import CsvWriter
@@ -143,21 +141,7 @@ def heatmap_counts_with_progress(
 
 def heatmap_answer(params: HeatmapParams, counts: dict[int, int], version: int) -> dict[str, Any]:
     """The body of GET /api/geo/heatmap/ for these counts (the job's JSON file)."""
-    ordered = sorted(counts.items())
-    values = normalise([count for _, count in ordered])
-    return {
-        "type": params.type,
-        "city": params.city,
-        "resolution": params.resolution,
-        "from": params.date_from.isoformat(),
-        "to": params.date_to.isoformat(),
-        "data_version": version,
-        "cells": [
-            {"h3": h3cells.to_text(cell), "count": count, "value": value}
-            for (cell, count), value in zip(ordered, values, strict=True)
-        ],
-        "stats": describe([count for _, count in ordered]),
-    }
+    return selectors.heatmap_unpacked(selectors.heatmap_packed(params, counts, version))
 
 
 def _file(name: str, answer: dict[str, Any], file_format: str, rows: Any) -> tuple[str, bytes]:

@@ -212,27 +212,35 @@ def heatmap(params: HeatmapParams) -> dict[str, Any]:
         )
 
     def compute() -> dict[str, Any]:
-        counts = heatmap_counts(params)
-        ordered = sorted(counts.items())
-        values = normalise([count for _, count in ordered])
-        return {
-            "type": params.type,
-            "city": params.city,
-            "resolution": params.resolution,
-            "from": params.date_from.isoformat(),
-            "to": params.date_to.isoformat(),
-            "data_version": version,
-            # Cached as columns: a year at resolution 9 is ~10,000 cells, and three flat lists
-            # unpickle several times faster than 10,000 small dicts.
-            "columns": (
-                [h3cells.to_text(cell) for cell, _ in ordered],
-                [count for _, count in ordered],
-                values,
-            ),
-            "stats": describe([count for _, count in ordered]),
-        }
+        return heatmap_packed(params, heatmap_counts(params), version)
 
-    packed = _cached("heatmap-columns", parts, compute)
+    return heatmap_unpacked(_cached("heatmap-columns", parts, compute))
+
+
+def heatmap_packed(params: HeatmapParams, counts: dict[int, int], version: int) -> dict[str, Any]:
+    """The heatmap answer for these counts with its cells as three columns (h3, count, value):
+    how it is cached (a year at resolution 9 is ~10,000 cells, and three flat lists unpickle
+    several times faster than 10,000 small dicts)."""
+    ordered = sorted(counts.items())
+    values = normalise([count for _, count in ordered])
+    return {
+        "type": params.type,
+        "city": params.city,
+        "resolution": params.resolution,
+        "from": params.date_from.isoformat(),
+        "to": params.date_to.isoformat(),
+        "data_version": version,
+        "columns": (
+            [h3cells.to_text(cell) for cell, _ in ordered],
+            [count for _, count in ordered],
+            values,
+        ),
+        "stats": describe([count for _, count in ordered]),
+    }
+
+
+def heatmap_unpacked(packed: dict[str, Any]) -> dict[str, Any]:
+    """The answer of GET /api/geo/heatmap/ from its packed form: one dict per cell."""
     answer = {key: value for key, value in packed.items() if key != "columns"}
     answer["cells"] = [
         {"h3": h3, "count": count, "value": value}
