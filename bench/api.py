@@ -35,7 +35,6 @@ import multiprocessing
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -48,7 +47,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.throwaway import postgres_throwaway_database  # noqa: E402
+from bench.throwaway import postgres_throwaway_database, stop_gracefully  # noqa: E402
 
 READ_CLIENTS = 20
 WRITE_CLIENTS = 8
@@ -349,13 +348,7 @@ def main() -> int:
     finally:
         if pool is not None:
             pool.terminate()
-        if gunicorn is not None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
-        time.sleep(0.5)
+        stop_gracefully(gunicorn)
         drop()
         shutil.rmtree(work, ignore_errors=True)
 

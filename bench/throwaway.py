@@ -1,5 +1,9 @@
-"""A throw-away PostgreSQL database beside the one a URL names, for the benchmarks."""
+"""A throw-away PostgreSQL database beside the one a URL names, for the benchmarks (and the
+load test), and the graceful stop of the server they start."""
 
+import signal
+import subprocess
+import time
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -55,3 +59,16 @@ def use_throwaway_database(suffix: str) -> tuple[str, Callable[[], None]]:
     os.environ["DEBUG"] = "false"
     os.environ.pop("REDIS_URL", None)
     return url, cleanup
+
+
+def stop_gracefully(process: subprocess.Popen | None, timeout: float = 30) -> None:
+    """Stop a server started for a benchmark (gunicorn): SIGTERM, then SIGKILL after ``timeout``
+    seconds; a moment after, so its database connections are gone before the database is
+    dropped."""
+    if process is not None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    time.sleep(0.5)

@@ -32,18 +32,16 @@ import json
 import os
 import runpy
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.throwaway import postgres_throwaway_database  # noqa: E402
+from bench.throwaway import postgres_throwaway_database, stop_gracefully  # noqa: E402
 from tests.faults.conftest import free_port, wait_until  # noqa: E402
 
 ROLES = ("viewer", "storekeeper", "planner")
@@ -310,13 +308,7 @@ def main() -> int:
             print(f"{'PASS' if passed else 'FAIL'}  {line}")
         return 0 if all(passed for passed, _ in results) else 1
     finally:
-        if gunicorn is not None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
-        time.sleep(0.5)
+        stop_gracefully(gunicorn)
         drop()
         shutil.rmtree(work, ignore_errors=True)
 
