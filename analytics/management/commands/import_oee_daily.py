@@ -3,9 +3,10 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from analytics.oee.imports import OeeImportError, oee_report_import, summary_lines
+from config.commands import import_refusals, read_import_file
 
 
 class Command(BaseCommand):
@@ -20,17 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
-        try:
+        content = read_import_file(path)
+        with import_refusals(self, path, OeeImportError):
             summary = oee_report_import(content=content)
-        except OeeImportError as exc:
-            for message in exc.messages:
-                self.stderr.write(f"  {message}")
-            raise CommandError(
-                f"{path.name}: {len(exc.messages)} problem(s); nothing was imported."
-            ) from None
         for line in summary_lines(summary):
             self.stdout.write(line)

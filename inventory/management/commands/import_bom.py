@@ -3,8 +3,9 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from config.commands import import_refusals, read_import_file
 from inventory.imports.bom import BomImportError, bom_import_csv
 
 
@@ -19,17 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}.")
-        try:
+        content = read_import_file(path)
+        with import_refusals(self, path, BomImportError):
             result = bom_import_csv(content=content)
-        except BomImportError as exc:
-            # Each problem once, one per line; the error itself is the one-line summary.
-            for message in exc.messages:
-                self.stderr.write(f"  {message}")
-            raise CommandError(
-                f"{path.name}: {len(exc.messages)} problem(s); nothing was imported."
-            )
         self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {result}."))

@@ -7,9 +7,9 @@ A file longer than DOCUMENT_MAX_LINES becomes several documents in one transacti
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from config.commands import user_option
+from config.commands import import_refusals, read_import_file, user_option
 from warehouse.services import IMPORT_COLUMNS, StockError, stock_import_csv
 
 
@@ -27,10 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        try:
-            content = path.read_bytes()  # decoded (and refused if not UTF-8) by the one reader
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.")
+        content = read_import_file(path)
         user = user_option(options["user"])
         verbose = options["verbosity"] >= 2
 
@@ -38,14 +35,10 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write(f"Posted document {done} of {total} ({rows:,} rows so far).")
 
-        try:
+        with import_refusals(self, path, StockError):
             documents = stock_import_csv(
                 text=content, user=user, note=options["note"], progress=progress
             )
-        except StockError as exc:
-            for message in exc.messages:
-                self.stderr.write(message)
-            raise CommandError(f"Nothing imported: {len(exc.messages)} problem(s) in {path.name}.")
         rows = sum(document.lines.count() for document in documents)
         numbers = ", ".join(document.number for document in documents)
         self.stdout.write(f"Imported {rows} rows as {numbers} (posted).")
