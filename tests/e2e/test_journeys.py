@@ -286,6 +286,14 @@ def test_the_order_map_clusters_vendors_and_runs_a_year_of_user_density_as_a_job
     page.select_option("select[name='type']", "user_density")
     page.locator("#geo-job").wait_for(state="visible")
     assert "POST /api/geo/heatmap/jobs/" in page.locator(".geo-job-reason").inner_text()
+    # A hidden download button stays hidden (`.button` sets a display of its own): the link
+    # appears only when the job is done, with its progress bar at 100.
+    hidden_button = (
+        "() => { const a = document.createElement('a'); a.className = 'button'; a.hidden = true;"
+        " document.body.append(a); const shown = getComputedStyle(a).display; a.remove();"
+        " return shown; }"
+    )
+    assert page.evaluate(hidden_button) == "none"
     page.click("#geo-job button[data-file-format='csv']")
     page.locator("#geo-job .report-job-download").wait_for(state="visible")
     assert page.locator("#geo-job .report-job progress").get_attribute("value") == "100"
