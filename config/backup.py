@@ -175,7 +175,13 @@ def _postgres_dump(connection: Any, target: Path) -> dict[str, Any]:
                 env,
                 "pg_dump",
             )
-            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            # The tables as Django sees them: a partitioned table counts the rows of all its
+            # partitions, which are not listed on their own.
+            cursor.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
+                "AND NOT c.relispartition"
+            )
             tables = [row[0] for row in cursor.fetchall()]
             counts = _table_counts(cursor, tables, lambda name: _quote(connection, name))
             migrations = _migrations_from(cursor)
@@ -365,22 +371,42 @@ def _restore_sqlite(connection: Any, source: Path) -> None:
         backup.backup(connection.connection)
 
 
+def _partitioned_tables(connection: Any) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind = 'p'"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _restore_postgres(connection: Any, source: Path) -> None:
-    command, env = _postgres_command(connection, "pg_restore")
+    """Replace the database's tables with the archive's, in one transaction.
+
+    pg_restore writes the restore as SQL (dropping what exists first: ``--clean``), and psql
+    runs it in one transaction. The partitioned tables there are dropped first, with their
+    partitions: ``--clean`` would drop a partition's inherited constraints one by one, which
+    PostgreSQL refuses."""
+    restore, env = _postgres_command(connection, "pg_restore")
+    psql, _ = _postgres_command(connection, "psql")
+    drops = [
+        f"DROP TABLE IF EXISTS {_quote(connection, table)} CASCADE"
+        for table in _partitioned_tables(connection)
+    ]
     connection.close()
+    script = source.with_name("restore.sql")
     _run(
-        [
-            *command,
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            str(source),
-        ],
+        [restore[0], "--clean", "--if-exists", "--no-owner", "--no-privileges"]
+        + ["--file", str(script), str(source)],
         env,
         "pg_restore",
+    )
+    _run(
+        [*psql, "--no-psqlrc", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1"]
+        + [argument for drop in drops for argument in ("--command", drop)]
+        + ["--file", str(script)],
+        env,
+        "psql (restore)",
     )
 
 
